@@ -1,0 +1,131 @@
+"""Runs one document through ingest → extract → rules and collects the result.
+
+A rule that crashes is isolated: its error is recorded in the result (and shown by the CLI as an
+internal error of that rule), the other rules still run, and no finding is invented for it.
+"""
+
+from __future__ import annotations
+
+import traceback
+from dataclasses import dataclass, field
+
+from hecha.extract.roles import AnalyzedTable
+from hecha.extract.table_roles import analyze_table
+from hecha.ingest.loader import load
+from hecha.model.diagnostic import Diagnostic
+from hecha.model.document import Document
+from hecha.rules.base import CheckStats, Rule, RuleContext
+from hecha.rules.registry import select_rules
+
+
+@dataclass(frozen=True)
+class UncertainTable:
+    """A table hecha could not understand: counted, never reported as wrong."""
+
+    table: int
+    page: int | None
+    line: int | None
+    reason: str
+
+
+@dataclass(frozen=True)
+class RuleFailure:
+    """A rule that raised instead of finishing: a bug in hecha, not in the document."""
+
+    code: str
+    error: str
+
+
+@dataclass(frozen=True)
+class DocumentStats:
+    pages: int | None
+    tables_found: int
+    tables_checked: int
+    relations_checked: int
+    uncertain_tables: int
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    document: Document
+    diagnostics: tuple[Diagnostic, ...]
+    stats: DocumentStats
+    uncertain: tuple[UncertainTable, ...] = ()
+    rule_failures: tuple[RuleFailure, ...] = field(default=())
+
+
+def analyze_tables(document: Document) -> list[AnalyzedTable]:
+    return [analyze_table(table) for table in document.tables]
+
+
+def check_document(document: Document, rules: list[Rule] | None = None) -> CheckResult:
+    """Apply ``rules`` (default: every registered rule) to an ingested document."""
+    active = rules if rules is not None else select_rules()
+    analyzed = analyze_tables(document)
+    understood = tuple(table for table in analyzed if table.uncertain is None)
+    uncertain = tuple(
+        UncertainTable(
+            table=table.table.index,
+            page=table.table.location.page,
+            line=table.table.location.line,
+            reason=table.uncertain or "",
+        )
+        for table in analyzed
+        if table.uncertain is not None
+    )
+    stats = CheckStats()
+    ctx = RuleContext(document=document, tables=understood, stats=stats)
+    diagnostics: list[Diagnostic] = []
+    failures: list[RuleFailure] = []
+    for rule in active:
+        try:
+            diagnostics.extend(rule.check(ctx))
+        except Exception as error:  # noqa: BLE001 - one broken rule must not hide the others
+            last = traceback.extract_tb(error.__traceback__)[-1]
+            failures.append(
+                RuleFailure(
+                    code=rule.code,
+                    error=f"{type(error).__name__}: {error} ({last.filename}:{last.lineno})",
+                )
+            )
+    diagnostics.sort(key=_order)
+    return CheckResult(
+        document=document,
+        diagnostics=tuple(_unique(diagnostics)),
+        stats=DocumentStats(
+            pages=document.page_count,
+            tables_found=len(document.tables),
+            tables_checked=len(stats.tables_checked),
+            relations_checked=stats.relations_checked,
+            uncertain_tables=len(uncertain),
+        ),
+        uncertain=uncertain,
+        rule_failures=tuple(failures),
+    )
+
+
+def check_file(path: str, rules: list[Rule] | None = None, input_format: str | None = None) -> CheckResult:
+    """Ingest and check one file. Raises IngestError for input hecha cannot read."""
+    return check_document(load(path, input_format), rules)
+
+
+def _order(diagnostic: Diagnostic) -> tuple[int, int, int, int, str]:
+    loc = diagnostic.location
+    return (
+        loc.page or 0,
+        loc.line or 0,
+        loc.table if loc.table is not None else -1,
+        (loc.row or 0) * 1000 + (loc.col or 0),
+        diagnostic.code,
+    )
+
+
+def _unique(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+    seen: set[str] = set()
+    kept = []
+    for diagnostic in diagnostics:
+        key = diagnostic.fingerprint + str(diagnostic.location.page) + str(diagnostic.location.line)
+        if key not in seen:
+            seen.add(key)
+            kept.append(diagnostic)
+    return kept

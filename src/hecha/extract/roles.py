@@ -1,0 +1,82 @@
+"""Types for what extract learns about a table: which rows are headers, totals, 其中 breakdowns or
+averages, and what each column measures (amount, share, change rate, percentage points, margin).
+
+``analyze_table`` (in ``hecha.extract.table_roles``) fills these; rules only read them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+from hecha.model.document import Cell, Table
+from hecha.model.quantity import Quantity
+
+
+class RowKind(str, Enum):
+    ITEM = "item"  # an ordinary line item (an addend of the next total)
+    TOTAL = "total"  # 合计 / 总计 / 总额: closes the items above it (and their subtotals)
+    SUBTOTAL = "subtotal"  # 小计: closes the items since the previous subtotal/total
+    OF_WHICH = "of_which"  # 其中 / 其中：xx: a breakdown of the row above it, not an addend
+    AVERAGE = "average"  # 平均值 / 均值 / 行业平均: mean of the rows above it
+    MEDIAN = "median"  # 中位数
+    OTHER = "other"  # a row hecha does not try to relate (notes, ratios printed as rows…)
+
+
+class ColumnKind(str, Enum):
+    LABEL = "label"
+    AMOUNT = "amount"  # a money or count figure
+    SHARE = "share"  # 占比 / 比例 / 比重: part / total
+    CHANGE_RATE = "change_rate"  # 变动比例 / 同比 / 增长率 / 增减: (current − prior) / |prior|
+    PP_CHANGE = "pp_change"  # 个百分点 / 变动(百分点): difference of two percentages
+    MARGIN = "margin"  # 毛利率: (revenue − cost) / revenue
+    DIFFERENCE = "difference"  # 变动额 / 增减额 / 差异: current − prior
+    PERCENT = "percent"  # another percentage (a rate, a ratio) hecha does not relate by label
+    OTHER = "other"
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    """One figure column of a table.
+
+    ``header`` is the column's header text, every header row joined with " / " from top to
+    bottom ("2025年度 / 金额"); ``group`` the top-level header when it spans several columns
+    ("2025年度", or a segment like "环境建设"); ``period`` the period the column is about when a
+    header names one ("2025年度", "2023年12月31日", "本期", "上年同期"); ``scale`` the power of ten of
+    its amounts when known (4 for 万元).
+    """
+
+    index: int
+    header: str
+    kind: ColumnKind
+    group: str = ""
+    period: str | None = None
+    scale: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """One body row: its label, its role and its cells, one per ``AnalyzedTable.columns``."""
+
+    index: int
+    label: str
+    kind: RowKind
+    cells: tuple[Cell | None, ...]
+    level: int = 0  # nesting depth from numbering/indent ("1." < "(1)" < "①"), 0 when unknown
+
+
+@dataclass(frozen=True, slots=True)
+class AnalyzedTable:
+    """A table with its roles. ``uncertain`` names why hecha could not understand it (then rules
+    skip it and it is counted as uncertain, never reported as wrong)."""
+
+    table: Table
+    columns: tuple[Column, ...]
+    rows: tuple[Row, ...]
+    header_row_count: int
+    scale: int | None = None
+    uncertain: str | None = None
+
+    def quantity(self, row: Row, column_position: int) -> Quantity | None:
+        cell = row.cells[column_position]
+        return cell.quantity if cell is not None else None

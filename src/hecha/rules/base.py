@@ -1,0 +1,126 @@
+"""What a rule is: a class with a code, a name, a doc with fixed sections, typed options, and a
+``check`` generator of Diagnostics. Also the one comparison every rule uses to decide whether a
+stated figure fails its recomputed value under the stated-precision interval rule."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import ClassVar
+
+from hecha.extract.roles import AnalyzedTable
+from hecha.model.diagnostic import Diagnostic, Related, Severity
+from hecha.model.document import Document, Location
+from hecha.model.quantity import Interval, Quantity
+
+DOC_SECTIONS = ("What it checks", "Why it matters", "Failing example", "Passing example", "Options")
+
+
+@dataclass
+class CheckStats:
+    """Counters rules and the engine fill while checking one document."""
+
+    relations_checked: int = 0
+    tables_checked: set[int] = field(default_factory=set)
+
+    def relation(self, table: int | None = None, count: int = 1) -> None:
+        self.relations_checked += count
+        if table is not None:
+            self.tables_checked.add(table)
+
+
+@dataclass(frozen=True)
+class RuleContext:
+    """What a rule reads: the document, its analyzed tables (understood ones only) and counters."""
+
+    document: Document
+    tables: tuple[AnalyzedTable, ...]
+    stats: CheckStats
+
+
+@dataclass(frozen=True)
+class NoOptions:
+    """A rule without tunables."""
+
+
+class Rule:
+    """Base class of every rule. Subclasses set the class attributes and implement ``check``."""
+
+    code: ClassVar[str]
+    name: ClassVar[str]
+    summary: ClassVar[str]
+    summary_en: ClassVar[str]
+    default_severity: ClassVar[Severity] = Severity.ERROR
+    Options: ClassVar[type] = NoOptions
+
+    def __init__(self, options: object | None = None) -> None:
+        self.options = options if options is not None else self.Options()
+
+    def check(self, ctx: RuleContext) -> Iterator[Diagnostic]:
+        raise NotImplementedError
+
+    def diagnostic(
+        self,
+        *,
+        message: str,
+        message_en: str,
+        location: Location,
+        comparison: Comparison | None = None,
+        related: tuple[Related, ...] = (),
+    ) -> Diagnostic:
+        """A Diagnostic of this rule, with the numbers of ``comparison`` in its fields."""
+        return Diagnostic(
+            code=self.code,
+            rule=self.name,
+            severity=self.default_severity,
+            message=message,
+            message_en=message_en,
+            location=location,
+            stated=comparison.stated if comparison else None,
+            expected=comparison.expected if comparison else None,
+            difference=comparison.difference if comparison else None,
+            tolerance=comparison.tolerance if comparison else None,
+            related=related,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Comparison:
+    """A stated figure that does not overlap its recomputed interval."""
+
+    stated: Decimal
+    expected: Decimal
+    difference: Decimal
+    tolerance: Decimal
+
+
+def compare(
+    stated: Quantity,
+    recomputed: Interval,
+    absolute_tolerance: Decimal = Decimal(0),
+    stated_interval: Interval | None = None,
+) -> Comparison | None:
+    """None when the stated figure can be the recomputed one; else the Comparison that fails.
+
+    The stated figure's rounding interval (or ``stated_interval``, when the caller has converted
+    it, e.g. a percentage to a fraction) is widened by ``absolute_tolerance`` and must overlap the
+    recomputed interval, whose width comes from propagating every operand's rounding interval.
+    """
+    stated_range = stated_interval if stated_interval is not None else stated.interval
+    if stated_range.widened(absolute_tolerance).overlaps(recomputed):
+        return None
+    expected = recomputed.mid
+    tolerance = stated_range.radius + recomputed.radius + absolute_tolerance
+    return Comparison(
+        stated=stated_range.mid,
+        expected=expected,
+        difference=stated_range.mid - expected,
+        tolerance=tolerance,
+    )
+
+
+def format_decimal(value: Decimal, decimals: int = 2) -> str:
+    """A figure as a reviewer writes it: thousands separators, ``decimals`` places."""
+    quantized = value.quantize(Decimal(1).scaleb(-decimals)) if decimals >= 0 else value
+    return f"{quantized:,}"

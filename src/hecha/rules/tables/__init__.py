@@ -1,0 +1,1 @@
+"""Table rules (T…): arithmetic inside one table."""
