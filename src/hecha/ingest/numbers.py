@@ -95,13 +95,32 @@ def is_blank(text: str) -> bool:
     return stripped in BLANK_TEXTS or stripped.lower() in BLANK_TEXTS
 
 
+_DIRECTION_WORDS = (
+    ("增加", ""),
+    ("上升", ""),
+    ("提高", ""),
+    ("增长", ""),
+    ("减少", "-"),
+    ("下降", "-"),
+    ("降低", "-"),
+)
+
+
 def parse_quantity(text: str) -> Quantity | None:
-    """Parse a whole cell's text as one figure; None when it is not exactly one figure."""
+    """Parse a whole cell's text as one figure; None when it is not exactly one figure.
+
+    A leading direction word gives the sign, as change columns print it: "减少1.11个百分点" is
+    -1.11 percentage points, "增加 2.07" is +2.07.
+    """
     original = text
     cleaned = normalize(text).strip()
     if not cleaned:
         return None
     cleaned = cleaned.replace(" ", "")
+    for word, sign in _DIRECTION_WORDS:
+        if cleaned.startswith(word) and len(cleaned) > len(word) and cleaned[len(word)].isdigit():
+            cleaned = sign + cleaned[len(word) :]
+            break
     match = _CELL_RE.match(cleaned)
     if match is None:
         return None

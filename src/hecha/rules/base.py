@@ -4,7 +4,7 @@ stated figure fails its recomputed value under the stated-precision interval rul
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import ClassVar
@@ -23,11 +23,25 @@ class CheckStats:
 
     relations_checked: int = 0
     tables_checked: set[int] = field(default_factory=set)
+    # (table, row, col) of every cell that took part in a relation that held; the benchmark's
+    # mutation mode changes these figures one at a time and expects a finding at or about them.
+    verified_cells: set[tuple[int, int, int]] = field(default_factory=set)
 
-    def relation(self, table: int | None = None, count: int = 1) -> None:
+    def relation(
+        self,
+        table: int | None = None,
+        count: int = 1,
+        held: bool = False,
+        cells: Iterable[Location] = (),
+    ) -> None:
+        """Count ``count`` relations checked in ``table``; when they ``held``, remember ``cells``."""
         self.relations_checked += count
         if table is not None:
             self.tables_checked.add(table)
+        if held:
+            for location in cells:
+                if location.table is not None and location.row is not None and location.col is not None:
+                    self.verified_cells.add((location.table, location.row, location.col))
 
 
 @dataclass(frozen=True)
