@@ -1,0 +1,118 @@
+"""Runs every rule case in tests/rules/cases/*.yaml.
+
+A case file belongs to one rule (``rule: T001``) and lists named cases. A case gives a table either
+inline as a pipe table (``table:``, with an optional ``unit:`` such as 万元 and ``title:``) or as a
+fixture file under tests/fixtures (``fixture:``, with ``table_index:`` to pick one table), and the
+findings it expects from that rule (``expect:``: a list of {row, col, stated, expected}; row and col
+are grid indices of the stated figure, header rows included, the pipe separator line excluded).
+``expect: []`` is a passing case. Every rule must have at least one failing and one passing case.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from hecha.engine import check_document
+from hecha.ingest.grid import pipe_table
+from hecha.ingest.loader import load
+from hecha.model.document import Document
+from hecha.rules.registry import all_rules, get_rule
+
+CASES_DIR = Path(__file__).parent / "cases"
+FIXTURES_DIR = Path(__file__).parent.parent / "fixtures"
+
+
+@dataclass(frozen=True)
+class Case:
+    rule: str
+    name: str
+    spec: dict[str, Any]
+    file: Path
+
+
+def _load_cases() -> list[Case]:
+    cases = []
+    for path in sorted(CASES_DIR.glob("*.yaml")):
+        content = yaml.safe_load(path.read_text(encoding="utf-8"))
+        for spec in content["cases"]:
+            cases.append(Case(rule=content["rule"], name=spec["name"], spec=spec, file=path))
+    return cases
+
+
+CASES = _load_cases()
+
+
+def _document(case: Case) -> Document:
+    spec = case.spec
+    if "fixture" in spec:
+        document = load(str(FIXTURES_DIR / spec["fixture"]))
+        if "table_index" in spec:
+            wanted = document.tables[spec["table_index"]]
+            document = Document(
+                source=document.source,
+                format=document.format,
+                page_count=document.page_count,
+                tables=(wanted,),
+            )
+        return document
+    lines = [line for line in spec["table"].splitlines() if line.strip()]
+    unit = spec.get("unit")
+    table = pipe_table(
+        lines,
+        source=f"{case.file.name}:{case.name}",
+        first_line=1,
+        index=0,
+        unit=f"单位：{unit}" if unit else None,
+        title=spec.get("title", ""),
+        context=spec.get("context", ""),
+    )
+    return Document(source=table.location.source, format="case", page_count=None, tables=(table,))
+
+
+def _decimal(value: object) -> Decimal:
+    return Decimal(str(value).replace(",", ""))
+
+
+@pytest.mark.parametrize("case", CASES, ids=[f"{c.rule}-{c.name}" for c in CASES])
+def test_rule_case(case: Case) -> None:
+    rule_class = get_rule(case.rule)
+    assert rule_class is not None, f"no rule {case.rule}"
+    document = _document(case)
+    result = check_document(document, [rule_class()])
+    assert not result.rule_failures, result.rule_failures
+    if case.spec.get("uncertain"):
+        assert result.stats.uncertain_tables == 1, "expected the table to be counted as uncertain"
+    found = sorted(
+        (d.location.row, d.location.col, d.stated, d.expected)
+        for d in result.diagnostics
+        if d.code == case.rule
+    )
+    expected = case.spec.get("expect") or []
+    assert [(row, col) for row, col, _, _ in found] == sorted(
+        (item["row"], item["col"]) for item in expected
+    ), f"findings: {[(d.location.row, d.location.col, d.message) for d in result.diagnostics]}"
+    for (_, _, stated, recomputed), item in zip(
+        found, sorted(expected, key=lambda i: (i["row"], i["col"])), strict=True
+    ):
+        if "stated" in item:
+            assert stated == _decimal(item["stated"])
+        if "expected" in item:
+            assert recomputed is not None
+            tolerance = _decimal(item.get("expected_within", "0.01"))
+            assert abs(recomputed - _decimal(item["expected"])) <= tolerance
+
+
+def test_every_rule_has_failing_and_passing_cases() -> None:
+    by_rule: dict[str, list[Case]] = {}
+    for case in CASES:
+        by_rule.setdefault(case.rule, []).append(case)
+    for rule in all_rules():
+        cases = by_rule.get(rule.code, [])
+        assert any(c.spec.get("expect") for c in cases), f"{rule.code} has no failing case"
+        assert any(not c.spec.get("expect") for c in cases), f"{rule.code} has no passing case"
