@@ -80,7 +80,7 @@ def check_document(document: Document, rules: list[Rule] | None = None) -> Check
     for rule in active:
         try:
             diagnostics.extend(rule.check(ctx))
-        except Exception as error:  # noqa: BLE001 - one broken rule must not hide the others
+        except Exception as error:
             last = traceback.extract_tb(error.__traceback__)[-1]
             failures.append(
                 RuleFailure(

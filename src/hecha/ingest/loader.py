@@ -50,7 +50,9 @@ def load(path: str, input_format: str | None = None) -> Document:
     try:
         data = file.read_bytes()
     except OSError as error:
-        raise IngestError(f"无法读取文件（{error.strerror}）", f"cannot read file ({error.strerror})") from error
+        raise IngestError(
+            f"无法读取文件（{error.strerror}）", f"cannot read file ({error.strerror})"
+        ) from error
     if not data.strip():
         raise IngestError("文件为空", "file is empty")
     name = input_format or detect_format(data)

@@ -34,7 +34,7 @@ _FULL_WIDTH.update(
 _TRANSLATE = str.maketrans(_FULL_WIDTH)
 
 BLANK_TEXTS = frozenset(
-    {"", "-", "--", "—", "——", "–", "－", "/", "不适用", "n/a", "N/A", "NA", "无", "/", "*", "—-"}
+    {"", "-", "--", "—", "——", "–", "－", "/", "不适用", "n/a", "N/A", "NA", "无", "*", "—-"}
 )
 
 # Suffixes after a figure, longest first so that "个百分点" wins over "个".
@@ -175,7 +175,9 @@ def find_quantities(text: str) -> Iterator[tuple[int, int, Quantity]]:
             yield start, match.end(), quantity
 
 
-_UNIT_LINE_RE = re.compile(r"(?:单位|金额单位|币种)\s*[:：]?\s*(?:人民币)?\s*(亿元|万元|千元|百元|元|%|人|家)")
+_UNIT_LINE_RE = re.compile(
+    r"(?:单位|金额单位|币种)\s*[:：]?\s*(?:人民币)?\s*(亿元|万元|千元|百元|元|%|人|家)"
+)
 _UNIT_SCALES = {"亿元": 8, "万元": 4, "千元": 3, "百元": 2, "元": 0}
 
 

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-from enum import Enum
+from enum import StrEnum
 
 
-class Unit(str, Enum):
+class Unit(StrEnum):
     """What a figure measures. Scale (元/万元/亿元) is kept apart, in ``Quantity.scale``."""
 
     NUMBER = "number"  # a plain figure; its currency or count unit comes from the table
