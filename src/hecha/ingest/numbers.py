@@ -175,8 +175,9 @@ def find_quantities(text: str) -> Iterator[tuple[int, int, Quantity]]:
             yield start, match.end(), quantity
 
 
+# "单位均为人民币万元" states a unit for a whole section, as "单位：万元" does for one table.
 _UNIT_LINE_RE = re.compile(
-    r"(?:单位|金额单位|币种)\s*[:：]?\s*(?:人民币)?\s*(亿元|万元|千元|百元|元|%|人|家)"
+    r"(?:单位|金额单位|币种)\s*(?:均为|为)?\s*[:：]?\s*(?:人民币)?\s*(亿元|万元|千元|百元|元|%|人|家)"
 )
 _UNIT_SCALES = {"亿元": 8, "万元": 4, "千元": 3, "百元": 2, "元": 0}
 

@@ -1,0 +1,269 @@
+"""Shared table reconstruction for line-based inputs (plain text and .alltxt).
+
+Plain text gives a table as lines "label figure figure …" with no column positions; .alltxt gives
+rows of cell strings. Both end up here to become Table objects: this module splits a text line
+into its label and figure cells, tells header rows from body rows, recognises page furniture
+(page numbers, running titles) and builds Cells with their Locations. All figure recognition goes
+through hecha.ingest.numbers; nothing here parses digits itself.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from hecha.ingest.numbers import is_blank, is_unit_line, normalize, parse_quantity, unit_scale
+from hecha.model.document import Cell, Location, Table
+from hecha.model.quantity import Quantity, Unit
+
+# Direction words that change columns print before a figure ("减少 2.07 个百分点"); a line may
+# end with one whose figure wrapped onto the next line.
+DIRECTION_WORDS = frozenset({"增加", "减少", "上升", "下降", "提高", "降低", "增长"})
+# Words that belong to the figure before them when extraction put a space in between.
+_UNIT_TOKENS = frozenset({"%", "个百分点", "百分点", "个", "pp"})
+# Sentence punctuation that a table label practically never carries.
+_PROSE_MARKS = ("。", "；", ";", "？", "！")
+_LEADER = re.compile(r"(?:\.{4,}|…{2,}|·{4,})")
+_PAGE_OF = re.compile(r"^(?:第\s*)?(\d{1,4})\s*(?:/|页\s*共|of)\s*(\d{1,4})\s*页?$")
+_PAGE_PLAIN = re.compile(r"^(?:[-—–]\s*)?(\d{1,4})(?:\s*[-—–])?$|^第\s*(\d{1,4})\s*页$")
+_CONTINUED = re.compile(r"^[（(]?续(?:表|上表)?[)）]?[:：]?$")
+
+
+@dataclass(frozen=True, slots=True)
+class SplitLine:
+    """A text line read as a table row: the label text and the figure cell texts after it."""
+
+    label: str
+    figures: tuple[str, ...]
+    # The last figure is a bare direction word whose number wrapped onto the next line.
+    dangling: bool = False
+
+
+def is_year(quantity: Quantity) -> bool:
+    """A bare four-digit year (2019, 2020) as headers print it, not an amount."""
+    return (
+        quantity.unit is Unit.NUMBER
+        and quantity.decimals == 0
+        and quantity.scale is None
+        and 1990 <= quantity.value <= 2099
+        and "," not in quantity.text
+    )
+
+
+def is_figure_text(text: str) -> bool:
+    """True when a whole cell text is one figure or a printed blank (and not empty)."""
+    stripped = text.strip()
+    return bool(stripped) and (parse_quantity(stripped) is not None or is_blank(stripped))
+
+
+def _merge_tokens(tokens: list[str]) -> list[str]:
+    """Re-join what extraction split apart: "减少 2.07", "16.43 个百分点", "2020 年"."""
+    merged: list[str] = []
+    for token in tokens:
+        if merged:
+            previous = merged[-1]
+            if previous in DIRECTION_WORDS and parse_quantity(token) is not None:
+                merged[-1] = previous + token
+                continue
+            if token in _UNIT_TOKENS and parse_quantity(previous) is not None:
+                merged[-1] = previous + token
+                continue
+            if token.startswith("年") and re.fullmatch(r"(?:19|20)\d\d", previous):
+                merged[-1] = previous + token
+                continue
+        merged.append(token)
+    return merged
+
+
+def tokens_of(line: str) -> list[str]:
+    """The whitespace-separated cells of a text line after number normalization and re-joining."""
+    return _merge_tokens(normalize(line).split())
+
+
+def split_figure_line(line: str) -> SplitLine | None:
+    """Read ``line`` as "label figure figure …", or None when it is not a table row.
+
+    A row needs at least one real figure among its trailing cells; a line whose only figures are
+    years is a header, and a line that reads like prose or a table of contents is not a row.
+    """
+    tokens = tokens_of(line)
+    if not tokens:
+        return None
+    dangling = tokens[-1] in DIRECTION_WORDS
+    end = len(tokens) - 1 if dangling else len(tokens)
+    start = end
+    while start > 0 and is_figure_text(tokens[start - 1]):
+        start -= 1
+    figures = tokens[start:end]
+    quantities = [q for q in (parse_quantity(t) for t in figures) if q is not None]
+    if not quantities or all(is_year(q) for q in quantities):
+        return None
+    label = " ".join(tokens[:start])
+    if _LEADER.search(label) or any(mark in label for mark in _PROSE_MARKS):
+        return None
+    if len(label) > 40 or ("，" in label and len(label) > 20):
+        return None
+    # Prose wrapped just before a figure ("…同比增长 39.98%") has a long label and one figure.
+    if len(figures) == 1 and len(label) > 24:
+        return None
+    if dangling:
+        figures = [*figures, tokens[-1]]
+    return SplitLine(label=_original_label(line, label), figures=tuple(figures), dangling=dangling)
+
+
+def _original_label(line: str, normalized_label: str) -> str:
+    """The label as printed (full-width brackets kept) when it can be found in the raw line."""
+    if not normalized_label:
+        return ""
+    words = line.split()
+    for count in range(1, len(words) + 1):
+        candidate = " ".join(words[:count])
+        if normalize(candidate) == normalized_label:
+            return candidate
+    return normalized_label
+
+
+def is_page_number(line: str) -> bool:
+    """A page-number line: "14 / 195", "第 3 页 共 10 页", "- 23 -", "23"."""
+    stripped = line.strip()
+    return bool(_PAGE_OF.match(stripped) or _PAGE_PLAIN.match(stripped))
+
+
+def page_of_footer(line: str) -> int | None:
+    """The page a "14 / 195" style footer names, for text without form feeds."""
+    match = _PAGE_OF.match(line.strip())
+    return int(match.group(1)) if match else None
+
+
+def is_continued_marker(line: str) -> bool:
+    """A "续表" / "（续）" line that says the table above goes on."""
+    return bool(_CONTINUED.match(line.strip()))
+
+
+def is_unit_text(line: str) -> bool:
+    """A short line that states a table's unit ("单位：元 币种：人民币")."""
+    stripped = line.strip()
+    return is_unit_line(stripped) or (
+        len(stripped) <= 40 and "单位" in stripped and unit_scale(stripped) is not None
+    )
+
+
+def make_cell(text: str, location: Location) -> Cell:
+    return Cell(text=text, location=location, quantity=parse_quantity(text), blank=is_blank(text))
+
+
+def header_row_count(rows: Sequence[Sequence[str]]) -> int:
+    """How many leading rows of a cell grid are headers.
+
+    A header row has text (or years) in its figure columns and no real figure; a row whose
+    figure columns are all empty is a section row ("分行业") and ends the header.
+    """
+    count = 0
+    for row in rows:
+        filled = [text.strip() for text in row[1:] if text.strip()]
+        if not filled:
+            break
+        quantities = [parse_quantity(text) for text in filled]
+        if any(quantity is not None and not is_year(quantity) for quantity in quantities):
+            break
+        if all(
+            quantity is None and is_blank(text) for text, quantity in zip(filled, quantities, strict=True)
+        ):
+            break
+        count += 1
+    if count == len(rows) and len(rows) > 1:
+        # A table of words only (释义, 公司信息): its first row is the best header guess.
+        return 1
+    return count
+
+
+@dataclass(frozen=True, slots=True)
+class RowSource:
+    """One row's cell texts and where each came from (line per cell, page of the row)."""
+
+    texts: tuple[str, ...]
+    lines: tuple[int | None, ...]
+    page: int | None
+
+
+def build_table(
+    rows: Sequence[RowSource],
+    *,
+    source: str,
+    index: int,
+    header_rows: int | None,
+    unit: str | None,
+    title: str,
+    context: str,
+) -> Table:
+    """Turn row sources into a Table whose every Cell knows its page, line, row and column."""
+    built: list[tuple[Cell, ...]] = []
+    for row_index, row in enumerate(rows):
+        cells = []
+        for col, text in enumerate(row.texts):
+            line = row.lines[col] if col < len(row.lines) else (row.lines[-1] if row.lines else None)
+            location = Location(
+                source=source, page=row.page, line=line, table=index, row=row_index, col=col, quote=text
+            )
+            cells.append(make_cell(text, location))
+        built.append(tuple(cells))
+    pages = tuple(sorted({row.page for row in rows if row.page is not None}))
+    first_line = next((line for row in rows for line in row.lines if line is not None), None)
+    return Table(
+        index=index,
+        rows=tuple(built),
+        location=Location(source=source, page=pages[0] if pages else None, line=first_line, table=index),
+        header_rows=header_rows,
+        unit=unit,
+        title=title,
+        pages=pages,
+        context=context,
+    )
+
+
+_ITEM_START = re.compile(
+    r"^(?:其中|合计|小计|总计|分行业|分产品|分地区|减[:：]|加[:：]|[0-9一二三四五六七八九十]+[、.．)]|[（(][0-9一二三四五六七八九十]+[)）])"
+)
+
+
+def merge_wrapped_rows(rows: Sequence[RowSource], header_count: int) -> list[RowSource]:
+    """Join label-only rows that continue the long label of the row above.
+
+    Cell-based extraction gives a wrapped label ("非流动资产处置损益（包括已计提资产减" /
+    "值准备的冲销部分）") as two rows; the second carries no figure of its own, or only figures in
+    columns the first left empty (the cell was vertically offset). A short label above ("其他")
+    or an item marker below ("其中：", "合计", "（一）") means a real row, which stays.
+    """
+    merged: list[RowSource] = []
+    last_piece = ""
+    for position, row in enumerate(rows):
+        previous = merged[-1] if merged else None
+        if previous is not None and position > header_count and _continues_label(previous, row, last_piece):
+            texts = list(previous.texts)
+            lines = list(previous.lines) + [previous.lines[-1]] * (len(texts) - len(previous.lines))
+            texts[0] = texts[0] + row.texts[0]
+            for col in range(1, min(len(texts), len(row.texts))):
+                if row.texts[col] and not texts[col]:
+                    texts[col] = row.texts[col]
+                    lines[col] = row.lines[col] if col < len(row.lines) else row.lines[-1]
+            merged[-1] = RowSource(texts=tuple(texts), lines=tuple(lines), page=previous.page)
+            last_piece = row.texts[0]
+            continue
+        merged.append(row)
+        last_piece = row.texts[0] if row.texts else ""
+    return merged
+
+
+def _continues_label(previous: RowSource, row: RowSource, last_piece: str) -> bool:
+    if len(row.texts) != len(previous.texts) or not row.texts or not row.texts[0]:
+        return False
+    label = row.texts[0]
+    if len(last_piece) < 10 or last_piece.endswith((":", "：")) or len(label) > len(last_piece):
+        return False
+    if _ITEM_START.match(label):
+        return False
+    if not any(parse_quantity(text) is not None for text in previous.texts[1:]):
+        return False
+    # Figures on the continuation row may only fill cells the row above left empty.
+    return all(not text or not previous.texts[col] for col, text in enumerate(row.texts) if col > 0)

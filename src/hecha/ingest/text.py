@@ -1,0 +1,564 @@
+"""Reads plain text extracted from PDFs (pdfplumber, pypdfium2, pdftotext -layout) into a Document.
+
+Plain text has no column positions: a table is a run of lines "label figure figure …" under a
+block of header lines. This reader removes page furniture (form feeds, page numbers, running
+titles), undoes the doubled empty lines some tools write, finds the figure rows, gathers the
+header lines above them, re-attaches labels wrapped onto lines of their own and figures wrapped
+after a direction word ("减少" / "16.43 个" / "百分点"), and joins a table continued after a page
+break. Every other line becomes prose.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from itertools import pairwise
+
+from hecha.ingest.errors import IngestError
+from hecha.ingest.lines import (
+    DIRECTION_WORDS,
+    RowSource,
+    SplitLine,
+    build_table,
+    is_continued_marker,
+    is_page_number,
+    is_unit_text,
+    page_of_footer,
+    split_figure_line,
+    tokens_of,
+)
+from hecha.ingest.numbers import parse_quantity
+from hecha.model.document import Document, Location, Paragraph, Table
+from hecha.model.quantity import Unit
+
+_MAX_HEADER_LINES = 24
+_MAX_FRAGMENTS = 4  # wrapped label lines between two rows of one table
+_FRAGMENT_MAX_CHARS = 16
+_HEADING = re.compile(
+    r"^(?:第[一二三四五六七八九十百]+[节章]|[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[)）]|\d+[、.．)]|\(\d+\)[.．]?)"
+)
+_SENTENCE_END = ("。", "：", ":", "；", ";")
+_SUFFIX_ONLY = frozenset({"个百分点", "百分点", "个", "%"})
+# Label-only rows that open a section of a table ("分行业", "其中：").
+_SECTION_ROW = re.compile(r"^(?:分(?:行业|产品|地区|季度|销售模式|业务)|其中[:：])$")
+
+
+@dataclass(frozen=True, slots=True)
+class _Line:
+    number: int  # 1-based line of the input file
+    page: int | None
+    text: str  # without trailing whitespace and form feeds
+    page_start: bool = False  # first logical line after a form feed
+
+
+@dataclass(slots=True)
+class _Row:
+    split: SplitLine
+    line: _Line
+    label_before: list[_Line] = field(default_factory=list)
+    label_after: list[_Line] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class _Block:
+    header: list[_Line]
+    rows: list[_Row]
+    unit: str | None
+    title: str
+    context: str
+
+
+def read(path: str, data: bytes) -> Document:
+    """Read extracted plain text. Raises IngestError when the bytes are not text."""
+    content = _decode(data)
+    lines, page_count = _logical_lines(content)
+    lines = _drop_furniture(lines, page_count)
+    paragraphs, blocks = _segment(path, lines)
+    tables = [_to_table(block, path, index) for index, block in enumerate(blocks)]
+    return Document(
+        source=path,
+        format="text",
+        page_count=page_count,
+        paragraphs=tuple(paragraphs),
+        tables=tuple(tables),
+    )
+
+
+def _decode(data: bytes) -> str:
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        try:
+            text = data.decode("gb18030")
+        except UnicodeDecodeError as error:
+            raise IngestError(
+                "无法识别文本编码（既不是 UTF-8 也不是 GB18030）",
+                "cannot decode the text (neither UTF-8 nor GB18030)",
+            ) from error
+    if "\x00" in text:
+        raise IngestError("不是文本文件（含二进制内容）", "not a text file (binary content)")
+    return text
+
+
+def _logical_lines(content: str) -> tuple[list[_Line], int | None]:
+    """Split into lines with page numbers; pages come from form feeds, else from "N / M" footers."""
+    physical = content.split("\n")
+    has_form_feeds = "\f" in content
+    lines: list[_Line] = []
+    page = 1
+    for number, raw in enumerate(physical, start=1):
+        pieces = raw.rstrip("\r").split("\f")
+        for position, piece in enumerate(pieces):
+            if position > 0:
+                page += 1
+            lines.append(
+                _Line(
+                    number=number,
+                    page=page if has_form_feeds else None,
+                    text=piece.rstrip(),
+                    page_start=position > 0,
+                )
+            )
+    if has_form_feeds:
+        # A trailing form feed closes the last page rather than opening an empty one.
+        while lines and not lines[-1].text.strip() and lines[-1].page == page and page > 1:
+            if any(line.page == page and line.text.strip() for line in lines):
+                break
+            page -= 1
+            lines.pop()
+        return _undouble(lines), page
+    return _undouble(_pages_from_footers(lines)), None
+
+
+def _pages_from_footers(lines: list[_Line]) -> list[_Line]:
+    """Without form feeds, "14 / 195" footers still tell the page: lines up to footer N are page N."""
+    footers = [(i, page_of_footer(line.text)) for i, line in enumerate(lines)]
+    found = [(i, n) for i, n in footers if n is not None]
+    if len(found) < 2 or any(b[1] <= a[1] for a, b in pairwise(found)):
+        return lines
+    result: list[_Line] = []
+    cursor = 0
+    for i, line in enumerate(lines):
+        while cursor < len(found) and found[cursor][0] < i:
+            cursor += 1
+        page = found[cursor][1] if cursor < len(found) else found[-1][1] + 1
+        result.append(_Line(number=line.number, page=page, text=line.text))
+    return result
+
+
+def _undouble(lines: list[_Line]) -> list[_Line]:
+    """Remove the empty line some tools write after every line, keeping real paragraph breaks."""
+    nonempty = [i for i, line in enumerate(lines) if line.text.strip()]
+    if len(nonempty) < 10:
+        return lines
+    followed = sum(1 for i in nonempty if i + 1 < len(lines) and not lines[i + 1].text.strip())
+    if followed < 0.8 * len(nonempty):
+        return lines
+    result: list[_Line] = []
+    for i, line in enumerate(lines):
+        if not line.text.strip() and i > 0 and lines[i - 1].text.strip():
+            continue  # the doubled empty line
+        result.append(line)
+    return result
+
+
+def _furniture_key(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def _drop_furniture(lines: list[_Line], page_count: int | None) -> list[_Line]:
+    """Drop page numbers and running titles (lines that repeat at page edges)."""
+    edge_keys: Counter[str] = Counter()
+    if page_count:
+        by_page: dict[int | None, list[_Line]] = {}
+        for line in lines:
+            if line.text.strip():
+                by_page.setdefault(line.page, []).append(line)
+        for page_lines in by_page.values():
+            for line in {*page_lines[:3], *page_lines[-3:]}:
+                edge_keys[_furniture_key(line.text)] += 1
+        # A short cut of a report still shows its running title on every page edge.
+        threshold = 2 if page_count <= 6 else max(3, int(0.3 * page_count))
+        running = {key for key, count in edge_keys.items() if count >= threshold and len(key) <= 60}
+    else:
+        counts = Counter(_furniture_key(line.text) for line in lines if line.text.strip())
+        running = {
+            key
+            for key, count in counts.items()
+            if (
+                count >= 5
+                and 6 <= len(key) <= 60
+                and re.search(r"报告|公司", key)
+                and not split_figure_line(key)
+            )
+            or (count >= 2 and re.fullmatch(r".{0,30}年(?:年度)?报告(?:全文|摘要)?", key))
+        }
+    kept: list[_Line] = []
+    for line in lines:
+        key = _furniture_key(line.text)
+        if key and (key in running or is_page_number(line.text)):
+            continue
+        kept.append(line)
+    return kept
+
+
+def _segment(path: str, lines: list[_Line]) -> tuple[list[Paragraph], list[_Block]]:
+    """Walk the lines once: figure rows open or extend a table, everything else is prose."""
+    paragraphs: list[Paragraph] = []
+    blocks: list[_Block] = []
+    prose: list[_Line] = []  # lines not (yet) in a table, newest last
+    i = 0
+    while i < len(lines):
+        split = split_figure_line(lines[i].text)
+        if split is None:
+            prose.append(lines[i])
+            i += 1
+            continue
+        header_start = _header_start(prose)
+        header = [line for line in prose[header_start:] if line.text.strip()]
+        above = prose[:header_start]
+        block, end = _collect_rows(lines, i, header, above)
+        if not _looks_like_table(block):
+            # A word table with a stray small number ("4 型") is prose, not figures to check.
+            prose.extend(header)
+            prose.extend(lines[i:end])
+            i = end
+            continue
+        i = end
+        paragraphs.extend(_paragraphs(path, above))
+        if blocks and _continues_previous(blocks[-1], block, above):
+            blocks[-1].rows.extend(block.rows)
+        else:
+            blocks.append(block)
+        prose = []
+    paragraphs.extend(_paragraphs(path, prose))
+    return paragraphs, blocks
+
+
+def _looks_like_table(block: _Block) -> bool:
+    """At least one row with two figures, or one figure printed like an amount or a rate."""
+    for row in block.rows:
+        quantities = [q for q in (parse_quantity(text) for text in row.split.figures) if q is not None]
+        if len(quantities) >= 2 or any(
+            q.decimals or "," in q.text or q.unit is not Unit.NUMBER for q in quantities
+        ):
+            return True
+    return False
+
+
+def _is_header_line(text: str) -> bool:
+    stripped = text.strip()
+    if not stripped or is_unit_text(stripped) or stripped.endswith(_SENTENCE_END):
+        return False
+    if stripped.startswith(("√", "□")) or _HEADING.match(stripped):
+        return False
+    return len(_furniture_key(stripped)) <= 60
+
+
+def _header_start(prose: list[_Line]) -> int:
+    """Index in ``prose`` where the header block of a table that starts right after it begins.
+
+    The block is the run of short non-sentence lines above the first row; single-word lines at
+    its top are titles ("主营业务分行业情况") until the first line with several cells.
+    """
+    start = len(prose)
+    while start > 0 and len(prose) - start < _MAX_HEADER_LINES:
+        text = prose[start - 1].text
+        # pdftotext -layout leaves single empty lines between the lines of one header.
+        if not text.strip() and start > 1 and _is_header_line(prose[start - 2].text) and start < len(prose):
+            start -= 1
+            continue
+        if not _is_header_line(text):
+            break
+        start -= 1
+    while start < len(prose) and len(tokens_of(prose[start].text)) < 2:
+        start += 1
+    return start
+
+
+def _is_fragment(text: str) -> bool:
+    stripped = text.strip()
+    # A wrapped label piece is one word; a line of several words inside a table is a header.
+    return (
+        bool(stripped)
+        and len(stripped.split()) == 1
+        and len(_furniture_key(stripped)) <= _FRAGMENT_MAX_CHARS
+        and not stripped.endswith(_SENTENCE_END)
+        and not is_unit_text(stripped)
+        and not _HEADING.match(stripped)
+    )
+
+
+def _collect_rows(
+    lines: list[_Line], start: int, header: list[_Line], above: list[_Line]
+) -> tuple[_Block, int]:
+    """Gather the rows of one table from ``start``; return it and the index after its last row."""
+    unit, title, context = _surroundings(above, header)
+    rows: list[_Row] = []
+    header_keys = {_furniture_key(line.text) for line in header}
+    pending: list[_Line] = []
+    i = start
+    end = start
+    while i < len(lines):
+        line = lines[i]
+        text = line.text.strip()
+        split = split_figure_line(line.text)
+        if split is not None:
+            if rows and _glue_wrapped_figure(rows[-1], split, line):
+                pending = []
+                i += 1
+                end = i
+                continue
+            head = _assign_fragments(rows[-1] if rows else None, split, pending)
+            rows.append(_Row(split=split, line=line, label_before=head))
+            pending = []
+            i += 1
+            end = i
+            continue
+        if not text:
+            # An empty line inside a table is tolerated only when a row of the same shape follows.
+            nxt = next((j for j in range(i + 1, min(i + 5, len(lines))) if lines[j].text.strip()), None)
+            if nxt is not None and _SECTION_ROW.match(lines[nxt].text.strip()):
+                i += 1
+                continue
+            following = split_figure_line(lines[nxt].text) if nxt is not None else None
+            if following is None or not rows or len(following.figures) != len(rows[-1].split.figures):
+                break
+            i += 1
+            continue
+        if rows and _SECTION_ROW.match(text) and _row_follows(lines, i + 1):
+            head = _assign_fragments(rows[-1], SplitLine(label=text, figures=()), pending)
+            rows.append(_Row(split=SplitLine(label=text, figures=()), line=line, label_before=head))
+            pending = []
+            i += 1
+            end = i
+            continue
+        if rows and text in _SUFFIX_ONLY:
+            _append_to_last_cell(rows[-1], text)
+            i += 1
+            end = i
+            continue
+        if is_continued_marker(text) or (header_keys and _furniture_key(text) in header_keys):
+            i += 1
+            continue
+        if _is_fragment(text) and len(pending) < _MAX_FRAGMENTS:
+            pending.append(line)
+            i += 1
+            continue
+        break
+    # Fragments after the last row belong to it only when it printed no label of its own;
+    # otherwise they go back to the prose stream (most likely the next title).
+    if pending and rows and not rows[-1].split.label and not rows[-1].label_before:
+        rows[-1].label_after.extend(pending)
+        end = i
+    elif pending:
+        end = lines.index(pending[0])
+    return _Block(header=header, rows=rows, unit=unit, title=title, context=context), end
+
+
+def _row_follows(lines: list[_Line], start: int) -> bool:
+    nxt = next((j for j in range(start, min(start + 4, len(lines))) if lines[j].text.strip()), None)
+    return nxt is not None and split_figure_line(lines[nxt].text) is not None
+
+
+def _assign_fragments(previous: _Row | None, split: SplitLine, pending: list[_Line]) -> list[_Line]:
+    """Split wrapped label lines between the row above and the row about to be added.
+
+    A row printed with an empty label sits vertically centred between its label lines, so it
+    takes lines on both sides; a row with its label on the figure line wrapped downwards (text
+    flows top-down). Returns the lines for the new row; the rest went to ``previous``.
+    """
+    if not pending:
+        return []
+    if previous is None:
+        return pending
+    if not previous.split.label and not split.label:
+        half = (len(pending) + 1) // 2
+        previous.label_after.extend(pending[:half])
+        return pending[half:]
+    if previous.split.label and not split.label:
+        return pending
+    if len(split.label.split()) < len(previous.split.label.split()):
+        # The new row lacks its first label word ("万毫升 5,674.78" under "疫苗 万毫升 435.20"):
+        # the wrapped lines are that word.
+        return pending
+    previous.label_after.extend(pending)
+    return []
+
+
+def _glue_wrapped_figure(previous: _Row, split: SplitLine, line: _Line) -> bool:
+    """A row ending in a bare "减少" takes the figure that wrapped onto the next line."""
+    if not previous.split.dangling or split.label:
+        return False
+    figures = list(previous.split.figures)
+    figures[-1] = figures[-1] + split.figures[0]
+    figures.extend(split.figures[1:])
+    previous.split = SplitLine(label=previous.split.label, figures=tuple(figures), dangling=split.dangling)
+    return True
+
+
+def _append_to_last_cell(row: _Row, suffix: str) -> None:
+    figures = list(row.split.figures)
+    if figures and (
+        figures[-1][-1:].isdigit() or figures[-1] in DIRECTION_WORDS or figures[-1].endswith("个")
+    ):
+        figures[-1] = figures[-1] + suffix
+        row.split = SplitLine(label=row.split.label, figures=tuple(figures), dangling=row.split.dangling)
+
+
+def _continues_previous(previous: _Block, block: _Block, between: list[_Line]) -> bool:
+    """A table that goes on after a page break: no prose between, same shape, no header or a repeat."""
+    if not previous.rows or not block.rows or any(line.text.strip() for line in between):
+        return False
+    last_page = previous.rows[-1].line.page
+    first_page = block.rows[0].line.page
+    if last_page is None and first_page is None:
+        # No page information: only furniture stood between, so accept a header-less run.
+        return not block.header and len(block.rows[0].split.figures) == len(previous.rows[-1].split.figures)
+    if last_page is None or first_page is None or first_page != last_page + 1:
+        return False
+    if len(block.rows[0].split.figures) != len(previous.rows[-1].split.figures):
+        return False
+    if block.header and [_furniture_key(x.text) for x in block.header] != [
+        _furniture_key(x.text) for x in previous.header
+    ]:
+        return all(is_continued_marker(x.text) for x in block.header)
+    return True
+
+
+def _surroundings(above: list[_Line], header: list[_Line]) -> tuple[str | None, str, str]:
+    window = [line.text.strip() for line in above if line.text.strip()][-4:]
+    unit = next((text for text in reversed(window) if is_unit_text(text)), None)
+    if unit is None:
+        unit = next((line.text.strip() for line in header if is_unit_text(line.text)), None)
+    title = next(
+        (text for text in reversed(window) if not is_unit_text(text) and not text.startswith(("√", "□"))),
+        "",
+    )
+    return unit, title, "\n".join(window[-3:])
+
+
+def _paragraphs(path: str, lines: list[_Line]) -> list[Paragraph]:
+    """Join wrapped prose lines into paragraphs; a heading or a sentence end closes one."""
+    result: list[Paragraph] = []
+    current: list[_Line] = []
+
+    def flush() -> None:
+        if current:
+            text = "".join(line.text.strip() for line in current)
+            first = current[0]
+            heading = len(current) == 1 and bool(_HEADING.match(text)) and len(text) <= 40
+            result.append(
+                Paragraph(
+                    text=text,
+                    location=Location(source=path, page=first.page, line=first.number),
+                    heading=heading,
+                )
+            )
+            current.clear()
+
+    for line in lines:
+        text = line.text.strip()
+        if not text:
+            flush()
+            continue
+        if _HEADING.match(text) or is_unit_text(text):
+            flush()
+        current.append(line)
+        if text.endswith(_SENTENCE_END) or _HEADING.match(text) or is_unit_text(text):
+            flush()
+    flush()
+    return result
+
+
+def _to_table(block: _Block, path: str, index: int) -> Table:
+    width = Counter(len(row.split.figures) for row in block.rows if row.split.figures).most_common(1)[0][0]
+    sources: list[RowSource] = []
+    header = _merge_year_breaks(block.header)
+    synthesized = _synthesize_header(header, width)
+    if synthesized is not None:
+        sources.append(synthesized)
+        header = []
+    for line in header:
+        cells = tokens_of(line.text)
+        if len(cells) == width:
+            cells = ["", *cells]  # the label column's header cell was empty
+        sources.append(RowSource(texts=tuple(cells), lines=(line.number,), page=line.page))
+    for row in block.rows:
+        label_lines = [*row.label_before, *row.label_after]
+        label_parts = [line.text.strip() for line in row.label_before]
+        label_parts.append(row.split.label)
+        label_parts.extend(line.text.strip() for line in row.label_after)
+        label = "".join(part for part in label_parts if part)
+        first_label_line = (row.label_before[0] if row.label_before else row.line).number
+        figures = row.split.figures or ("",) * width  # a section row's cells are printed empty
+        texts = (label, *figures)
+        lines: list[int | None] = [first_label_line if label_lines else row.line.number]
+        lines.extend(row.line.number for _ in figures)
+        sources.append(RowSource(texts=texts, lines=tuple(lines), page=row.line.page))
+    return build_table(
+        sources,
+        source=path,
+        index=index,
+        header_rows=1 if synthesized is not None else len(header),
+        unit=block.unit,
+        title=block.title,
+        context=block.context,
+    )
+
+
+def _merge_year_breaks(header: list[_Line]) -> list[_Line]:
+    """A header line of lone "度" pieces finishes the years broken above it ("2023 年" / "度")."""
+    result: list[_Line] = []
+    for line in header:
+        pieces = line.text.split()
+        if result and pieces and all(piece == "度" for piece in pieces):
+            previous = result[-1]
+            fixed = re.sub(r"(\d{4}\s*年)(?!度)", r"\1度", previous.text, count=len(pieces))
+            result[-1] = _Line(number=previous.number, page=previous.page, text=fixed)
+            continue
+        result.append(line)
+    return result
+
+
+_CELL_CLOSE = re.compile(r"(?:[(（](?:%|％|元|万元|个百分点)[)）]|%)$")
+
+
+def _synthesize_header(header: list[_Line], width: int) -> RowSource | None:
+    """Rebuild one header row from a line of cells followed by wrapped header-cell pieces.
+
+    Extractors that emit a cell's wrapped lines one after another (pypdfium2) print
+    "分行业 营业收入 营业成本 毛利率" / "（%）" / "营业收" / "入比上" / "年增减" / "（%）" …; a piece
+    ending in a unit bracket closes a cell. Used only when the result has exactly one header cell
+    per column, so a guess never misaligns the header.
+    """
+    if len(header) < 2 or len(tokens_of(header[0].text)) < 2:
+        return None
+    pieces = [line.text.strip() for line in header[1:]]
+    if any(len(piece.split()) != 1 for piece in pieces) or not _CELL_CLOSE.search(pieces[-1]):
+        return None
+    cells = tokens_of(header[0].text)
+    group: list[str] = []
+    for position, piece in enumerate(pieces):
+        if position == 0 and _CELL_CLOSE.fullmatch(piece):
+            cells[-1] += piece  # "毛利率" / "（%）"
+            continue
+        group.append(piece)
+        if _CELL_CLOSE.search(piece):
+            cells.append("".join(group))
+            group = []
+    if group:
+        return None
+    if len(cells) == width:
+        cells = ["", *cells]
+    elif width + 1 < len(cells) <= width + 3:
+        # Two label columns (产品, 单位) share the label cell, as they do in the body rows.
+        extra = len(cells) - width
+        cells = [" ".join(cells[:extra]), *cells[extra:]]
+    if len(cells) != width + 1:
+        return None
+    first = header[0]
+    return RowSource(texts=tuple(cells), lines=(first.number,), page=first.page)

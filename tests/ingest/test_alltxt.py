@@ -1,0 +1,75 @@
+""".alltxt ingest: excel rows become tables, page furniture is dropped, broken lines are reported."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from hecha.ingest import alltxt
+from hecha.ingest.errors import IngestError
+from hecha.model.document import Document
+
+FIXTURE = Path(__file__).parent.parent / "fixtures" / "alltxt" / "haixiang_p15-16.alltxt"
+
+
+def _read_fixture() -> Document:
+    return alltxt.read(str(FIXTURE), FIXTURE.read_bytes())
+
+
+def test_table_continued_over_page_is_joined() -> None:
+    revenue = _read_fixture().tables[0]
+    assert revenue.pages == (15, 16)
+    assert revenue.unit == "单位：元"
+    assert revenue.header_rows == 1
+    labels = [row[0].text for row in revenue.rows]
+    assert labels[1] == "营业收入合计" and labels[-1] == "国外"
+    assert "浙江海翔药业股份有限公司2019年年度报告全文" not in labels
+    assert all(len(row) == 6 for row in revenue.rows)
+
+
+def test_two_header_rows_and_locations() -> None:
+    table = _read_fixture().tables[1]
+    assert table.header_rows == 2
+    first_body = table.rows[3]
+    assert first_body[0].text == "医药"
+    cell = first_body[1]
+    assert cell.quantity is not None and cell.quantity.value == Decimal("1608858743.47")
+    # Line numbers are lines of the fixture file; the cell's quote is on that line.
+    line = FIXTURE.read_text(encoding="utf-8").split("\n")[cell.location.line - 1]
+    assert json.loads(line)["type"] == "excel" and cell.text in line
+    assert cell.location.page == 16 and cell.location.row == 3 and cell.location.col == 1
+
+
+def test_whole_report_reads(tmp_path: Path) -> None:
+    corpus = Path("/work/shared/corpus/haixiang_2019_annual.alltxt")
+    if not corpus.exists():
+        pytest.skip("corpus not available")
+    document = alltxt.read(str(corpus), corpus.read_bytes())
+    assert document.page_count == 204
+    assert len(document.tables) > 300
+    assert not any(p.text == "年度报告全文" for p in document.paragraphs)
+
+
+def test_rare_bad_line_is_skipped_with_warning() -> None:
+    lines = FIXTURE.read_text(encoding="utf-8").split("\n")
+    lines[10] = '{"page": 15, "allrow": broken'
+    document = alltxt.read("x.alltxt", "\n".join(lines).encode())
+    assert len(document.warnings) == 1 and "11" in document.warnings[0]
+
+
+def test_mostly_broken_file_is_refused() -> None:
+    data = "\n".join(["not json"] * 20 + ['{"page": 1, "allrow": 0, "type": "text", "inside": "x"}'])
+    with pytest.raises(IngestError) as raised:
+        alltxt.read("x.alltxt", data.encode())
+    assert "1" in str(raised.value)
+
+
+def test_excel_cells_are_never_evaluated() -> None:
+    record = {"page": 1, "allrow": 0, "type": "excel", "inside": "__import__('os').system('true')"}
+    ok = {"page": 1, "allrow": 1, "type": "text", "inside": "正文"}
+    data = "\n".join(json.dumps(r, ensure_ascii=False) for r in [ok] * 30 + [record])
+    document = alltxt.read("x.alltxt", data.encode())
+    assert document.tables == () and len(document.warnings) == 1

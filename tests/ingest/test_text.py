@@ -1,0 +1,118 @@
+"""Plain-text ingest: the same PDF pages extracted by four tools must give the same tables."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from hecha.ingest import text
+from hecha.ingest.errors import IngestError
+from hecha.model.document import Document
+
+FIXTURES = Path(__file__).parent.parent / "fixtures" / "text"
+CUTS = ("jinyu_p14-15", "jinyu_p16-17", "haixiang_p15-16")
+EXTRACTORS = ("pdfium", "pdfplumber", "pdftotext", "doubled")
+# Known gaps, kept explicit so that an improvement shows up as a test to tighten:
+# pdftotext -layout leaves wide vertical gaps that split haixiang's tables at section rows, and
+# a label wrapped on both sides of a two-word label ("新流法三联灭活 / 万毫升 … / 疫苗") comes out
+# in another order from every extractor but pypdfium2.
+SPLIT_TABLES = {("haixiang_p15-16", "pdftotext")}
+LABEL_ORDER_GAP = {"新流法三联灭活疫苗万毫升"}
+
+
+def _read(cut: str, extractor: str) -> Document:
+    path = FIXTURES / f"{cut}.{extractor}.txt"
+    return text.read(str(path), path.read_bytes())
+
+
+def _body_rows(document: Document) -> list[list[str]]:
+    rows = []
+    for table in document.tables:
+        for row in table.rows[table.header_rows or 0 :]:
+            rows.append([cell.text.replace(" ", "") if i == 0 else cell.text for i, cell in enumerate(row)])
+    return rows
+
+
+def _same_row(expected: list[str], actual: list[str]) -> bool:
+    if expected[0] in LABEL_ORDER_GAP:
+        return expected[1:] == actual[1:] and sorted(expected[0]) == sorted(actual[0])
+    return expected == actual
+
+
+@pytest.mark.parametrize("extractor", EXTRACTORS)
+@pytest.mark.parametrize("cut", CUTS)
+def test_body_rows_match_golden(cut: str, extractor: str) -> None:
+    golden = json.loads((FIXTURES / f"{cut}.golden.json").read_text(encoding="utf-8"))
+    expected = [row for table in golden["tables"] for row in table["body"]]
+    actual = _body_rows(_read(cut, extractor))
+    assert len(actual) == len(expected)
+    mismatched = [(e, a) for e, a in zip(expected, actual, strict=True) if not _same_row(e, a)]
+    assert mismatched == []
+
+
+@pytest.mark.parametrize("extractor", EXTRACTORS)
+@pytest.mark.parametrize("cut", CUTS)
+def test_tables_split_as_golden(cut: str, extractor: str) -> None:
+    if (cut, extractor) in SPLIT_TABLES:
+        pytest.skip("known gap: pdftotext -layout splits these tables at section rows")
+    golden = json.loads((FIXTURES / f"{cut}.golden.json").read_text(encoding="utf-8"))
+    document = _read(cut, extractor)
+    sizes = [len(table.rows) - (table.header_rows or 0) for table in document.tables]
+    assert sizes == [len(table["body"]) for table in golden["tables"]]
+    assert [table.unit for table in document.tables] == [table["unit"] for table in golden["tables"]]
+
+
+def test_change_cell_wrapped_over_three_lines_is_one_figure() -> None:
+    # "减少" / "16.43 个" / "百分点" are one printed cell of the 毛利率比上年增减 column.
+    for extractor in ("pdfium", "pdfplumber", "pdftotext"):
+        table = _read("jinyu_p14-15", extractor).tables[1]
+        last = table.rows[-1][-1]
+        assert last.quantity is not None, extractor
+        assert last.quantity.value == Decimal("-16.43")
+
+
+def test_table_across_page_break_is_joined_without_running_title() -> None:
+    document = _read("jinyu_p16-17", "pdfplumber")
+    expenses = next(table for table in document.tables if table.title.startswith("3. 费用"))
+    assert expenses.pages == (1, 2)
+    labels = [row[0].text for row in expenses.rows]
+    assert "财务费用" in labels and "所得税费用" in labels
+    assert not any("年度报告" in label for label in labels)
+
+
+def test_cells_know_where_they_came_from() -> None:
+    path = FIXTURES / "jinyu_p14-15.pdfium.txt"
+    document = text.read(str(path), path.read_bytes())
+    lines = path.read_bytes().decode("utf-8").split("\n")
+    for table in document.tables:
+        for row in table.rows:
+            for cell in row:
+                assert cell.location.table == table.index
+                assert cell.location.line is not None and cell.location.page in (1, 2)
+                if cell.quantity is not None:
+                    # A cell wrapped over lines ("减少 2.07" / "个百分点") points at its first line.
+                    assert cell.text.replace(" ", "")[:2] in lines[cell.location.line - 1].replace(" ", "")
+
+
+def test_synthesized_header_has_one_cell_per_column() -> None:
+    table = _read("jinyu_p14-15", "pdfium").tables[1]
+    assert table.header_rows == 1
+    header = [cell.text for cell in table.rows[0]]
+    assert header[0] == "分行业"
+    assert header[-1] == "毛利率比上年增减（%）"
+    assert all(len(row) == len(header) for row in table.rows)
+
+
+def test_gb18030_text_is_decoded() -> None:
+    path = FIXTURES / "jinyu_p16-17.pdfplumber.txt"
+    data = path.read_text(encoding="utf-8").encode("gb18030")
+    document = text.read("x.txt", data)
+    assert len(document.tables) == len(_read("jinyu_p16-17", "pdfplumber").tables)
+
+
+def test_binary_input_is_refused() -> None:
+    with pytest.raises(IngestError):
+        text.read("x.bin", b"\x00\x01\x02\xff\xfe" * 10)
