@@ -1,0 +1,255 @@
+"""T006 margin-mismatch: a 毛利率 that is not (revenue − cost) / revenue, or a 毛利 that is not
+revenue − cost."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+from fractions import Fraction
+
+from hecha.extract.roles import AnalyzedTable, Column, ColumnKind, Row
+from hecha.model.diagnostic import Diagnostic, Related
+from hecha.model.quantity import Interval
+from hecha.rules.base import Rule, RuleContext, compare, format_decimal
+from hecha.rules.registry import register
+from hecha.rules.tables._columns import (
+    AMOUNT_KINDS,
+    Operand,
+    RowCheck,
+    amount_interval,
+    column_period,
+    figure,
+    label_of,
+    period_rank,
+    pick,
+    positions,
+    ratio_percent,
+    row_check,
+    scale_of,
+    show,
+    trusted,
+)
+
+_CHANGE_WORDS = re.compile(r"增减|变动|比上年|同比|占|变化|增长|差异")
+_REVENUE = re.compile(r"收入")
+_COST = re.compile(r"成本")
+_GROSS_PROFIT = re.compile(r"毛利(?!率)")
+_MARGIN = re.compile(r"毛利率")
+
+
+def _measures(text: str, pattern: re.Pattern[str], *excluded: re.Pattern[str]) -> bool:
+    return (
+        bool(pattern.search(text))
+        and not _CHANGE_WORDS.search(text)
+        and not any(other.search(text) for other in excluded)
+    )
+
+
+def _is_revenue(text: str) -> bool:
+    return _measures(text, _REVENUE, _COST, _GROSS_PROFIT, _MARGIN)
+
+
+def _is_cost(text: str) -> bool:
+    return _measures(text, _COST, _REVENUE, _MARGIN, _GROSS_PROFIT)
+
+
+def _is_gross_profit(text: str) -> bool:
+    return _measures(text, _GROSS_PROFIT, _MARGIN)
+
+
+@register
+class MarginMismatch(Rule):
+    """Gross margins and gross profits that do not follow from revenue and cost.
+
+    What it checks:
+        In a table with revenue (营业收入, 收入), cost (营业成本, 成本) and gross margin (毛利率)
+        columns, each row's margin equals (revenue − cost) / revenue; a gross-profit column (毛利)
+        equals revenue − cost. Transposed tables, with rows 营业收入 / 营业成本 / 毛利 / 毛利率 and
+        one column per period or segment, are checked column by column. Columns are matched by
+        their headers (and period) and the matching is confirmed by the data: it counts only when
+        most rows (or columns) satisfy it. Change columns (毛利率比上年增减) belong to T004.
+
+    Why it matters:
+        Margins are the figure inquiry letters ask about most; a margin that does not follow from
+        the printed revenue and cost undermines the explanation built on it.
+
+    Failing example:
+        | 项目 | 收入（万元） | 成本（万元） | 毛利率 |, rows 直销 18,564.22 | 14,191.50 | 23.55%,
+        贸易 15,301.36 | 14,625.21 | 5.42%, 合计 33,865.58 | 28,816.71 | 14.91%:
+        (15,301.36 − 14,625.21) / 15,301.36 = 4.42%.
+
+    Passing example:
+        The same table with 4.42%.
+
+    Options:
+        absolute_tolerance: extra percentage points (or amount units for gross profit), default 0.
+        min_rows_held: rows or columns that must satisfy a matching before it is trusted, default 2.
+        min_held_share: share of tested rows that must satisfy it, default 2/3.
+    """
+
+    code = "T006"
+    name = "margin-mismatch"
+    summary = "毛利率或毛利与收入、成本计算结果不符"
+    summary_en = "Gross margin or gross profit does not follow from revenue and cost"
+
+    @dataclass(frozen=True)
+    class Options:
+        absolute_tolerance: Decimal = Decimal(0)
+        min_rows_held: int = 2
+        min_held_share: Fraction = Fraction(2, 3)
+
+    def check(self, ctx: RuleContext) -> Iterator[Diagnostic]:
+        options: MarginMismatch.Options = self.options  # type: ignore[assignment]
+        for table in ctx.tables:
+            mappings = [*_column_mappings(table, options.absolute_tolerance)]
+            mappings.extend(_transposed_mappings(table, options.absolute_tolerance))
+            for checks in mappings:
+                if not trusted(checks, options.min_rows_held, options.min_held_share):
+                    continue
+                for check in checks:
+                    ctx.stats.relation(
+                        table.table.index,
+                        held=check.held,
+                        cells=[check.stated_cell.location, *(o.cell.location for o in check.operands)],
+                    )
+                    if not check.held:
+                        yield self._finding(check, options.absolute_tolerance)
+
+    def _finding(self, check: RowCheck, tolerance: Decimal) -> Diagnostic:
+        comparison = compare(check.stated, check.nearest, tolerance)
+        revenue, cost = check.operands
+        rev, cst = show(revenue.quantity), show(cost.quantity)
+        label = check.row.label
+        if check.relation == "margin":
+            computed = format_decimal(check.nearest.mid, max(check.stated.decimals, 2)) + "%"
+            message = f"{label}毛利率列示 {show(check.stated)}，按 ({rev} − {cst}) / {rev} 计算为 {computed}"
+            message_en = (
+                f"{label}: gross margin stated as {show(check.stated)}, "
+                f"({rev} − {cst}) / {rev} gives {computed}"
+            )
+        else:
+            computed = format_decimal(check.nearest.mid, check.stated.decimals)
+            message = f"{label}毛利列示 {show(check.stated)}，按 {rev} − {cst} 计算为 {computed}"
+            message_en = (
+                f"{label}: gross profit stated as {show(check.stated)}, {rev} − {cst} gives {computed}"
+            )
+        return self.diagnostic(
+            message=message,
+            message_en=message_en,
+            location=check.stated_cell.location,
+            comparison=comparison,
+            related=(
+                Related(revenue.cell.location, f"收入 {revenue.label}"),
+                Related(cost.cell.location, f"成本 {cost.label}"),
+            ),
+        )
+
+
+def _compatible(a: Column, b: Column) -> bool:
+    """Two columns may describe the same period: equal periods, or no period on either."""
+    rank_a, rank_b = period_rank(column_period(a)), period_rank(column_period(b))
+    if rank_a is None or rank_b is None:
+        return (rank_a is None and rank_b is None) or (not a.group or not b.group or a.group == b.group)
+    return rank_a == rank_b
+
+
+def _column_mappings(table: AnalyzedTable, tolerance: Decimal) -> Iterator[list[RowCheck]]:
+    amounts = positions(table, AMOUNT_KINDS)
+    revenues = [p for p in amounts if _is_revenue(table.columns[p].header)]
+    costs = [p for p in amounts if _is_cost(table.columns[p].header)]
+    pairs = [(r, c) for r in revenues for c in costs if _compatible(table.columns[r], table.columns[c])]
+    margins = [
+        p
+        for p in positions(table, frozenset({ColumnKind.MARGIN, ColumnKind.PERCENT}))
+        if _measures(table.columns[p].header, _MARGIN)
+    ]
+    profits = [p for p in amounts if _is_gross_profit(table.columns[p].header)]
+    for stated in margins + profits:
+        relation = "margin" if stated in margins else "gross-profit"
+        candidates = [
+            [
+                check
+                for row in table.rows
+                if (check := _relation(table, row, relation, stated, r, c, tolerance)) is not None
+            ]
+            for r, c in pairs
+            if _compatible(table.columns[stated], table.columns[r])
+        ]
+        chosen = pick(candidates)
+        if chosen:
+            yield chosen
+
+
+def _relation(
+    table: AnalyzedTable,
+    row: Row,
+    relation: str,
+    stated_position: int,
+    revenue_position: int,
+    cost_position: int,
+    tolerance: Decimal,
+    stated_row: Row | None = None,
+    revenue_row: Row | None = None,
+    cost_row: Row | None = None,
+) -> RowCheck | None:
+    """One margin or gross-profit relation; the rows default to ``row`` (row layout)."""
+    stated_row, revenue_row, cost_row = stated_row or row, revenue_row or row, cost_row or row
+    stated = figure(stated_row, stated_position)
+    revenue = figure(revenue_row, revenue_position)
+    cost = figure(cost_row, cost_position)
+    if stated is None or revenue is None or cost is None:
+        return None
+    revenue_column, cost_column = table.columns[revenue_position], table.columns[cost_position]
+    revenue_interval = amount_interval(table, revenue_column, revenue[1])
+    # A cost printed as a deduction ("减：营业成本" -1,234) is still subtracted once.
+    cost_interval = amount_interval(table, cost_column, cost[1]).abs()
+    operands = (
+        Operand(revenue[0], revenue[1], label_of(table, revenue_row, revenue_column)),
+        Operand(cost[0], cost[1], label_of(table, cost_row, cost_column)),
+    )
+    gross = revenue_interval - cost_interval
+    expected: Interval | None
+    if relation == "margin":
+        expected = ratio_percent(gross, revenue_interval)
+    else:
+        stated_scale = scale_of(table, table.columns[stated_position])
+        expected = gross.scaled(Decimal(1).scaleb(-stated_scale))
+    if expected is None:
+        return None
+    return row_check(relation, stated_row, stated, operands, [expected], tolerance)
+
+
+def _transposed_mappings(table: AnalyzedTable, tolerance: Decimal) -> Iterator[list[RowCheck]]:
+    """Rows 营业收入 / 营业成本 / 毛利 / 毛利率, one relation per figure column."""
+    rows = list(table.rows)
+    revenue = next((row for row in rows if _is_revenue(row.label)), None)
+    cost = next((row for row in rows if _is_cost(row.label)), None)
+    if revenue is None or cost is None:
+        return
+    margin = next((row for row in rows if _measures(row.label, _MARGIN)), None)
+    profit = next((row for row in rows if _is_gross_profit(row.label)), None)
+    for stated_row, relation in ((margin, "margin"), (profit, "gross-profit")):
+        if stated_row is None:
+            continue
+        checks = []
+        for position, column in enumerate(table.columns):
+            if column.kind in (ColumnKind.LABEL, ColumnKind.CHANGE_RATE, ColumnKind.PP_CHANGE):
+                continue
+            check = _relation(
+                table,
+                stated_row,
+                relation,
+                position,
+                position,
+                position,
+                tolerance,
+                stated_row=stated_row,
+                revenue_row=revenue,
+                cost_row=cost,
+            )
+            if check is not None:
+                checks.append(check)
+        if checks:
+            yield checks

@@ -1,0 +1,94 @@
+"""T004 percentage-point-mismatch: a 个百分点 change that is not the difference of two percentages."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+from fractions import Fraction
+
+from hecha.model.diagnostic import Diagnostic, Related
+from hecha.rules.base import Rule, RuleContext, compare, format_decimal
+from hecha.rules.registry import register
+from hecha.rules.tables._columns import RowCheck, change_mapping, change_positions, show, trusted
+
+
+@register
+class PercentagePointMismatch(Rule):
+    """Percentage-point changes that are not the difference of the two percentages they compare.
+
+    What it checks:
+        A change column over two percentages (毛利率 this year and last, 占比 of two periods) states
+        their difference in points: "增加 2.07", "减少1.11个百分点", "-1.11", or "0.70%" beside
+        13.45% and 12.75%. Each row's figure must equal current − prior. The two percentage
+        columns come from the headers (periods, groups, same measure) and are confirmed by the
+        data: the mapping counts only when most rows satisfy it. A rate row inside an amount
+        table (研发人员数量占比 13.45% / 12.75% / 0.70%) is checked here too; there a relative
+        change is also accepted, since some documents print one.
+
+    Why it matters:
+        Margin and share movements are what inquiry letters ask about; a point change that does not
+        match the two margins misstates the movement being explained.
+
+    Failing example:
+        | 细分产品 | 2025年度毛利率 | 2024年10-12月毛利率 | 变动 |, rows 固态硬盘类 13.34% | 2.99% |
+        10.35% and 移动存储 29.78% | 30.99% | -2.21%: 29.78 − 30.99 = −1.21 points.
+
+    Passing example:
+        The same table with -1.21%, or "减少1.21个百分点".
+
+    Options:
+        absolute_tolerance: extra points of slack, default 0.
+        min_rows_held: rows that must satisfy a mapping before it is trusted, default 2.
+        min_held_share: share of tested rows that must satisfy it, default 2/3.
+    """
+
+    code = "T004"
+    name = "percentage-point-mismatch"
+    summary = "百分点变动与两期百分比之差不符"
+    summary_en = "Percentage-point change does not equal the difference of the two percentages"
+
+    @dataclass(frozen=True)
+    class Options:
+        absolute_tolerance: Decimal = Decimal(0)
+        min_rows_held: int = 2
+        min_held_share: Fraction = Fraction(2, 3)
+
+    def check(self, ctx: RuleContext) -> Iterator[Diagnostic]:
+        options: PercentagePointMismatch.Options = self.options  # type: ignore[assignment]
+        for table in ctx.tables:
+            for change in change_positions(table):
+                checks = change_mapping(table, change, options.absolute_tolerance)
+                if not trusted(checks, options.min_rows_held, options.min_held_share):
+                    continue
+                for check in checks:
+                    if check.relation != "pp":
+                        continue
+                    ctx.stats.relation(
+                        table.table.index,
+                        held=check.held,
+                        cells=[check.stated_cell.location, *(o.cell.location for o in check.operands)],
+                    )
+                    if not check.held:
+                        yield self._finding(check, options.absolute_tolerance)
+
+    def _finding(self, check: RowCheck, tolerance: Decimal) -> Diagnostic:
+        comparison = compare(check.stated, check.nearest, tolerance)
+        current, prior = check.operands
+        now, before = show(current.quantity), show(prior.quantity)
+        computed = format_decimal(check.nearest.mid, max(check.stated.decimals, 2))
+        stated = check.stated_cell.text.strip() or show(check.stated)
+        label = check.row.label
+        return self.diagnostic(
+            message=f"{label}百分点变动列示 {stated}，按 {now} − {before} 计算为 {computed} 个百分点",
+            message_en=(
+                f"{label}: percentage-point change stated as {stated}, "
+                f"{now} − {before} gives {computed} points"
+            ),
+            location=check.stated_cell.location,
+            comparison=comparison,
+            related=(
+                Related(current.cell.location, f"本期 {current.label}"),
+                Related(prior.cell.location, f"上期 {prior.label}"),
+            ),
+        )

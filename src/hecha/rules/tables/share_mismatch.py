@@ -1,0 +1,237 @@
+"""T002 share-mismatch: a 占比 / 比重 figure that is not part / total of its amount column."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+from fractions import Fraction
+
+from hecha.extract.roles import AnalyzedTable, ColumnKind, Row, RowKind
+from hecha.model.diagnostic import Diagnostic, Related
+from hecha.model.quantity import Interval, interval_sum
+from hecha.rules.base import Rule, RuleContext, compare
+from hecha.rules.registry import register
+from hecha.rules.tables._columns import (
+    AMOUNT_KINDS,
+    HUNDRED,
+    Operand,
+    RowCheck,
+    amount_interval,
+    column_period,
+    figure,
+    label_of,
+    period_rank,
+    pick,
+    positions,
+    ratio_percent,
+    row_check,
+    show,
+    show_percent,
+    trusted,
+)
+
+_CLOSING = (RowKind.TOTAL, RowKind.SUBTOTAL)
+_NAMED_BASE = re.compile(r"占(.{2,14}?)的?(?:比例|比重|比)")
+_TOTAL_WORDS = re.compile(r"合计|总计|总额|小计|[：:\s]|其中")
+
+
+@dataclass(frozen=True)
+class _Denominator:
+    """Where a row's total stands: a row of the same column, or the sum of the item rows."""
+
+    row: Row | None
+    label: str
+
+
+@register
+class ShareMismatch(Rule):
+    """Shares that are not the row's amount divided by the total they are a share of.
+
+    What it checks:
+        A share column (占比, 比例, 比重, 占营业收入比重) beside an amount column: each row's share
+        equals its amount / the total of the same column. The total is the 合计 row, the 小计 that
+        closes the row's section, the row named by the header (占营业收入比重 → the 营业收入 row),
+        or, in a table without total rows, the sum of the items. Which amount column and which
+        total apply is confirmed by the data: the reading most rows satisfy is kept, and only when
+        most rows satisfy it; a table that fits no reading gives no finding. 其中 rows and the
+        total rows themselves (100%) are not checked.
+
+    Why it matters:
+        Concentration (top-5 customers), mix (直销 vs 贸易) and structure arguments rest on
+        shares; a share on the wrong denominator or a stale figure misstates them.
+
+    Failing example:
+        | 项目 | 金额 | 占比 |, rows 直销 18,564.22 | 54.82%, 贸易 15,301.36 | 46.18%,
+        合计 33,865.58 | 100.00%: 15,301.36 / 33,865.58 = 45.18%.
+
+    Passing example:
+        The same table with 45.18%.
+
+    Options:
+        absolute_tolerance: extra percentage points of slack, default 0.
+        min_rows_held: rows that must satisfy a reading before it is trusted, default 2.
+        min_held_share: share of tested rows that must satisfy it, default 2/3.
+    """
+
+    code = "T002"
+    name = "share-mismatch"
+    summary = "占比与金额 / 合计计算结果不符"
+    summary_en = "Share does not equal the amount divided by its total"
+
+    @dataclass(frozen=True)
+    class Options:
+        absolute_tolerance: Decimal = Decimal(0)
+        min_rows_held: int = 2
+        min_held_share: Fraction = Fraction(2, 3)
+
+    def check(self, ctx: RuleContext) -> Iterator[Diagnostic]:
+        options: ShareMismatch.Options = self.options  # type: ignore[assignment]
+        for table in ctx.tables:
+            for share in positions(table, frozenset({ColumnKind.SHARE})):
+                candidates = [
+                    _share_checks(table, share, amount, policy, options.absolute_tolerance)
+                    for amount in _amount_candidates(table, share)
+                    for policy in ("grand", "closing", "named", "sum")
+                ]
+                checks = pick(candidates)
+                if not trusted(checks, options.min_rows_held, options.min_held_share):
+                    continue
+                for check in checks:
+                    ctx.stats.relation(
+                        table.table.index,
+                        held=check.held,
+                        cells=[check.stated_cell.location, *(o.cell.location for o in check.operands)],
+                    )
+                    if not check.held:
+                        yield self._finding(check, options.absolute_tolerance)
+
+    def _finding(self, check: RowCheck, tolerance: Decimal) -> Diagnostic:
+        comparison = compare(check.stated, check.nearest, tolerance)
+        part = check.operands[0]
+        base = show(check.operands[1].quantity) if len(check.operands) > 1 else check.denominator_label
+        computed = show_percent(check.nearest.mid, max(check.stated.decimals, 2))
+        label = check.row.label
+        related = [Related(part.cell.location, f"分子 {part.label}")]
+        related.extend(Related(o.cell.location, f"分母 {o.label}") for o in check.operands[1:])
+        return self.diagnostic(
+            message=(
+                f"{label}占比列示 {show(check.stated)}，按 {show(part.quantity)} / {base} 计算为 {computed}"
+            ),
+            message_en=(
+                f"{label}: share stated as {show(check.stated)}, "
+                f"{show(part.quantity)} / {base} gives {computed}"
+            ),
+            location=check.stated_cell.location,
+            comparison=comparison,
+            related=tuple(related),
+        )
+
+
+def _amount_candidates(table: AnalyzedTable, share: int) -> list[int]:
+    """Amount columns the share may divide: same period or group, and the nearest one to its left."""
+    column = table.columns[share]
+    rank = period_rank(column_period(column))
+    found: list[int] = []
+    for position in positions(table, AMOUNT_KINDS):
+        other = table.columns[position]
+        same_period = rank is not None and period_rank(column_period(other)) == rank
+        same_group = bool(column.group) and other.group == column.group
+        if same_period or same_group:
+            found.append(position)
+    left = [p for p in positions(table, AMOUNT_KINDS) if p < share]
+    if left and left[-1] not in found:
+        found.append(left[-1])
+    return found
+
+
+def _denominators(table: AnalyzedTable, share: int, policy: str) -> dict[int, _Denominator]:
+    """For each row index that a share is checked on, where its total stands under ``policy``."""
+    rows = list(table.rows)
+    result: dict[int, _Denominator] = {}
+    if policy == "grand":
+        totals = [row for row in rows if row.kind is RowKind.TOTAL]
+        if len(totals) != 1:
+            return {}
+        for row in rows:
+            if row.kind in (RowKind.ITEM, RowKind.SUBTOTAL):
+                result[row.index] = _Denominator(totals[0], totals[0].label)
+    elif policy == "closing":
+        for at, row in enumerate(rows):
+            if row.kind is not RowKind.ITEM:
+                continue
+            closing = next((later for later in rows[at + 1 :] if later.kind in _CLOSING), None)
+            if closing is not None:
+                result[row.index] = _Denominator(closing, closing.label)
+    elif policy == "named":
+        match = _NAMED_BASE.search(table.columns[share].header)
+        if match is None:
+            return {}
+        base_name = match.group(1)
+        base = next((row for row in rows if _names(row.label, base_name)), None)
+        if base is None:
+            return {}
+        for row in rows:
+            if row is not base and row.kind in (RowKind.ITEM, RowKind.SUBTOTAL, RowKind.TOTAL):
+                result[row.index] = _Denominator(base, base.label)
+    elif policy == "sum":
+        if any(row.kind in _CLOSING for row in rows):
+            return {}
+        for row in rows:
+            if row.kind is RowKind.ITEM:
+                result[row.index] = _Denominator(None, "各项合计")
+    return result
+
+
+def _names(label: str, base_name: str) -> bool:
+    stem = _TOTAL_WORDS.sub("", label)
+    return len(stem) >= 2 and (base_name in stem or stem in base_name)
+
+
+def _share_checks(
+    table: AnalyzedTable, share: int, amount: int, policy: str, tolerance: Decimal
+) -> list[RowCheck]:
+    denominators = _denominators(table, share, policy)
+    if not denominators:
+        return []
+    column = table.columns[amount]
+    item_sum: Interval | None = None
+    if policy == "sum":
+        items = [figure(row, amount) for row in table.rows if row.kind is RowKind.ITEM]
+        if any(item is None for item in items):
+            return []
+        item_sum = interval_sum([amount_interval(table, column, i[1]) for i in items if i is not None])
+    checks: list[RowCheck] = []
+    for row in table.rows:
+        denominator = denominators.get(row.index)
+        stated, part = figure(row, share), figure(row, amount)
+        if denominator is None or stated is None or part is None:
+            continue
+        operands = [Operand(part[0], part[1], label_of(table, row, column))]
+        if denominator.row is not None:
+            base = figure(denominator.row, amount)
+            if base is None:
+                continue
+            operands.append(Operand(base[0], base[1], label_of(table, denominator.row, column)))
+            base_interval = amount_interval(table, column, base[1])
+        else:
+            assert item_sum is not None
+            base_interval = item_sum
+        expected = ratio_percent(amount_interval(table, column, part[1]), base_interval)
+        if expected is None:
+            continue
+        checks.append(
+            row_check("share", row, stated, tuple(operands), [expected], tolerance, denominator.label)
+        )
+    # The total's own 100% confirms which row the column is a share of.
+    bases = {d.row.index: d.row for d in denominators.values() if d.row is not None}
+    for base_row in bases.values():
+        stated, base = figure(base_row, share), figure(base_row, amount)
+        if stated is not None and base is not None and checks:
+            operand = Operand(base[0], base[1], label_of(table, base_row, column))
+            hundred = [Interval.exact(HUNDRED)]
+            checks.append(
+                row_check("share", base_row, stated, (operand,), hundred, tolerance, base_row.label)
+            )
+    return checks
