@@ -1,0 +1,179 @@
+"""What one PDF page holds for table rebuilding: positioned text runs and ruling lines.
+
+A run is one rectangle of text as pdfium reports it (usually one cell, one word or one figure);
+a rule is a horizontal or vertical line segment drawn on the page (table borders, drawn as thin
+paths or as the edges of filled rectangles). Coordinates are PDF points with the origin at the
+top-left, so ``top`` < ``bottom``. The hot loops call pdfium's C API directly: this module runs on
+every page of a 200-page report and the object wrappers would double its cost.
+"""
+
+from __future__ import annotations
+
+import ctypes
+from dataclasses import dataclass
+
+import pypdfium2.raw as pdfium_c
+
+# A path thinner than this is a line, not an area.
+_LINE_THICKNESS = 2.0
+# Paths and fills smaller than this in both directions are glyph decoration, not borders.
+_MIN_RULE_LENGTH = 4.0
+_TEXT_BUFFER_CHARS = 8192
+
+_DASHES = frozenset({"-", "—", "–", "－", "−", "--", "——"})
+
+
+@dataclass(slots=True)
+class Run:
+    """A positioned piece of text on one page."""
+
+    text: str
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+
+    @property
+    def center_y(self) -> float:
+        return (self.top + self.bottom) / 2
+
+    @property
+    def center_x(self) -> float:
+        return (self.x0 + self.x1) / 2
+
+    @property
+    def height(self) -> float:
+        return self.bottom - self.top
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """A ruling line: horizontal when ``top == bottom``-ish, vertical when ``x0 == x1``-ish."""
+
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+
+    @property
+    def horizontal(self) -> bool:
+        return (self.bottom - self.top) <= (self.x1 - self.x0)
+
+
+@dataclass(slots=True)
+class PageContent:
+    number: int  # 1-based
+    width: float
+    height: float
+    runs: list[Run]
+    rules: list[Rule]
+
+
+def read_runs(textpage: object, page_height: float) -> list[Run]:
+    """All text runs of a page, deduplicated, with split minus signs glued to their figures."""
+    count = pdfium_c.FPDFText_CountRects(textpage, 0, -1)
+    left, bottom, right, top = (ctypes.c_double() for _ in range(4))
+    buffer = (ctypes.c_ushort * (_TEXT_BUFFER_CHARS + 1))()
+    buffer_pointer = ctypes.cast(buffer, ctypes.POINTER(ctypes.c_ushort))
+    runs: list[Run] = []
+    seen: set[tuple[str, int, int]] = set()
+    for index in range(count):
+        if not pdfium_c.FPDFText_GetRect(
+            textpage, index, ctypes.byref(left), ctypes.byref(top), ctypes.byref(right), ctypes.byref(bottom)
+        ):
+            continue
+        length = pdfium_c.FPDFText_GetBoundedText(
+            textpage, left.value, top.value, right.value, bottom.value, buffer_pointer, _TEXT_BUFFER_CHARS
+        )
+        if length <= 0:
+            continue
+        # The count includes the terminating NUL; pdfium may also report a NUL for a hyphenation
+        # point, so cut at the first one.
+        text = bytes(buffer)[: length * 2].decode("utf-16-le", errors="replace").split("\x00", 1)[0].strip()
+        if not text:
+            continue
+        run = Run(text, left.value, page_height - top.value, right.value, page_height - bottom.value)
+        # Some producers write the same text twice (a duplicated text layer); keep one copy.
+        key = (text, round(run.x0), round(run.top))
+        if key in seen:
+            continue
+        seen.add(key)
+        runs.append(run)
+    return _glue_minus_signs(runs)
+
+
+def _glue_minus_signs(runs: list[Run]) -> list[Run]:
+    """Join a minus sign drawn as its own thin run to the figure right of it.
+
+    Some producers draw "-" as a separate glyph run whose box is only the stroke (0.4 pt high,
+    at mid-height), so a grouping by line would otherwise lose or misplace the sign.
+    """
+    dashes = [run for run in runs if run.text in _DASHES]
+    if not dashes:
+        return runs
+    consumed: set[int] = set()
+    for dash in dashes:
+        if dash.height < 3:
+            # Give the stroke the height of a line so that it sorts with its row.
+            middle = dash.center_y
+            dash.top, dash.bottom = middle - 4, middle + 4
+        best: Run | None = None
+        for other in runs:
+            if other is dash or other.text in _DASHES:
+                continue
+            gap = other.x0 - dash.x1
+            beside = -1 <= gap <= 3 and other.top - 1 <= dash.center_y <= other.bottom + 1
+            if beside and (best is None or other.x0 < best.x0):
+                best = other
+        if best is not None and best.text[:1].isdigit():
+            best.text = "-" + best.text
+            best.x0 = min(best.x0, dash.x0)
+            consumed.add(id(dash))
+    return [run for run in runs if id(run) not in consumed]
+
+
+def read_rules(page: object, page_height: float, page_width: float) -> list[Rule]:
+    """Ruling lines of a page: thin paths, and the four edges of filled or stroked rectangles."""
+    rules: list[Rule] = []
+    boxes: list[tuple[float, float, float, float]] = []
+    left, bottom, right, top = (ctypes.c_float() for _ in range(4))
+    count = pdfium_c.FPDFPage_CountObjects(page)
+    for index in range(count):
+        obj = pdfium_c.FPDFPage_GetObject(page, index)
+        if pdfium_c.FPDFPageObj_GetType(obj) != pdfium_c.FPDF_PAGEOBJ_PATH:
+            continue
+        if not pdfium_c.FPDFPageObj_GetBounds(
+            obj, ctypes.byref(left), ctypes.byref(bottom), ctypes.byref(right), ctypes.byref(top)
+        ):
+            continue
+        x0, x1 = left.value, right.value
+        y0, y1 = page_height - top.value, page_height - bottom.value
+        width, height = x1 - x0, y1 - y0
+        if width < _MIN_RULE_LENGTH and height < _MIN_RULE_LENGTH:
+            continue
+        if height <= _LINE_THICKNESS or width <= _LINE_THICKNESS:
+            rules.append(Rule(x0, y0, x1, y1))
+            continue
+        if height > 0.5 * page_height and width > 0.5 * page_width:
+            continue  # a page background or frame, not a table
+        boxes.append((x0, y0, x1, y1))
+    # A rectangle (a cell's border or background) contributes its edges as cell borders, unless
+    # it lies inside another one: producers fill each text line of a cell with its own inset
+    # background, whose edges are not row borders.
+    boxes.sort()
+    for index, (x0, y0, x1, y1) in enumerate(boxes):
+        inner = False
+        back = index - 1
+        while back >= 0 and x0 - boxes[back][0] < 3:
+            ox0, oy0, ox1, oy1 = boxes[back]
+            if ox0 < x0 - 0.3 and ox1 > x1 + 0.3 and oy0 <= y0 + 0.3 and oy1 >= y1 - 0.3:
+                inner = True
+                break
+            back -= 1
+        if inner:
+            continue
+        rules.append(Rule(x0, y0, x1, y0))
+        rules.append(Rule(x0, y1, x1, y1))
+        rules.append(Rule(x0, y0, x0, y1))
+        rules.append(Rule(x1, y0, x1, y1))
+    return rules

@@ -1,0 +1,393 @@
+"""Rebuilds tables of one PDF page from its ruling lines and positioned text runs.
+
+Annual reports draw their tables with borders. Horizontal and vertical rules that touch form one
+table; the distinct y positions of its horizontal rules are the row boundaries, the distinct x
+positions of its vertical rules the column boundaries, and every text run falls into the grid
+position that holds its centre. This resolves what a text-only layout cannot tell apart: a label
+wrapped over several lines stays in its row, a header wrapped over three lines stays one header
+cell, and a "减少" + "1.11" + "个百分点" cell stays one cell.
+
+Tables drawn with horizontal rules only (three-line tables) take their column boundaries from
+the gaps between text runs instead.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from dataclasses import dataclass, field
+
+from hecha.ingest.pdf_page import Rule, Run
+
+_FIGURE = re.compile(r"^[-(（]?\d[\d,]*(\.\d+)?%?[)）]?$")
+_SNAP = 2.0  # rules closer than this (points) are one line: borders are often drawn twice
+_TOUCH = 2.5  # a rule ending this close to another one still touches it
+_MIN_ROW_HEIGHT = 4.0
+_MIN_COL_WIDTH = 4.0
+
+
+@dataclass(slots=True)
+class GridCell:
+    text: str
+    bbox: tuple[float, float, float, float]
+    runs: list[Run] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class PageTable:
+    """A table found on one page, before continuation joining and model conversion."""
+
+    page: int
+    bbox: tuple[float, float, float, float]
+    col_edges: list[float]
+    rows: list[list[GridCell]]
+    row_pages: list[int] = field(default_factory=list)
+
+
+def _merge_collinear(rules: list[Rule], horizontal: bool) -> list[Rule]:
+    """Join pieces of one line (borders drawn cell by cell) into one segment."""
+
+    def position(rule: Rule) -> float:
+        return (rule.top + rule.bottom) / 2 if horizontal else (rule.x0 + rule.x1) / 2
+
+    def start(rule: Rule) -> float:
+        return rule.x0 if horizontal else rule.top
+
+    def end(rule: Rule) -> float:
+        return rule.x1 if horizontal else rule.bottom
+
+    merged: list[Rule] = []
+    ordered = sorted(rules, key=lambda r: (round(position(r) / _SNAP), start(r)))
+    current: list[float] | None = None  # position, start, end
+    for rule in ordered:
+        pos, lo, hi = position(rule), start(rule), end(rule)
+        if current is not None and abs(pos - current[0]) <= _SNAP and lo <= current[2] + _TOUCH:
+            current[2] = max(current[2], hi)
+            continue
+        if current is not None:
+            merged.append(_as_rule(current, horizontal))
+        current = [pos, lo, hi]
+    if current is not None:
+        merged.append(_as_rule(current, horizontal))
+    return merged
+
+
+def _as_rule(values: list[float], horizontal: bool) -> Rule:
+    pos, lo, hi = values
+    return Rule(lo, pos, hi, pos) if horizontal else Rule(pos, lo, pos, hi)
+
+
+def _touches(h: Rule, v: Rule) -> bool:
+    return h.x0 - _TOUCH <= v.x0 <= h.x1 + _TOUCH and v.top - _TOUCH <= h.top <= v.bottom + _TOUCH
+
+
+def _components(horizontals: list[Rule], verticals: list[Rule]) -> list[tuple[list[Rule], list[Rule]]]:
+    """Groups of rules that touch each other; each group with enough lines is one table."""
+    parent = list(range(len(horizontals) + len(verticals)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    offset = len(horizontals)
+    for hi, h in enumerate(horizontals):
+        for vi, v in enumerate(verticals):
+            if _touches(h, v):
+                parent[find(hi)] = find(offset + vi)
+    # Horizontal rules stacked over one another with overlapping extent and no verticals still
+    # make a table (three-line style); join neighbours that overlap mostly and are close.
+    ordered = sorted(range(len(horizontals)), key=lambda i: horizontals[i].top)
+    for a, b in itertools.pairwise(ordered):
+        ha, hb = horizontals[a], horizontals[b]
+        overlap = min(ha.x1, hb.x1) - max(ha.x0, hb.x0)
+        if overlap > 0.8 * min(ha.x1 - ha.x0, hb.x1 - hb.x0) and hb.top - ha.top < 60:
+            parent[find(a)] = find(b)
+    groups: dict[int, tuple[list[Rule], list[Rule]]] = {}
+    for hi, h in enumerate(horizontals):
+        groups.setdefault(find(hi), ([], []))[0].append(h)
+    for vi, v in enumerate(verticals):
+        groups.setdefault(find(offset + vi), ([], []))[1].append(v)
+    return list(groups.values())
+
+
+def _cluster(values: list[float], tolerance: float) -> list[float]:
+    result: list[float] = []
+    for value in sorted(values):
+        if result and value - result[-1] <= tolerance:
+            continue
+        result.append(value)
+    return result
+
+
+def join_texts(runs: list[Run]) -> str:
+    """The text of runs that form one cell or line, in reading order.
+
+    Runs on one line are joined without a space (Chinese has none) unless both neighbours are
+    Latin letters or digits and a visible gap separates them; lines of a wrapped cell likewise.
+    """
+    if not runs:
+        return ""
+    lines: list[list[Run]] = []
+    for run in sorted(runs, key=lambda r: r.center_y):
+        if lines and abs(run.center_y - _line_center(lines[-1])) <= max(2.5, 0.35 * run.height):
+            lines[-1].append(run)
+        else:
+            lines.append([run])
+    text = ""
+    for line in lines:
+        previous: Run | None = None
+        for run in sorted(line, key=lambda r: r.x0):
+            piece = run.text
+            if text and _needs_space(text[-1], piece[0], previous, run):
+                text += " "
+            text += piece
+            previous = run
+    return text.strip()
+
+
+def _line_center(line: list[Run]) -> float:
+    return sum(run.center_y for run in line) / len(line)
+
+
+def _needs_space(left: str, right: str, previous: Run | None, run: Run) -> bool:
+    if not (left.isascii() and left.isalnum() and right.isascii() and right.isalnum()):
+        return False
+    if previous is None:
+        # A wrapped line: "Total" / "assets" need the space, "1,234" / "56" (a broken figure) not.
+        return not (left.isdigit() and right.isdigit())
+    return run.x0 - previous.x1 > 0.25 * max(run.height, 1.0)
+
+
+def find_tables(page: int, runs: list[Run], rules: list[Rule], page_width: float) -> list[PageTable]:
+    """Every ruled table on a page, in top-to-bottom order. Runs used by a table are removed
+    from ``runs`` (the caller keeps the rest as prose)."""
+    horizontals = _merge_collinear([r for r in rules if r.horizontal], horizontal=True)
+    verticals = _merge_collinear([r for r in rules if not r.horizontal], horizontal=False)
+    tables: list[PageTable] = []
+    for group_h, group_v in _components(horizontals, verticals):
+        if len(group_h) < 2:
+            continue
+        table = _grid(page, group_h, group_v, runs)
+        if table is not None:
+            tables.append(table)
+    tables.sort(key=lambda t: t.bbox[1])
+    used = {id(run) for table in tables for row in table.rows for cell in row for run in cell.runs}
+    runs[:] = [run for run in runs if id(run) not in used]
+    return tables
+
+
+def _grid(page: int, horizontals: list[Rule], verticals: list[Rule], runs: list[Run]) -> PageTable | None:
+    x0 = min(min(r.x0 for r in horizontals), min((r.x0 for r in verticals), default=1e9))
+    x1 = max(max(r.x1 for r in horizontals), max((r.x1 for r in verticals), default=-1e9))
+    top = min(min(r.top for r in horizontals), min((r.top for r in verticals), default=1e9))
+    bottom = max(max(r.bottom for r in horizontals), max((r.bottom for r in verticals), default=-1e9))
+    inside = [r for r in runs if x0 - 1 <= r.center_x <= x1 + 1 and top - 1 <= r.center_y <= bottom + 1]
+    if not inside:
+        return None
+    row_edges = _cluster([r.top for r in horizontals] + [top, bottom], _MIN_ROW_HEIGHT)
+    if len(verticals) >= 2:
+        col_edges = _cluster([r.x0 for r in verticals] + [x0, x1], _MIN_COL_WIDTH)
+    else:
+        col_edges = text_column_edges(inside, x0, x1)
+    if len(row_edges) < 2 or len(col_edges) < 3:
+        return None  # one column: a box around prose, not a table
+    grid: list[list[list[Run]]] = [[[] for _ in col_edges[:-1]] for _ in row_edges[:-1]]
+    for run in inside:
+        row = _band(row_edges, run.center_y)
+        col = _band(col_edges, run.center_x)
+        grid[row][col].append(run)
+    grid, col_edges = _split_shared_columns(grid, col_edges)
+    grid, row_edges = _split_unruled_rows(grid, row_edges, col_edges[1])
+    _merge_wrapped_labels(grid, col_edges)
+    keep_rows = [i for i, row in enumerate(grid) if any(row)]
+    keep_cols = [j for j in range(len(col_edges) - 1) if any(grid[i][j] for i in keep_rows)]
+    if len(keep_cols) < 2 or not keep_rows:
+        return None
+    rows: list[list[GridCell]] = []
+    for i in keep_rows:
+        cells = []
+        for j in keep_cols:
+            cell_runs = grid[i][j]
+            if cell_runs:
+                bbox = (
+                    min(r.x0 for r in cell_runs),
+                    min(r.top for r in cell_runs),
+                    max(r.x1 for r in cell_runs),
+                    max(r.bottom for r in cell_runs),
+                )
+            else:
+                bbox = (col_edges[j], row_edges[i], col_edges[j + 1], row_edges[i + 1])
+            cells.append(GridCell(join_texts(cell_runs), bbox, cell_runs))
+        rows.append(cells)
+    kept_edges = [col_edges[j] for j in keep_cols] + [col_edges[keep_cols[-1] + 1]]
+    return PageTable(page, (x0, top, x1, bottom), kept_edges, rows, [page] * len(rows))
+
+
+def _split_shared_columns(
+    grid: list[list[list[Run]]], col_edges: list[float]
+) -> tuple[list[list[list[Run]]], list[float]]:
+    """Split a ruled column that holds two columns of figures (a missing vertical rule).
+
+    The split goes at a gap that no run crosses, and only when at least two rows have text on
+    both sides of it, so that a lone wide cell never splits its column.
+    """
+    new_edges = [col_edges[0]]
+    splits: dict[int, float] = {}
+    for col in range(len(col_edges) - 1):
+        column_runs = [run for row in grid for run in row[col]]
+        edges = _gaps(column_runs, col_edges[col], col_edges[col + 1]) if column_runs else []
+        if len(edges) == 3:
+            cut = edges[1]
+            both = sum(
+                1 for row in grid if any(r.x1 <= cut for r in row[col]) and any(r.x0 >= cut for r in row[col])
+            )
+            if both >= 2:
+                splits[col] = cut
+                new_edges.append(cut)
+        new_edges.append(col_edges[col + 1])
+    if not splits:
+        return grid, col_edges
+    new_grid: list[list[list[Run]]] = []
+    for row in grid:
+        new_row: list[list[Run]] = []
+        for col, runs in enumerate(row):
+            if col in splits:
+                cut = splits[col]
+                new_row.append([r for r in runs if r.center_x < cut])
+                new_row.append([r for r in runs if r.center_x >= cut])
+            else:
+                new_row.append(runs)
+        new_grid.append(new_row)
+    return new_grid, new_edges
+
+
+def _split_unruled_rows(
+    grid: list[list[list[Run]]], row_edges: list[float], label_border: float
+) -> tuple[list[list[list[Run]]], list[float]]:
+    """Split a row band that holds several table rows (rows not separated by rules).
+
+    A band is split when it holds two or more lines of figures, or when only its label column
+    holds several lines (header bands wrap words in every column and stay whole). A line starts
+    a new row when it carries a figure, or when the label line above it did not run up to the
+    column border (a label that reached the border wrapped onto this line).
+    """
+    new_grid: list[list[list[Run]]] = []
+    new_edges: list[float] = [row_edges[0]]
+    for index, row in enumerate(grid):
+        lines = _text_lines([run for cell in row for run in cell])
+        label_ids = {id(run) for run in row[0]}
+        figure_lines = sum(1 for line in lines if _has_figure(line, label_ids))
+        other_multiline = any(len(_text_lines(cell)) > 1 for cell in row[1:])
+        if len(lines) < 2 or (figure_lines < 2 and other_multiline):
+            new_grid.append(row)
+            new_edges.append(row_edges[index + 1])
+            continue
+        starts: list[float] = []
+        previous_label: list[Run] = []
+        previous_had_figures = False
+        for number, line in enumerate(lines):
+            label = [run for run in line if id(run) in label_ids]
+            wrapped = bool(previous_label) and max(r.x1 for r in previous_label) >= label_border - 1.6 * max(
+                r.height for r in previous_label
+            )
+            figures = _has_figure(line, label_ids)
+            # Figures printed beside the last line of a wrapped label belong to that label.
+            continues_label = wrapped and not previous_had_figures
+            if number > 0 and ((figures and not continues_label) or (label and not wrapped)):
+                starts.append(min(run.top for run in line))
+            previous_label = label or previous_label
+            previous_had_figures = figures
+        if not starts:
+            new_grid.append(row)
+            new_edges.append(row_edges[index + 1])
+            continue
+        pieces: list[list[list[Run]]] = [[[] for _ in row] for _ in range(len(starts) + 1)]
+        for col, cell in enumerate(row):
+            for run in cell:
+                piece = sum(1 for start in starts if run.center_y >= start - 1)
+                pieces[piece][col].append(run)
+        new_grid.extend(pieces)
+        new_edges.extend([*starts, row_edges[index + 1]])
+    return new_grid, new_edges
+
+
+def _text_lines(runs: list[Run]) -> list[list[Run]]:
+    lines: list[list[Run]] = []
+    for run in sorted(runs, key=lambda r: r.center_y):
+        if lines and abs(run.center_y - _line_center(lines[-1])) <= max(2.5, 0.35 * run.height):
+            lines[-1].append(run)
+        else:
+            lines.append([run])
+    return lines
+
+
+def _has_figure(line: list[Run], label_ids: set[int]) -> bool:
+    """True for a line with figures in two or more places right of the label: a row of its own,
+    not the wrapped tail of one cell ("减少" / "16.43个" / "百分点")."""
+    figures = [run for run in line if id(run) not in label_ids and _FIGURE.match(run.text)]
+    return len(figures) >= 2
+
+
+def _merge_wrapped_labels(grid: list[list[list[Run]]], col_edges: list[float]) -> None:
+    """Move a label's wrapped continuation line back into the row it belongs to.
+
+    Some producers draw fill rectangles per text line, which look like row borders. A row that
+    holds only label text, right under a label that ran up to its column's right border and
+    at line spacing (not row spacing), is that label's second line.
+    """
+    previous: int | None = None
+    for index, row in enumerate(grid):
+        if not any(row):
+            continue
+        label_only = bool(row[0]) and not any(row[1:])
+        if previous is not None and label_only and grid[previous][0]:
+            above = grid[previous][0]
+            char = max(run.height for run in above)
+            reached_border = max(run.x1 for run in above) >= col_edges[1] - 1.6 * char
+            close = min(run.top for run in row[0]) - max(run.bottom for run in above) < 0.9 * char
+            if reached_border and close:
+                above.extend(row[0])
+                row[0] = []
+                continue
+        previous = index
+
+
+def _band(edges: list[float], value: float) -> int:
+    for index in range(len(edges) - 1):
+        if value < edges[index + 1]:
+            return index
+    return len(edges) - 2
+
+
+def text_column_edges(runs: list[Run], x0: float, x1: float) -> list[float]:
+    """Column boundaries from the horizontal gaps that no text run crosses.
+
+    A boundary lies in every stretch of x that is covered by no run; stretches narrower than a
+    few points are the space inside a cell, not between columns. Runs that span several columns
+    (a header over sub-columns) would hide the gaps, so the widest runs that cross a gap found by
+    the other runs are left out when the remaining runs give more columns.
+    """
+    if not runs:
+        return [x0, x1]
+    edges = _gaps(runs, x0, x1)
+    # Header cells spanning sub-columns hide gaps; retry without runs wider than most.
+    narrow = [run for run in runs if (run.x1 - run.x0) < 120]
+    if narrow and len(narrow) < len(runs):
+        narrow_edges = _gaps(narrow, x0, x1)
+        if len(narrow_edges) > len(edges):
+            edges = narrow_edges
+    return edges
+
+
+def _gaps(runs: list[Run], x0: float, x1: float) -> list[float]:
+    spans = sorted((run.x0, run.x1) for run in runs)
+    edges = [x0]
+    reach = spans[0][1]
+    for start, end in spans[1:]:
+        if start - reach >= 6:
+            edges.append((start + reach) / 2)
+        reach = max(reach, end)
+    edges.append(max(x1, reach))
+    return edges
