@@ -20,6 +20,7 @@ class RowKind(str, Enum):
     OF_WHICH = "of_which"  # 其中 / 其中：xx: a breakdown of the row above it, not an addend
     AVERAGE = "average"  # 平均值 / 均值 / 行业平均: mean of the rows above it
     MEDIAN = "median"  # 中位数
+    SECTION = "section"  # a heading row with a label and no figures ("流动资产：", "一、境内")
     OTHER = "other"  # a row hecha does not try to relate (notes, ratios printed as rows…)
 
 
@@ -56,13 +57,20 @@ class Column:
 
 @dataclass(frozen=True, slots=True)
 class Row:
-    """One body row: its label, its role and its cells, one per ``AnalyzedTable.columns``."""
+    """One body row: its label, its role and its cells, one per ``AnalyzedTable.columns``.
+
+    A cell is None when its value is unknown (a ragged row that could not be aligned, or a
+    recognition artifact); a printed blank (-, 不适用, empty) is a Cell with ``blank`` set.
+    """
 
     index: int
     label: str
     kind: RowKind
     cells: tuple[Cell | None, ...]
     level: int = 0  # nesting depth from numbering/indent ("1." < "(1)" < "①"), 0 when unknown
+    # "减" or "加" when the label starts with 减：/加： (an operand of a computation, not a plain
+    # addend of the next 合计); "" otherwise.
+    sign_word: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,7 +84,10 @@ class AnalyzedTable:
     header_row_count: int
     scale: int | None = None
     uncertain: str | None = None
+    label_columns: tuple[int, ...] = (0,)  # grid columns that hold the row labels
+    transposed: bool = False  # periods run down the rows and metrics across the columns
 
     def quantity(self, row: Row, column_position: int) -> Quantity | None:
+        """The figure of ``row`` in ``columns[column_position]``; None when blank or unknown."""
         cell = row.cells[column_position]
         return cell.quantity if cell is not None else None

@@ -1,11 +1,515 @@
-"""Infers table roles (header rows, label column, totals, 其中 rows, averages, column kinds).
+"""Infers table roles: header rows, label columns, figure columns (what each measures, which period,
+which scale) and body rows (合计/小计/其中/平均值/section headings, numbering level, 减：/加： words).
 
-Placeholder until the roles work lands: every table is reported as uncertain.
+Every reader's grid comes through here: PDF and Markdown grids are rectangular (Markdown marks
+spanned copies), plain-text rows may be ragged ("label num num…"), alltxt rows are lists of cell
+strings. When the table cannot be understood the result names the reason in ``uncertain`` and the
+rules skip it: a table hecha does not understand is counted, never flagged.
 """
 
-from hecha.extract.roles import AnalyzedTable
-from hecha.model.document import Table
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+from hecha.extract.roles import AnalyzedTable, Column, ColumnKind, Row, RowKind
+from hecha.ingest.numbers import normalize, unit_scale
+from hecha.model.document import Cell, Table
+
+_MAX_HEADER_ROWS = 4
+
+# A header cell that names a period or a year ("2025年度", "2023年12月31日", "2025", "2024年10-12月").
+_YEAR_HEADER = re.compile(r"^\s*(?:19|20)\d{2}\s*(?:年.*)?$")
+_PERIOD = re.compile(
+    r"(?:19|20)\d{2}\s*年\s*(?:"
+    r"\d{1,2}\s*月\s*\d{1,2}\s*日"
+    r"|\d{1,2}\s*[-—~至]\s*\d{1,2}\s*月"
+    r"|第?\s*[一二三四1-4]\s*季度"
+    r"|[上下]半年"
+    r"|度|末|初"
+    r")?"
+    r"|(?:19|20)\d{2}\s*[.\-/]\s*\d{1,2}\s*[.\-/]\s*\d{1,2}"
+    r"|(?<![\d])(?:19|20)\d{2}(?![\d])"
+)
+_PERIOD_WORDS = ("本报告期", "上年同期", "本期", "本年", "上期", "上年", "期末", "期初", "年末", "年初")
+
+# Column kinds by header words, checked in this order (the first match wins).
+_PP_WORDS = ("个百分点", "百分点")
+_PP_PATTERNS = (re.compile(r"毛利率.*(?:增减|变动|变化)"),)
+_CHANGE_WORDS = (
+    "变动比例",
+    "变动率",
+    "变动幅度",
+    "变化率",
+    "增长率",
+    "增减率",
+    "增减幅度",
+    "同比",
+    "环比",
+    "增幅",
+    "涨幅",
+    "降幅",
+    "比上年增减",
+    "比上年同期增减",
+    "增减(%)",
+    "变动(%)",
+)
+_SHARE_PATTERNS = (re.compile(r"占比|比例|比重|构成"), re.compile(r"占.*%"))
+_MARGIN_WORDS = ("毛利率",)
+_DIFFERENCE_WORDS = ("变动额", "增减额", "变动金额", "增减金额", "差额", "差异")
+# Header words of figures that never add up across rows (prices, rates, counts of days…).
+_NON_ADDITIVE_WORDS = (
+    "单价",
+    "均价",
+    "价格",
+    "售价",
+    "平均",
+    "率",
+    "倍",
+    "天数",
+    "人均",
+    "年限",
+    "期限",
+    "单位成本",
+    "序号",
+    "排名",
+    "年龄",
+    "股价",
+    "每股",
+)
+
+_TOTAL_LABEL = re.compile(r"^(?:合计|总计|总额|合计数|总合计|共计)|(?:合计|总计)$")
+_OF_WHICH_LABEL = re.compile(r"^其中")
+_AVERAGE_LABEL = re.compile(r"平均值|均值|平均数|行业平均|可比公司平均|同行业平均|平均$")
+_SIGN_WORD = re.compile(r"^(减|加)\s*[:：]")
+_NUMBERING = (
+    (re.compile(r"^[一二三四五六七八九十]+\s*[、.．]"), 1),
+    (re.compile(r"^[(（]\s*[一二三四五六七八九十]+\s*[)）]"), 2),
+    (re.compile(r"^\d{1,2}\s*[、.．](?!\d)"), 3),
+    (re.compile(r"^[(（]\s*\d{1,2}\s*[)）]"), 4),
+    (re.compile(r"^[①②③④⑤⑥⑦⑧⑨⑩]"), 5),
+)
+_WHITESPACE = re.compile(r"\s+")
+# What OCR makes of a printed dash: a lone "1", "一" or "二" in a column of 2-decimal figures.
+_DASH_ARTIFACTS = frozenset({"1", "l", "I", "|"})
+
+
+def _squeeze(text: str) -> str:
+    return _WHITESPACE.sub("", normalize(text))
+
+
+def row_kind(label: str) -> RowKind:
+    """The role a body row's label gives it (ITEM when it names none)."""
+    squeezed = _squeeze(label)
+    if not squeezed:
+        return RowKind.ITEM
+    if "小计" in squeezed:
+        return RowKind.SUBTOTAL
+    if _OF_WHICH_LABEL.search(squeezed):
+        return RowKind.OF_WHICH
+    if _TOTAL_LABEL.search(squeezed.rstrip(":：")):
+        return RowKind.TOTAL
+    if "中位数" in squeezed:
+        return RowKind.MEDIAN
+    if _AVERAGE_LABEL.search(squeezed):
+        return RowKind.AVERAGE
+    return RowKind.ITEM
+
+
+def label_level(label: str) -> int:
+    """Nesting depth from the label's numbering ("一、" 1 < "（一）" 2 < "1." 3 < "(1)" 4 < "①" 5)."""
+    stripped = normalize(label).strip()
+    for pattern, level in _NUMBERING:
+        if pattern.match(stripped):
+            return level
+    return 0
+
+
+def sign_word(label: str) -> str:
+    """ "减" or "加" when the label starts with 减：/加：, else ""."""
+    match = _SIGN_WORD.match(normalize(label).strip())
+    return match.group(1) if match else ""
+
+
+def column_period(header: str) -> str | None:
+    """The period a column header names, without spaces ("2025年度", "2023年12月31日", "本期")."""
+    parts = [part for part in header.split(" / ") if part.strip()]
+    for part in reversed(parts):
+        normalized = normalize(part)
+        match = _PERIOD.search(normalized)
+        if match:
+            return _WHITESPACE.sub("", match.group(0))
+        for word in _PERIOD_WORDS:
+            if word in normalized:
+                return word
+    return None
+
+
+def column_kind(header: str, percent_share: float) -> ColumnKind:
+    """A figure column's kind from its header words; ``percent_share`` is the share of its figures
+    printed with %, which decides between a percentage column and an amount column."""
+    text = _squeeze(header).replace("（", "(").replace("）", ")")
+    last = _squeeze(header.split(" / ")[-1]) if " / " in header else text
+    if any(word in text for word in _PP_WORDS) or any(p.search(text) for p in _PP_PATTERNS):
+        return ColumnKind.PP_CHANGE
+    if any(word in text for word in _CHANGE_WORDS):
+        return ColumnKind.CHANGE_RATE
+    if any(p.search(last) for p in _SHARE_PATTERNS):
+        return ColumnKind.SHARE
+    if any(word in text for word in _MARGIN_WORDS):
+        return ColumnKind.MARGIN
+    if any(word in last for word in _DIFFERENCE_WORDS) and percent_share < 0.5:
+        return ColumnKind.DIFFERENCE
+    if percent_share >= 0.5 or "%" in last:
+        return ColumnKind.PERCENT
+    if any(word in text for word in _NON_ADDITIVE_WORDS):
+        return ColumnKind.OTHER
+    if last in ("变动", "增减", "变化", "变动情况") or last.endswith(("变动", "增减")):
+        return ColumnKind.DIFFERENCE
+    return ColumnKind.AMOUNT
+
+
+@dataclass(frozen=True)
+class _Grid:
+    """The table's rows with the figure cells parsed once."""
+
+    rows: tuple[tuple[Cell, ...], ...]
+    width: int
+
+
+def _has_figure(cell: Cell) -> bool:
+    return cell.quantity is not None
+
+
+def _is_year_like(cell: Cell) -> bool:
+    text = normalize(cell.text).strip()
+    return bool(_YEAR_HEADER.match(text)) and (cell.quantity is None or cell.quantity.decimals == 0)
+
+
+def _is_header_row(row: Sequence[Cell]) -> bool:
+    """A row without body figures: every non-first cell is text, a year, or empty."""
+    others = row[1:]
+    if not any(cell.text.strip() for cell in others):
+        return False
+    return all(cell.quantity is None or _is_year_like(cell) for cell in others)
+
+
+def _header_count(table: Table, rows: Sequence[Sequence[Cell]]) -> int:
+    count = table.header_rows if table.header_rows else 0
+    if count and not _names_columns(rows[:count]):
+        count = 0  # the reader's "header" is a body row of a table continued from the page before
+    if count == 0:
+        while count < min(_MAX_HEADER_ROWS, len(rows) - 1) and _is_header_row(rows[count]):
+            count += 1
+        return count
+    # A header the reader knows may continue with a sub-header row ("| | 金额 | 占比 |").
+    while (
+        count < min(_MAX_HEADER_ROWS, len(rows) - 1)
+        and _is_header_row(rows[count])
+        and (not rows[count][0].text.strip() or rows[count][0].spanned)
+    ):
+        count += 1
+    return count
+
+
+def _names_columns(header_rows: Sequence[Sequence[Cell]]) -> bool:
+    """Header rows name most of the columns after the first (a body row leaves them blank)."""
+    width = max(len(row) for row in header_rows)
+    named = sum(
+        1 for col in range(1, width) if any(col < len(row) and row[col].text.strip() for row in header_rows)
+    )
+    return named * 2 >= width - 1
+
+
+def _is_sequence_column(cells: Sequence[Cell]) -> bool:
+    """A 序号 column: small integers counting up."""
+    values = [c.quantity.value for c in cells if c.quantity is not None and c.quantity.decimals == 0]
+    return len(values) >= 2 and all(0 < value < 1000 for value in values) and values == sorted(values)
+
+
+def _label_columns(body: Sequence[Sequence[Cell]], width: int) -> tuple[int, ...]:
+    """Leading columns that hold labels: before the first column where most cells are figures."""
+    labels = [0]
+    for col in range(1, width):
+        cells = [row[col] for row in body if col < len(row)]
+        texts = [c for c in cells if c.text.strip() and not c.blank]
+        if not texts:
+            break
+        figures = sum(1 for c in texts if c.quantity is not None)
+        if figures * 2 >= len(texts) and not _is_sequence_column(cells):
+            break
+        labels.append(col)
+    if len(labels) == width:
+        return (0,)
+    return tuple(labels)
+
+
+def _header_text(header_rows: Sequence[Sequence[Cell]], col: int) -> tuple[str, str]:
+    """The column's header (all header rows joined " / ") and its group (a spanning top header)."""
+    parts: list[str] = []
+    for row in header_rows:
+        if col >= len(row):
+            continue
+        text = _WHITESPACE.sub(" ", row[col].text).strip()
+        if text and (not parts or parts[-1] != text):
+            parts.append(text)
+    header = " / ".join(parts)
+    group = ""
+    if len(header_rows) >= 2 and col < len(header_rows[0]):
+        top = header_rows[0]
+        text = top[col].text.strip()
+        spans = top[col].spanned or any(
+            0 <= other < len(top) and top[other].text.strip() == text for other in (col - 1, col + 1)
+        )
+        if text and spans and len(parts) >= 2:
+            group = _WHITESPACE.sub(" ", text)
+    return header, group
+
+
+def _is_artifact(cell: Cell, column_decimals: int) -> bool:
+    """A figure that cannot be what was printed: an OCR'd dash ("1" among 2-decimal figures), or
+    a figure cut by a wrapped cell ("55,429,191.3" + "9" on the next line; "527,186,739.")."""
+    if column_decimals < 1 or cell.quantity is None:
+        return column_decimals >= 1 and cell.text.strip() in _DASH_ARTIFACTS
+    if cell.quantity.is_percent:
+        return False
+    return cell.quantity.decimals != column_decimals or normalize(cell.text).strip().endswith(".")
+
+
+def _dominant_decimals(cells: Sequence[Cell], fallback: int = 0) -> int:
+    """The decimals most figures are printed with (60% or more), else ``fallback``."""
+    counts = Counter(c.quantity.decimals for c in cells if c.quantity is not None)
+    if not counts:
+        return fallback
+    decimals, hits = counts.most_common(1)[0]
+    return decimals if hits * 10 >= sum(counts.values()) * 6 else fallback
+
+
+def _row_label(row: Sequence[Cell], label_columns: Sequence[int]) -> tuple[str, str]:
+    """The row's full label (label cells joined) and its most specific label cell's text."""
+    parts: list[str] = []
+    specific = ""
+    for col in label_columns:
+        if col >= len(row):
+            continue
+        text = _WHITESPACE.sub(" ", row[col].text).strip()
+        if not text or (parts and parts[-1] == text):
+            continue
+        parts.append(text)
+        specific = text
+    return " ".join(parts), specific
+
+
+def _specific_label(
+    row: Sequence[Cell], previous: Sequence[Cell] | None, label_columns: Sequence[int]
+) -> str:
+    """The rightmost label cell that is not a copy of a cell spanning down from the row above
+    ("总计 / 按单项计提" takes its role from "按单项计提", not from the spanning "总计")."""
+    chosen = ""
+    for col in label_columns:
+        if col >= len(row):
+            continue
+        cell = row[col]
+        text = cell.text.strip()
+        if not text:
+            continue
+        copied_from_above = (
+            cell.spanned
+            and previous is not None
+            and col < len(previous)
+            and previous[col].text.strip() == text
+        )
+        if copied_from_above and chosen:
+            continue
+        if copied_from_above and any(
+            c < len(row) and row[c].text.strip() and row[c].text.strip() != text
+            for c in label_columns
+            if c > col
+        ):
+            continue
+        chosen = text
+    return chosen
+
+
+def _is_heading(label: str) -> bool:
+    """A label that opens a section ("流动资产：", "一、境内", "（二）外销"); an empty line item such
+    as "应收股利" with blank figures is not one."""
+    squeezed = _squeeze(label)
+    return bool(squeezed) and (squeezed.endswith((":", "：")) or label_level(label) in (1, 2))
+
+
+def _looks_like_repeated_header(row: Sequence[Cell], header_rows: Sequence[Sequence[Cell]]) -> bool:
+    texts = [_squeeze(c.text) for c in row if c.text.strip()]
+    if not texts or not header_rows:
+        return False
+    header_texts = {_squeeze(c.text) for hr in header_rows for c in hr if c.text.strip()}
+    return sum(1 for t in texts if t in header_texts) * 2 > len(texts) and len(texts) >= 2
 
 
 def analyze_table(table: Table) -> AnalyzedTable:
-    return AnalyzedTable(table=table, columns=(), rows=(), header_row_count=0, uncertain="not analyzed yet")
+    """Roles of ``table``'s rows and columns; ``uncertain`` says why when it cannot be understood."""
+    rows = [row for row in table.rows if any(cell.text.strip() for cell in row)]
+    if len(rows) < 2:
+        return _uncertain(table, "fewer than two rows")
+    widths = Counter(len(row) for row in rows)
+    width = max(widths)
+    header_count = _header_count(table, rows)
+    header_rows = rows[:header_count]
+    body = rows[header_count:]
+    if not body:
+        return _uncertain(table, "no body rows")
+    body_width = Counter(len(row) for row in body).most_common(1)[0][0]
+    label_cols = _label_columns([row for row in body if len(row) == body_width], body_width)
+    first_figure_col = max(label_cols) + 1
+    figure_cols = list(range(first_figure_col, width))
+    if not figure_cols:
+        return _uncertain(table, "no figure columns")
+
+    aligned: list[tuple[int, tuple[Cell | None, ...], tuple[Cell, ...]]] = []
+    misaligned = 0
+    for row in body:
+        cells = _align(row, width, label_cols, len(figure_cols))
+        if cells is None:
+            misaligned += 1
+            cells = tuple(None for _ in figure_cols)
+        aligned.append((rows.index(row), cells, row))
+    if misaligned * 2 > len(body):
+        return _uncertain(table, "rows of inconsistent length")
+
+    scale_default = unit_scale(table.unit or "")
+    if scale_default is None and table.context:
+        scale_default = unit_scale(table.context.splitlines()[-1] if table.context.splitlines() else "")
+    columns: list[Column] = []
+    for position, col in enumerate(figure_cols):
+        header, group = _header_text(header_rows, col)
+        column_cells = [cells[position] for _, cells, _ in aligned if cells[position] is not None]
+        figures = [c for c in column_cells if c is not None and c.quantity is not None]
+        percent = sum(1 for c in figures if c.quantity is not None and c.quantity.is_percent)
+        texts = [c for c in column_cells if c is not None and c.text.strip() and not c.blank]
+        kind = column_kind(header, percent / len(figures) if figures else 0.0)
+        if texts and len(figures) * 2 < len(texts):
+            kind = ColumnKind.OTHER  # mostly words: a description column, not figures
+        scale = unit_scale(header)
+        columns.append(
+            Column(
+                index=col,
+                header=header,
+                kind=kind,
+                group=group,
+                period=column_period(header),
+                scale=scale if scale is not None else scale_default,
+            )
+        )
+    if not any(c.kind is not ColumnKind.OTHER for c in columns):
+        return _uncertain(table, "no figure columns")
+
+    # The decimals figures are printed with: the column's when clear, else the whole table's.
+    by_column: list[list[Cell]] = [
+        [c for _, row_cells, _ in aligned if (c := row_cells[p]) is not None] for p in range(len(columns))
+    ]
+    table_decimals = _dominant_decimals(
+        [c for found in by_column for c in found if c.quantity is None or not c.quantity.is_percent]
+    )
+    decimals = [_dominant_decimals(found, table_decimals) for found in by_column]
+    body_rows: list[Row] = []
+    previous_raw: tuple[Cell, ...] | None = None
+    in_of_which_block = False
+    for grid_index, cells, raw in aligned:
+        cleaned = tuple(
+            None if cell is not None and _is_artifact(cell, decimals[p]) else cell
+            for p, cell in enumerate(cells)
+        )
+        printed_figures = any(
+            c is not None and (c.quantity is not None or c.text.strip() in _DASH_ARTIFACTS) for c in cells
+        )
+        label, _ = _row_label(raw, label_cols)
+        specific = _specific_label(raw, previous_raw, label_cols)
+        previous_raw = raw
+        role = row_kind(specific)
+        has_figures = any(c is not None and c.quantity is not None for c in cleaned)
+        if _looks_like_repeated_header(raw, header_rows) or (printed_figures and not has_figures):
+            role = RowKind.OTHER  # a repeated header, or a wrapped line's figure fragments
+        elif not has_figures and role is RowKind.ITEM and _is_heading(specific):
+            role = RowKind.SECTION
+        if role is RowKind.OF_WHICH and _squeeze(specific).rstrip(":：") == "其中":
+            in_of_which_block = True  # "其中：" alone: the rows below break down the row above
+        elif role in (RowKind.TOTAL, RowKind.SUBTOTAL, RowKind.SECTION, RowKind.OTHER):
+            in_of_which_block = False
+        elif role is RowKind.ITEM and in_of_which_block:
+            role = RowKind.OF_WHICH
+        body_rows.append(
+            Row(
+                index=grid_index,
+                label=label,
+                kind=role,
+                cells=cleaned,
+                level=label_level(specific),
+                sign_word=sign_word(specific),
+            )
+        )
+    _mark_aging_breakdowns(body_rows)
+    transposed = _is_transposed(body_rows, columns)
+    return AnalyzedTable(
+        table=table,
+        columns=tuple(columns),
+        rows=tuple(body_rows),
+        header_row_count=header_count,
+        scale=scale_default,
+        label_columns=tuple(label_cols),
+        transposed=transposed,
+    )
+
+
+_AGING_OPEN = re.compile(r"^(\d+)\s*年以上")
+_AGING_RANGE = re.compile(r"^(\d+)\s*(?:至|-|~|到)\s*\d+\s*年|^(\d+)\s*年以上")
+
+
+def _mark_aging_breakdowns(rows: list[Row]) -> None:
+    """An aging row "3年以上" followed by "3至4年", "4至5年", "5年以上": those rows break it down
+    (an implicit 其中), they are not further addends."""
+    for position, row in enumerate(rows):
+        opened = _AGING_OPEN.match(_squeeze(row.label))
+        if row.kind is not RowKind.ITEM or opened is None:
+            continue
+        floor = int(opened.group(1))
+        following = position + 1
+        while following < len(rows) and rows[following].kind is RowKind.ITEM:
+            ranged = _AGING_RANGE.match(_squeeze(rows[following].label))
+            if ranged is None or int(ranged.group(1) or ranged.group(2)) < floor:
+                break
+            rows[following] = replace(rows[following], kind=RowKind.OF_WHICH)
+            following += 1
+
+
+def _align(
+    row: Sequence[Cell], width: int, label_cols: Sequence[int], figure_count: int
+) -> tuple[Cell | None, ...] | None:
+    """The row's figure cells, one per figure column; None when a ragged row cannot be aligned."""
+    first = max(label_cols) + 1
+    if len(row) == width:
+        return tuple(row[first:])
+    # A ragged row (plain text): its figure cells are the cells after its leading words.
+    start = 0
+    while start < len(row) and row[start].quantity is None and not row[start].blank:
+        start += 1
+    start = max(start, min(1, len(row)))
+    figures = list(row[start:])
+    if len(figures) == figure_count:
+        return tuple(figures)
+    if not any(c.quantity is not None for c in figures):
+        return tuple(None for _ in range(figure_count))  # a heading row: nothing to place
+    return None
+
+
+def _is_transposed(rows: Sequence[Row], columns: Sequence[Column]) -> bool:
+    """Periods down the rows (labels are years) and no period in the column headers."""
+    if not rows or any(column.period for column in columns):
+        return False
+    periods = sum(1 for row in rows if column_period(row.label) and len(_squeeze(row.label)) <= 14)
+    return periods * 2 > len(rows)
+
+
+def _uncertain(table: Table, reason: str) -> AnalyzedTable:
+    return AnalyzedTable(table=table, columns=(), rows=(), header_row_count=0, uncertain=reason)

@@ -1,0 +1,448 @@
+"""T001 total-mismatch: a 合计/总计/小计 row (or a 合计 column) that is not the sum of what it closes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from hecha.extract.roles import AnalyzedTable, Column, ColumnKind, Row, RowKind
+from hecha.ingest.numbers import normalize
+from hecha.model.diagnostic import Diagnostic, Related
+from hecha.model.document import Cell, Location
+from hecha.model.quantity import Interval, Quantity, Unit
+from hecha.rules.base import Comparison, Rule, RuleContext, compare
+from hecha.rules.registry import register
+
+SUMMABLE = (ColumnKind.AMOUNT, ColumnKind.DIFFERENCE)
+_BOUNDARY = (RowKind.TOTAL, RowKind.SUBTOTAL, RowKind.SECTION)
+
+
+class Unknown:
+    """Marker: an operand whose value cannot be known (unparsed text, misaligned cell, % in an
+    amount column). A relation with an unknown operand is not checked."""
+
+
+UNKNOWN = Unknown()
+
+
+def operand(cell: Cell | None, target_scale: int | None, column_scale: int | None) -> Interval | Unknown:
+    """The interval a cell stands for in ``target_scale`` units: a printed blank is exactly 0."""
+    if cell is None:
+        return UNKNOWN
+    quantity = cell.quantity
+    if quantity is None:
+        return Interval.exact(Decimal(0)) if cell.blank or not cell.text.strip() else UNKNOWN
+    if quantity.unit not in (Unit.NUMBER, Unit.CURRENCY, Unit.COUNT):
+        return UNKNOWN
+    scale = quantity.scale if quantity.scale is not None else column_scale
+    if scale == target_scale:
+        return quantity.interval
+    if scale is None or target_scale is None:
+        return UNKNOWN
+    return quantity.interval.scaled(Decimal(1).scaleb(scale - target_scale))
+
+
+def stated_figure(cell: Cell | None) -> Quantity | None:
+    """The stated figure of a total/average cell, None when it states none or a percentage."""
+    if cell is None or cell.quantity is None:
+        return None
+    return cell.quantity
+
+
+def printed(value: Decimal, like: Sequence[Quantity]) -> str:
+    """``value`` written the way the document writes its figures: their decimals, with thousands
+    separators when the document uses them."""
+    decimals = max((q.decimals for q in like), default=2)
+    commas = any("," in normalize(q.text) for q in like) or all(abs(q.value) < 1000 for q in like)
+    quantized = value.quantize(Decimal(1).scaleb(-decimals))
+    return f"{quantized:,}" if commas else f"{quantized}"
+
+
+def cell_scale(cell: Cell | None, column: Column) -> int | None:
+    if cell is not None and cell.quantity is not None and cell.quantity.scale is not None:
+        return cell.quantity.scale
+    return column.scale
+
+
+@dataclass(frozen=True)
+class AddendSet:
+    """One plausible reading of what a total closes: rows (or columns) with their signs."""
+
+    name: str
+    members: tuple[tuple[int, int], ...]  # (position in table.rows or table.columns, +1 / -1)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """A relation evaluated in one cell: held, failed (with its comparison) or not checkable."""
+
+    held: bool | None
+    comparison: Comparison | None = None
+    recomputed: Interval | None = None
+    figures: int = 0  # operands that print a figure (not blank)
+
+
+def evaluate(
+    stated: Quantity,
+    stated_scale: int | None,
+    cells: Sequence[tuple[Cell | None, int, int | None]],
+    absolute_tolerance: Decimal,
+) -> Outcome:
+    """Does ``stated`` equal the signed sum of ``cells`` (cell, sign, column scale)?"""
+    if stated.unit not in (Unit.NUMBER, Unit.CURRENCY, Unit.COUNT):
+        return Outcome(None)
+    total = Interval.exact(Decimal(0))
+    figures = 0
+    for cell, sign, column_scale in cells:
+        value = operand(cell, stated_scale, column_scale)
+        if isinstance(value, Unknown):
+            return Outcome(None)
+        if cell is not None and cell.quantity is not None:
+            figures += 1
+        total = total + value if sign > 0 else total - value
+    if not figures:
+        return Outcome(None)  # every addend blank: the items were not printed, nothing to add
+    stated_interval = stated.interval
+    if stated.scale is not None and stated_scale is not None and stated.scale != stated_scale:
+        return Outcome(None)
+    comparison = compare(stated, total, absolute_tolerance, stated_interval)
+    return Outcome(comparison is None, comparison, total, figures)
+
+
+def _scope_items(rows: Sequence[Row], end: int, stop: tuple[RowKind, ...]) -> list[int]:
+    """ITEM rows walking up from ``end`` (exclusive) until a row of a ``stop`` kind."""
+    found: list[int] = []
+    for position in range(end - 1, -1, -1):
+        kind = rows[position].kind
+        if kind in stop:
+            break
+        if kind is RowKind.ITEM:
+            found.append(position)
+    return sorted(found)
+
+
+def row_addend_sets(rows: Sequence[Row], end: int) -> list[AddendSet]:
+    """The plausible addend sets of the closing row at ``end``, most likely first."""
+    candidates: list[AddendSet] = []
+
+    def add(name: str, positions: Sequence[int], signed: bool = False) -> None:
+        members = tuple((p, -1 if signed and rows[p].sign_word == "减" else 1) for p in sorted(positions))
+        if members and all(c.members != members for c in candidates):
+            candidates.append(AddendSet(name, members))
+
+    since_boundary = _scope_items(rows, end, _BOUNDARY)
+    add("items", since_boundary)
+    since_total: list[int] = []
+    subtotals: list[int] = []
+    for position in range(end - 1, -1, -1):
+        kind = rows[position].kind
+        if kind is RowKind.TOTAL:
+            break
+        if kind is RowKind.SUBTOTAL:
+            subtotals.append(position)
+        elif kind is RowKind.ITEM:
+            since_total.append(position)
+    if subtotals:
+        last_subtotal = max(subtotals)
+        add("subtotals and trailing items", subtotals + [p for p in since_total if p > last_subtotal])
+        add("subtotals", subtotals)
+    add("items since the last total", since_total)
+    totals_since_grand = []
+    for position in range(end - 1, -1, -1):
+        row = rows[position]
+        if row.kind is RowKind.TOTAL and "总计" in row.label:
+            break
+        if row.kind is RowKind.TOTAL:
+            totals_since_grand.append(position)
+    add("totals", totals_since_grand)
+    add("all items above", [p for p in range(end) if rows[p].kind is RowKind.ITEM])
+    if any(rows[p].sign_word for p in since_boundary):
+        add("signed items", since_boundary, signed=True)
+    start = min(since_boundary) if since_boundary else end
+    of_which = [p for p in range(start, end) if rows[p].kind is RowKind.OF_WHICH]
+    if of_which:
+        add("items and 其中 rows", since_boundary + of_which)
+    # "其中：应收利息" may be followed by more breakdown rows printed without 其中 ("应收股利").
+    for opener in of_which:
+        following = [p for p in since_boundary if p > opener]
+        for count in (1, 2, 3):
+            excluded = set(following[:count])
+            add("items without 其中 breakdowns", [p for p in since_boundary if p not in excluded])
+    return candidates
+
+
+def _is_simple(table: AnalyzedTable, total_position: int) -> bool:
+    """Plain items closed by one 合计 row at the bottom: nothing else could be meant."""
+    rows = table.rows
+    if table.header_row_count < 1:
+        return False  # a headless fragment: its items may have started on the previous page
+    if total_position != len(rows) - 1 or rows[total_position].kind is not RowKind.TOTAL:
+        return False
+    items = rows[:total_position]
+    if len(items) < 2 or any(row.kind is not RowKind.ITEM for row in items):
+        return False
+    return not any(row.sign_word or row.level or "：" in row.label or ":" in row.label for row in items)
+
+
+def is_total_header(text: str) -> bool:
+    squeezed = "".join(normalize(text).split())
+    return squeezed in ("合计", "总计", "合计数", "总额") or squeezed.endswith(("合计", "总计"))
+
+
+def _sub_header(column: Column) -> str:
+    header = column.header
+    if column.group and header.startswith(column.group):
+        header = header[len(column.group) :]
+    return "".join(normalize(header).split()).strip("/")
+
+
+def column_addend_sets(columns: Sequence[Column], total: int) -> list[AddendSet]:
+    """The columns a 合计 column adds up: the same sub-column of every other group, or (without
+    groups) the summable columns left of it since the previous total column."""
+    column = columns[total]
+    if column.group and is_total_header(column.group):
+        sub = _sub_header(column)
+        members = [
+            position
+            for position, other in enumerate(columns)
+            if other.group
+            and other.group != column.group
+            and not is_total_header(other.group)
+            and _sub_header(other) == sub
+            and other.kind is column.kind
+        ]
+        return [AddendSet("groups", tuple((p, 1) for p in members))] if len(members) >= 2 else []
+    if not column.group and is_total_header(column.header):
+        members = []
+        for position in range(total - 1, -1, -1):
+            other = columns[position]
+            if is_total_header(other.header):
+                break
+            if other.kind in SUMMABLE and other.period == column.period:
+                members.append(position)
+        return [AddendSet("columns", tuple((p, 1) for p in sorted(members)))] if len(members) >= 2 else []
+    return []
+
+
+@register
+class TotalMismatch(Rule):
+    """A 合计/总计/小计 row or 合计 column that is not the sum of the rows or columns it closes.
+
+    What it checks:
+        Every total row (合计, 总计, 资产总计, …) and subtotal row (小计) of an amount column against
+        the sum of the items it closes: the items since the previous total, subtotal or section
+        heading; or its subtotals; or all items above. 其中 rows are breakdowns, never addends.
+        A 合计 column (or column group) is checked against the same-period columns of the other
+        groups. Rounding is allowed for: the stated figure fails only when its rounding interval
+        and the interval of the recomputed sum do not overlap.
+
+    Why it matters:
+        A total that does not foot means an item is missing, mistyped or counted twice; it is the
+        first thing an exchange reviewer recomputes.
+
+    Failing example:
+        | 项目 | 2025年度 |
+        | 半导体存储业务 | 34,048.57 |
+        | 生态环境建设业务 | 16,307.97 |
+        | 合计 | 50,456.55 |   (the items add up to 50,356.54)
+
+    Passing example:
+        | 项目 | 2025年度 |
+        | 半导体存储业务 | 34,048.57 |
+        | 生态环境建设业务 | 16,307.97 |
+        | 合计 | 50,356.55 |   (50,356.54 within the rounding of three 2-decimal figures)
+
+    Options:
+        absolute_tolerance: an extra allowance added to the rounding interval (default 0).
+    """
+
+    code = "T001"
+    name = "total-mismatch"
+    summary = "合计数与各项之和不符"
+    summary_en = "Total does not equal the sum of its items"
+
+    @dataclass(frozen=True)
+    class Options:
+        absolute_tolerance: Decimal = Decimal(0)
+
+    def check(self, ctx: RuleContext) -> Iterator[Diagnostic]:
+        for table in ctx.tables:
+            yield from self._row_totals(ctx, table)
+            yield from self._column_totals(ctx, table)
+
+    @property
+    def _tolerance(self) -> Decimal:
+        options = self.options
+        return options.absolute_tolerance if isinstance(options, TotalMismatch.Options) else Decimal(0)
+
+    def _row_totals(self, ctx: RuleContext, table: AnalyzedTable) -> Iterator[Diagnostic]:
+        summable = [p for p, column in enumerate(table.columns) if column.kind in SUMMABLE]
+        for end, row in enumerate(table.rows):
+            if row.kind not in (RowKind.TOTAL, RowKind.SUBTOTAL):
+                continue
+            candidates = row_addend_sets(table.rows, end)
+            if not candidates:
+                continue
+            outcomes: dict[tuple[int, int], Outcome] = {}
+            for position in summable:
+                stated = stated_figure(row.cells[position])
+                if stated is None:
+                    continue
+                column = table.columns[position]
+                for number, candidate in enumerate(candidates):
+                    cells = [
+                        (table.rows[p].cells[position], sign, column.scale) for p, sign in candidate.members
+                    ]
+                    outcomes[(number, position)] = evaluate(
+                        stated, cell_scale(row.cells[position], column), cells, self._tolerance
+                    )
+            for position in summable:
+                column_outcomes = [outcomes.get((n, position)) for n in range(len(candidates))]
+                usable = [
+                    (n, o) for n, o in enumerate(column_outcomes) if o is not None and o.held is not None
+                ]
+                if not usable:
+                    continue
+                total_cell = row.cells[position]
+                assert total_cell is not None
+                holding = [n for n, o in usable if o.held]
+                if holding:
+                    chosen = candidates[holding[0]]
+                    ctx.stats.relation(
+                        table.table.index,
+                        held=True,
+                        cells=[total_cell.location, *self._row_locations(table, chosen, position)],
+                    )
+                    continue
+                ctx.stats.relation(table.table.index, held=False)
+                if table.header_row_count < 1:
+                    continue  # a headless fragment: its items may have started on the page before
+                reported = self._corroborated(candidates, outcomes, usable, position, summable)
+                if reported is None and _is_simple(table, end) and usable[0][0] == 0:
+                    reported = 0
+                if reported is None:
+                    continue
+                outcome = outcomes[(reported, position)]
+                yield self._row_finding(table, row, position, candidates[reported], outcome)
+
+    @staticmethod
+    def _corroborated(
+        candidates: Sequence[AddendSet],
+        outcomes: dict[tuple[int, int], Outcome],
+        usable: Sequence[tuple[int, Outcome]],
+        position: int,
+        summable: Sequence[int],
+    ) -> int | None:
+        """The addend set that holds in the row's other columns (most of them), if any."""
+        best: tuple[int, int] | None = None
+        for number, _ in usable:
+            holds = 0
+            for other in summable:
+                if other == position:
+                    continue
+                outcome = outcomes.get((number, other))
+                # A column where the total repeats a single figure corroborates nothing.
+                if outcome is not None and outcome.held and outcome.figures >= 2:
+                    holds += 1
+            if holds and (best is None or holds > best[1]):
+                best = (number, holds)
+        return best[0] if best else None
+
+    @staticmethod
+    def _row_locations(table: AnalyzedTable, chosen: AddendSet, position: int) -> list[Location]:
+        locations = []
+        for p, _ in chosen.members:
+            cell = table.rows[p].cells[position]
+            if cell is not None:
+                locations.append(cell.location)
+        return locations
+
+    def _row_finding(
+        self, table: AnalyzedTable, row: Row, position: int, chosen: AddendSet, outcome: Outcome
+    ) -> Diagnostic:
+        total_cell = row.cells[position]
+        assert total_cell is not None and total_cell.quantity is not None and outcome.comparison
+        related = []
+        figures = [total_cell.quantity]
+        for p, sign in chosen.members:
+            addend = table.rows[p]
+            cell = addend.cells[position]
+            if cell is None:
+                continue
+            if cell.quantity is not None:
+                figures.append(cell.quantity)
+            word = "加数" if sign > 0 else "减数"
+            related.append(Related(location=cell.location, label=f"{word}：{addend.label}"))
+        column = table.columns[position]
+        return self._finding(total_cell, row.label, column.header, outcome.comparison, figures, related)
+
+    def _finding(
+        self,
+        total_cell: Cell,
+        row_label: str,
+        column_header: str,
+        comparison: Comparison,
+        figures: Sequence[Quantity],
+        related: Sequence[Related],
+    ) -> Diagnostic:
+        stated = normalize(total_cell.text).strip().replace(" ", "")
+        expected = printed(comparison.expected, figures)
+        difference = printed(comparison.difference, figures)
+        where = f"「{row_label}」" + (f"（{column_header}）" if column_header else "")
+        where_en = f'"{row_label}"' + (f" ({column_header})" if column_header else "")
+        return self.diagnostic(
+            message=f"{where}合计数与各项之和不符：列示 {stated}，各项加总 {expected}（差异 {difference}）",
+            message_en=(
+                f"{where_en}: total does not equal the sum of its items: stated {stated}, "
+                f"items add up to {expected} (difference {difference})"
+            ),
+            location=total_cell.location,
+            comparison=comparison,
+            related=tuple(related),
+        )
+
+    def _column_totals(self, ctx: RuleContext, table: AnalyzedTable) -> Iterator[Diagnostic]:
+        for total_position, column in enumerate(table.columns):
+            if column.kind not in SUMMABLE:
+                continue
+            for candidate in column_addend_sets(table.columns, total_position):
+                results: list[tuple[Row, Outcome]] = []
+                for row in table.rows:
+                    if row.kind in (RowKind.SECTION, RowKind.OTHER):
+                        continue
+                    stated = stated_figure(row.cells[total_position])
+                    if stated is None:
+                        continue
+                    cells = [(row.cells[p], sign, table.columns[p].scale) for p, sign in candidate.members]
+                    outcome = evaluate(
+                        stated, cell_scale(row.cells[total_position], column), cells, self._tolerance
+                    )
+                    if outcome.held is not None:
+                        results.append((row, outcome))
+                held = sum(1 for _, outcome in results if outcome.held)
+                failed = len(results) - held
+                for row, outcome in results:
+                    total_cell = row.cells[total_position]
+                    assert total_cell is not None
+                    locations = [total_cell.location] + [
+                        cell.location for p, _ in candidate.members if (cell := row.cells[p]) is not None
+                    ]
+                    ctx.stats.relation(table.table.index, held=bool(outcome.held), cells=locations)
+                    # Report only when the column relation is corroborated by other rows.
+                    if outcome.held or held < 2 or held <= failed or outcome.comparison is None:
+                        continue
+                    figures = [q for p, _ in candidate.members if (q := table.quantity(row, p)) is not None]
+                    related = [
+                        Related(location=cell.location, label=f"加数：{table.columns[p].header}")
+                        for p, _ in candidate.members
+                        if (cell := row.cells[p]) is not None
+                    ]
+                    yield self._finding(
+                        total_cell,
+                        row.label,
+                        column.header,
+                        outcome.comparison,
+                        [*figures, *([total_cell.quantity] if total_cell.quantity else [])],
+                        related,
+                    )

@@ -1,0 +1,196 @@
+"""analyze_table on tables cut from the corpus (chengbang .md, haixiang .alltxt), given as pipe tables
+or as ragged/spanned cell rows the way the other readers deliver them."""
+
+from __future__ import annotations
+
+from hecha.extract.roles import ColumnKind, RowKind
+from hecha.extract.table_roles import analyze_table, column_kind, column_period, row_kind
+from hecha.ingest.grid import pipe_table
+from hecha.ingest.numbers import is_blank, parse_quantity
+from hecha.model.document import Cell, Location, Table
+
+
+def _pipe(text: str, unit: str | None = None) -> Table:
+    lines = [line for line in text.strip().splitlines() if line.strip()]
+    return pipe_table(lines, source="test", first_line=1, index=0, unit=unit)
+
+
+def _cells_table(
+    rows: list[list[str]], header_rows: int | None = None, spanned: frozenset[tuple[int, int]] = frozenset()
+) -> Table:
+    grid = tuple(
+        tuple(
+            Cell(
+                text=text,
+                location=Location(source="test", table=0, row=r, col=c, quote=text),
+                quantity=parse_quantity(text),
+                blank=is_blank(text),
+                spanned=(r, c) in spanned,
+            )
+            for c, text in enumerate(row)
+        )
+        for r, row in enumerate(rows)
+    )
+    return Table(index=0, rows=grid, location=Location(source="test", table=0), header_rows=header_rows)
+
+
+# chengbang_2025_inquiry_reply.md line 297 (分业务模式收入), two header rows.
+MODE_TABLE = """
+| 项目 | 2025年度收入 | 2025年度收入 | 2025年度成本 （万元） | 2025 年度毛利率 |
+| 项目 | 金额（万元） | 占比 | 2025年度成本 （万元） | 2025 年度毛利率 |
+|---|---|---|---|---|
+| 直销 | 18,564.22 | 54.82% | 14,191.50 | 23.55% |
+| 贸易 | 15,301.36 | 45.18% | 14, 625. 21 | 4.42% |
+| 合 计 | 33,865.58 | 100.00% | 28,816.71 | 14.91% |
+"""
+
+
+def test_two_header_rows_give_groups_kinds_periods_and_scale() -> None:
+    analyzed = analyze_table(_pipe(MODE_TABLE, unit="单位：万元"))
+    assert analyzed.uncertain is None
+    assert analyzed.header_row_count == 2
+    kinds = [column.kind for column in analyzed.columns]
+    assert kinds == [ColumnKind.AMOUNT, ColumnKind.SHARE, ColumnKind.AMOUNT, ColumnKind.MARGIN]
+    first = analyzed.columns[0]
+    assert first.header == "2025年度收入 / 金额（万元）"
+    assert first.group == "2025年度收入"
+    assert first.period == "2025年度"
+    assert first.scale == 4
+    assert [row.kind for row in analyzed.rows] == [RowKind.ITEM, RowKind.ITEM, RowKind.TOTAL]
+
+
+def test_row_kinds_from_labels() -> None:
+    assert row_kind("合 计") is RowKind.TOTAL
+    assert row_kind("流动资产合计") is RowKind.TOTAL
+    assert row_kind("负债和所有者权益总计") is RowKind.TOTAL
+    assert row_kind("利润总额") is RowKind.ITEM
+    assert row_kind("半导体存储业务小计") is RowKind.SUBTOTAL
+    assert row_kind("其中：应收利息") is RowKind.OF_WHICH
+    assert row_kind("可比公司平均") is RowKind.AVERAGE
+    assert row_kind("平均售价") is RowKind.ITEM
+    assert row_kind("中位数") is RowKind.MEDIAN
+
+
+def test_column_kinds_and_periods_from_headers() -> None:
+    assert column_kind("2025年度 / 变动比例", 1.0) is ColumnKind.CHANGE_RATE
+    assert column_kind("毛利率比上年增减", 1.0) is ColumnKind.PP_CHANGE
+    assert column_kind("变动额", 0.0) is ColumnKind.DIFFERENCE
+    assert column_kind("占营业收入比重", 1.0) is ColumnKind.SHARE
+    assert column_kind("单价（元/件）", 0.0) is ColumnKind.OTHER
+    assert column_period("2023 年 12 月 31 日") == "2023年12月31日"
+    assert column_period("一季度收入 / 2025年一季度") == "2025年一季度"
+    assert column_period("上年同期") == "上年同期"
+
+
+# haixiang_2019_annual.alltxt page 78: 其中：应收利息 with blank figures, then 应收股利.
+def test_sections_of_which_and_blank_items() -> None:
+    table = _cells_table(
+        [
+            ["项目", "2019年12月31日", "2018年12月31日"],
+            ["流动资产：", "", ""],
+            ["其他应收款", "18,297,536.18", "10,817,853.96"],
+            ["其中：应收利息", "", ""],
+            ["应收股利", "", ""],
+            ["减：库存股", "325,880,561.68", "325,880,561.68"],
+            ["一、营业总收入", "", ""],
+        ]
+    )
+    analyzed = analyze_table(table)
+    kinds = [row.kind for row in analyzed.rows]
+    assert kinds == [
+        RowKind.SECTION,
+        RowKind.ITEM,
+        RowKind.OF_WHICH,
+        RowKind.ITEM,
+        RowKind.ITEM,
+        RowKind.SECTION,
+    ]
+    assert analyzed.rows[4].sign_word == "减"
+    assert analyzed.rows[5].level == 1
+
+
+# haixiang_2019_annual.alltxt page 145: a wrapped cell leaves "55,429,191.3" and a row "余额 | 9".
+def test_wrapped_cell_fragments_are_unknown_not_figures() -> None:
+    table = _cells_table(
+        [
+            ["项目", "土地使用权", "专利权", "合计"],
+            ["1.期初", "55,429,191.3", "77,337,200.93", "143,036,807.90"],
+            ["余额", "9", "", ""],
+            ["2.本期", "11,263,080.36", "17,674,391.81", "30,277,923.13"],
+        ]
+    )
+    analyzed = analyze_table(table)
+    assert analyzed.rows[0].cells[0] is None
+    assert analyzed.rows[0].cells[1] is not None
+    assert analyzed.rows[1].kind is RowKind.OTHER
+
+
+# chengbang_2025_inquiry_reply.md line 479: "总计" spans three rows; its sub-rows are items.
+def test_row_spanned_label_takes_role_from_specific_cell() -> None:
+    table = _cells_table(
+        [
+            ["科目", "类别", "账面余额（万元）"],
+            ["合同资产", "小计", "159,093.50"],
+            ["总计", "按单项计提坏账准备", "17,692.29"],
+            ["总计", "按组合计提坏账准备", "201,319.44"],
+            ["总计", "合计", "219,011.73"],
+        ],
+        header_rows=1,
+        spanned=frozenset({(3, 0), (4, 0)}),
+    )
+    analyzed = analyze_table(table)
+    assert analyzed.label_columns == (0, 1)
+    assert [row.kind for row in analyzed.rows] == [
+        RowKind.SUBTOTAL,
+        RowKind.ITEM,
+        RowKind.ITEM,
+        RowKind.TOTAL,
+    ]
+
+
+# Plain text: rows "label num num" where one row lost a figure.
+def test_ragged_rows_align_only_when_the_count_matches() -> None:
+    table = _cells_table(
+        [
+            ["项目", "2025年度", "2024年度"],
+            ["营业收入", "50,356.55", "34,789.38"],
+            ["营业成本", "46,971.60"],
+            ["毛利", "3,384.95", "1,395.64"],
+        ]
+    )
+    analyzed = analyze_table(table)
+    assert analyzed.uncertain is None
+    assert analyzed.rows[1].cells == (None, None)
+    third = analyzed.rows[2].cells[1]
+    assert third is not None and third.text == "1,395.64"
+
+
+def test_aging_breakdown_rows_are_not_addends() -> None:
+    table = _cells_table(
+        [
+            ["账龄", "账面余额"],
+            ["2至3年", "4,521,732.29"],
+            ["3年以上", "12,607,621.61"],
+            ["3至4年", "8,370,022.99"],
+            ["5年以上", "4,237,598.62"],
+            ["合计", "500,776,838.93"],
+        ]
+    )
+    kinds = [row.kind for row in analyze_table(table).rows]
+    assert kinds == [RowKind.ITEM, RowKind.ITEM, RowKind.OF_WHICH, RowKind.OF_WHICH, RowKind.TOTAL]
+
+
+def test_text_only_table_is_uncertain() -> None:
+    table = _cells_table([["释义项", "指", "释义内容"], ["公司", "指", "浙江海翔药业股份有限公司"]])
+    assert analyze_table(table).uncertain is not None
+
+
+def test_transposed_table_with_periods_down_the_rows() -> None:
+    table = _cells_table(
+        [
+            ["年度", "营业收入", "净利润"],
+            ["2023年", "100.00", "10.00"],
+            ["2024年", "120.00", "12.00"],
+        ]
+    )
+    assert analyze_table(table).transposed
