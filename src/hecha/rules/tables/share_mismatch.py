@@ -98,13 +98,14 @@ class ShareMismatch(Rule):
                 checks = pick(candidates)
                 if not trusted(checks, options.min_rows_held, options.min_held_share):
                     continue
+                plugs = _rounding_plugs(checks)
                 for check in checks:
                     ctx.stats.relation(
                         table.table.index,
                         held=check.held,
                         cells=[check.stated_cell.location, *(o.cell.location for o in check.operands)],
                     )
-                    if not check.held:
+                    if not check.held and check not in plugs:
                         yield self._finding(check, options.absolute_tolerance)
 
     def _finding(self, check: RowCheck, tolerance: Decimal) -> Diagnostic:
@@ -127,6 +128,33 @@ class ShareMismatch(Rule):
             comparison=comparison,
             related=tuple(related),
         )
+
+
+def _rounding_plugs(checks: list[RowCheck]) -> list[RowCheck]:
+    """Failed shares that are a 尾差调整: one last-digit unit moved so that the column adds to 100%.
+
+    Preparers round every share, see that the rounded shares add to 99.99 or 100.01, and move one
+    unit onto a row so that the printed column foots to the printed 100.00. Such a share differs
+    from its recomputed value by exactly one unit of its last digit while the printed shares add
+    to the printed total: rounding explains it, so it is not a finding.
+    """
+    failed = [check for check in checks if not check.held]
+    totals = [check for check in checks if check.held and check.expected == Interval.exact(HUNDRED)]
+    if not failed or len(totals) != 1:
+        return []
+    total = totals[0]
+    items = [check for check in checks if check is not total and check.relation == "share"]
+    decimals = total.stated.decimals
+    unit = Decimal(1).scaleb(-decimals)
+    if any(check.stated.decimals != decimals for check in items):
+        return []
+    if sum((check.stated.value for check in items), Decimal(0)) != total.stated.value:
+        return []
+    rounded = [check.nearest.mid.quantize(unit) for check in items]
+    if sum(rounded, Decimal(0)) == total.stated.value:
+        return []  # the honest roundings foot as well: there was nothing to plug
+    moved = [check for check in failed if abs(check.stated.value - check.nearest.mid.quantize(unit)) == unit]
+    return moved if len(moved) == len(failed) == 1 else []
 
 
 def _amount_candidates(table: AnalyzedTable, share: int) -> list[int]:
