@@ -7,13 +7,13 @@ averages, and what each column measures (amount, share, change rate, percentage 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 
 from hecha.model.document import Cell, Table
 from hecha.model.quantity import Quantity
 
 
-class RowKind(str, Enum):
+class RowKind(StrEnum):
     ITEM = "item"  # an ordinary line item (an addend of the next total)
     TOTAL = "total"  # 合计 / 总计 / 总额: closes the items above it (and their subtotals)
     SUBTOTAL = "subtotal"  # 小计: closes the items since the previous subtotal/total
@@ -24,7 +24,7 @@ class RowKind(str, Enum):
     OTHER = "other"  # a row hecha does not try to relate (notes, ratios printed as rows…)
 
 
-class ColumnKind(str, Enum):
+class ColumnKind(StrEnum):
     LABEL = "label"
     AMOUNT = "amount"  # a money or count figure
     SHARE = "share"  # 占比 / 比例 / 比重: part / total
