@@ -52,6 +52,8 @@ class CheckResult:
     stats: DocumentStats
     uncertain: tuple[UncertainTable, ...] = ()
     rule_failures: tuple[RuleFailure, ...] = field(default=())
+    # (table, row, col) of every cell that took part in a relation that held (CheckStats).
+    verified_cells: frozenset[tuple[int, int, int]] = frozenset()
 
 
 def analyze_tables(document: Document) -> list[AnalyzedTable]:
@@ -101,6 +103,7 @@ def check_document(document: Document, rules: list[Rule] | None = None) -> Check
         ),
         uncertain=uncertain,
         rule_failures=tuple(failures),
+        verified_cells=frozenset(stats.verified_cells),
     )
 
 

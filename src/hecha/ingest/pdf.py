@@ -181,6 +181,7 @@ def _join_continued(tables: list[PageTable], lines: list[_Line], pages: list[Pag
     for table in tables:
         previous = joined[-1] if joined else None
         if previous is not None and _continues(previous, table, lines):
+            _line_up_columns(previous, table)
             rows = table.rows
             header = _header_count(previous.rows)
             if header and _texts(rows[:header]) == _texts(previous.rows[:header]):
@@ -196,15 +197,72 @@ def _texts(rows: list[list[GridCell]]) -> list[list[str]]:
     return [[cell.text for cell in row] for row in rows]
 
 
+def _column_mapping(previous: PageTable, table: PageTable) -> list[int] | None:
+    """The grid column of ``previous`` that each kept column of ``table`` lines up with.
+
+    Columns line up when both of their x boundaries agree within tolerance, even when the
+    boundaries were drawn a little differently or a column that is empty on one page was
+    dropped there. None when some column of ``table`` has no partner (other columns: a new table).
+    """
+    mapping: list[int] = []
+    for column in table.columns:
+        left, right = table.grid_edges[column], table.grid_edges[column + 1]
+        partner = next(
+            (
+                index
+                for index in range(len(previous.grid_edges) - 1)
+                if abs(previous.grid_edges[index] - left) <= _COLUMN_TOLERANCE
+                and abs(previous.grid_edges[index + 1] - right) <= _COLUMN_TOLERANCE
+            ),
+            None,
+        )
+        if partner is None or partner in mapping:
+            return None
+        mapping.append(partner)
+    # Every column the first part kept must reappear (possibly empty) on the next page.
+    return mapping if mapping == sorted(mapping) else None
+
+
+def _line_up_columns(previous: PageTable, table: PageTable) -> None:
+    """Give both parts the union of their columns, so that the continuation's rows can be appended."""
+    mapping = _column_mapping(previous, table)
+    if mapping is None or (mapping == previous.columns and len(table.columns) == len(previous.columns)):
+        return
+    union = sorted(set(previous.columns) | set(mapping))
+    edges = previous.grid_edges
+
+    def widen(rows: list[list[GridCell]], columns: list[int]) -> list[list[GridCell]]:
+        widened = []
+        for row in rows:
+            by_column = dict(zip(columns, row, strict=True))
+            top = min(cell.bbox[1] for cell in row)
+            bottom = max(cell.bbox[3] for cell in row)
+            widened.append(
+                [by_column.get(j) or GridCell("", (edges[j], top, edges[j + 1], bottom)) for j in union]
+            )
+        return widened
+
+    previous.rows = widen(previous.rows, previous.columns)
+    table.rows = widen(table.rows, mapping)
+    previous.columns = union
+    previous.col_edges = [edges[j] for j in union] + [edges[union[-1] + 1]]
+    table.columns, table.grid_edges, table.col_edges = union, edges, previous.col_edges
+
+
 def _continues(previous: PageTable, table: PageTable, lines: list[_Line]) -> bool:
     last_page = previous.row_pages[-1]
-    if table.page != last_page + 1 or len(previous.col_edges) != len(table.col_edges):
+    if table.page != last_page + 1:
         return False
-    if any(abs(a - b) > _COLUMN_TOLERANCE for a, b in zip(previous.col_edges, table.col_edges, strict=True)):
+    same_edges = len(previous.col_edges) == len(table.col_edges) and all(
+        abs(a - b) <= _COLUMN_TOLERANCE for a, b in zip(previous.col_edges, table.col_edges, strict=True)
+    )
+    if not same_edges and _column_mapping(previous, table) is None:
         return False
     # Nothing but a "续表" or unit line may stand between the two parts.
     last_bottom = max(cell.bbox[3] for row in previous.rows[-1:] for cell in row)
     for line in lines:
+        if _PAGE_NUMBER.match(line.text):
+            continue  # a page number the margin test missed (landscape pages put it higher)
         if line.page == last_page and line.bbox[1] > last_bottom:
             return False
         between = line.page == table.page and line.bbox[3] < table.bbox[1]
@@ -248,6 +306,7 @@ def _to_table(path: str, index: int, table: PageTable, lines: list[_Line]) -> Ta
                     ),
                     quantity=parse_quantity(text),
                     blank=is_blank(text),
+                    spanned=grid_cell.spanned,
                 )
             )
         rows.append(tuple(cells))

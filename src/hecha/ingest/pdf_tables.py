@@ -20,10 +20,19 @@ from dataclasses import dataclass, field
 from hecha.ingest.pdf_page import Rule, Run
 
 _FIGURE = re.compile(r"^[-(（]?\d[\d,]*(\.\d+)?%?[)）]?$")
+# Two figures that pdfium reported as one run ("23,347,592.79 3,247,420,801.54").
+_TWO_FIGURES = re.compile(r"^(-?[\d,]+\.\d+%?)\s+(-?[\d,]+\.\d+%?)$")
+# A label line opening with an item marker starts a row of its own, even right under a label
+# that filled its cell ("投资活动产生的现金流量净额" / "三、筹资活动产生的现金流量：").
+_ROW_MARKER = re.compile(
+    r"^([（(]\s*[0-9一二三四五六七八九十]+\s*[)）]|[0-9]{1,2}\s*[.、．](?!\d)|[一二三四五六七八九十]+、"
+    r"|其中\s*[:：]|加\s*[:：]|减\s*[:：])"
+)
 _SNAP = 2.0  # rules closer than this (points) are one line: borders are often drawn twice
 _TOUCH = 2.5  # a rule ending this close to another one still touches it
 _MIN_ROW_HEIGHT = 4.0
 _MIN_COL_WIDTH = 4.0
+_MAX_HEADER_ROWS = 4
 
 
 @dataclass(slots=True)
@@ -31,6 +40,7 @@ class GridCell:
     text: str
     bbox: tuple[float, float, float, float]
     runs: list[Run] = field(default_factory=list)
+    spanned: bool = False  # a copy of a header cell that spans this column too
 
 
 @dataclass(slots=True)
@@ -42,6 +52,10 @@ class PageTable:
     col_edges: list[float]
     rows: list[list[GridCell]]
     row_pages: list[int] = field(default_factory=list)
+    # Every column boundary of the grid, empty columns included, and the grid column each kept
+    # column came from: a continuation whose empty columns differ can still be lined up.
+    grid_edges: list[float] = field(default_factory=list)
+    columns: list[int] = field(default_factory=list)
 
 
 def _merge_collinear(rules: list[Rule], horizontal: bool) -> list[Rule]:
@@ -163,10 +177,11 @@ def _needs_space(left: str, right: str, previous: Run | None, run: Run) -> bool:
 def find_tables(page: int, runs: list[Run], rules: list[Rule], page_width: float) -> list[PageTable]:
     """Every ruled table on a page, in top-to-bottom order. Runs used by a table are removed
     from ``runs`` (the caller keeps the rest as prose)."""
+    runs[:] = _split_figure_pairs(runs)
     horizontals = _merge_collinear([r for r in rules if r.horizontal], horizontal=True)
     verticals = _merge_collinear([r for r in rules if not r.horizontal], horizontal=False)
     tables: list[PageTable] = []
-    for group_h, group_v in _components(horizontals, verticals):
+    for group_h, group_v in _close_long_bodies(_components(horizontals, verticals), runs):
         if len(group_h) < 2:
             continue
         table = _grid(page, group_h, group_v, runs)
@@ -176,6 +191,65 @@ def find_tables(page: int, runs: list[Run], rules: list[Rule], page_width: float
     used = {id(run) for table in tables for row in table.rows for cell in row for run in cell.runs}
     runs[:] = [run for run in runs if id(run) not in used]
     return tables
+
+
+def _split_figure_pairs(runs: list[Run]) -> list[Run]:
+    """Split a run holding two figures into one run per figure.
+
+    pdfium sometimes reports two adjacent cells' figures as one rectangle; left whole, the pair
+    would land in one cell and read as no figure or a wrong one. Each part gets the share of
+    the run's width that its characters take.
+    """
+    result: list[Run] = []
+    for run in runs:
+        match = _TWO_FIGURES.match(run.text)
+        if match is None:
+            result.append(run)
+            continue
+        per_char = (run.x1 - run.x0) / len(run.text)
+        left, right = match.group(1), match.group(2)
+        result.append(Run(left, run.x0, run.top, run.x0 + per_char * len(left), run.bottom))
+        result.append(Run(right, run.x1 - per_char * len(right), run.top, run.x1, run.bottom))
+    return result
+
+
+def _close_long_bodies(
+    groups: list[tuple[list[Rule], list[Rule]]], runs: list[Run]
+) -> list[tuple[list[Rule], list[Rule]]]:
+    """Join a three-line table's header rules to its closing rule far below.
+
+    Three-line tables rule only the header's top and bottom and the table's end; a body longer
+    than the stacking distance of _components leaves the closing rule apart. It is joined only
+    when it has the same extent as the header rules and every text line between them is a table
+    row (two or more runs, none as wide as a line of prose), so that two tables with prose
+    between them never become one.
+    """
+    singles = [g for g in groups if len(g[0]) == 1 and not g[1]]
+    headers = [g for g in groups if len(g[0]) >= 2 and not g[1]]
+    used: set[int] = set()
+    for header_h, _ in headers:
+        last = max(header_h, key=lambda r: r.top)
+        width = last.x1 - last.x0
+        below = sorted(
+            (g for g in singles if id(g) not in used and g[0][0].top > last.top + _MIN_ROW_HEIGHT),
+            key=lambda g: g[0][0].top,
+        )
+        for group in below[:1]:
+            closing = group[0][0]
+            if abs(closing.x0 - last.x0) > 3 or abs(closing.x1 - last.x1) > 3:
+                continue
+            between = [
+                run
+                for run in runs
+                if last.top < run.center_y < closing.top and last.x0 - 1 <= run.center_x <= last.x1 + 1
+            ]
+            lines = _text_lines(between)
+            if lines and all(
+                len(line) >= 2 and all(run.x1 - run.x0 < 0.6 * width for run in line) for line in lines
+            ):
+                header_h.append(closing)
+                used.add(id(group))
+    return [g for g in groups if id(g) not in used]
 
 
 def _grid(page: int, horizontals: list[Rule], verticals: list[Rule], runs: list[Run]) -> PageTable | None:
@@ -199,17 +273,31 @@ def _grid(page: int, horizontals: list[Rule], verticals: list[Rule], runs: list[
         col = _band(col_edges, run.center_x)
         grid[row][col].append(run)
     grid, col_edges = _split_shared_columns(grid, col_edges)
-    grid, row_edges = _split_unruled_rows(grid, row_edges, col_edges[1])
+    if len(verticals) < 2:
+        grid, row_edges = _split_line_rows(grid, row_edges)
+    grid, row_edges = _split_unruled_rows(grid, row_edges, col_edges[0], col_edges[1])
     _merge_wrapped_labels(grid, col_edges)
     keep_rows = [i for i, row in enumerate(grid) if any(row)]
     keep_cols = [j for j in range(len(col_edges) - 1) if any(grid[i][j] for i in keep_rows)]
     if len(keep_cols) < 2 or not keep_rows:
         return None
+    spans = _header_spans(grid, row_edges, col_edges, verticals) if len(verticals) >= 2 else {}
     rows: list[list[GridCell]] = []
     for i in keep_rows:
         cells = []
         for j in keep_cols:
             cell_runs = grid[i][j]
+            if (i, j) in spans:
+                origin = spans[(i, j)]
+                origin_runs = grid[i][origin]
+                origin_bbox = (
+                    min(r.x0 for r in origin_runs),
+                    min(r.top for r in origin_runs),
+                    max(r.x1 for r in origin_runs),
+                    max(r.bottom for r in origin_runs),
+                )
+                cells.append(GridCell(join_texts(origin_runs), origin_bbox, [], spanned=True))
+                continue
             if cell_runs:
                 bbox = (
                     min(r.x0 for r in cell_runs),
@@ -222,7 +310,51 @@ def _grid(page: int, horizontals: list[Rule], verticals: list[Rule], runs: list[
             cells.append(GridCell(join_texts(cell_runs), bbox, cell_runs))
         rows.append(cells)
     kept_edges = [col_edges[j] for j in keep_cols] + [col_edges[keep_cols[-1] + 1]]
-    return PageTable(page, (x0, top, x1, bottom), kept_edges, rows, [page] * len(rows))
+    return PageTable(page, (x0, top, x1, bottom), kept_edges, rows, [page] * len(rows), col_edges, keep_cols)
+
+
+def _header_spans(
+    grid: list[list[list[Run]]], row_edges: list[float], col_edges: list[float], verticals: list[Rule]
+) -> dict[tuple[int, int], int]:
+    """Header cells that span several columns: (row, covered column) -> column holding the text.
+
+    In a header row (before the first row with figures), neighbouring grid columns whose
+    boundary has no vertical rule across that row are one merged cell ("2025年度" over 金额 /
+    占比). A merged cell with text in exactly one of its columns spans the others. Boundaries
+    found from text gaps (no rule anywhere) are never read as merged, nor is a caption row
+    merged across the label column.
+    """
+    ruled = [any(abs(v.x0 - edge) <= _MIN_COL_WIDTH for v in verticals) for edge in col_edges]
+    header_rows = next(
+        (
+            i
+            for i, row in enumerate(grid[: _MAX_HEADER_ROWS + 1])
+            if any(_FIGURE.match(run.text) for cell in row[1:] for run in cell)
+        ),
+        0,  # no figures below: a form of text cells, not a header over columns of figures
+    )
+    spans: dict[tuple[int, int], int] = {}
+    for i, row in enumerate(grid[:header_rows]):
+        middle = (row_edges[i] + row_edges[i + 1]) / 2
+        group = [0]
+        for k in range(1, len(col_edges)):
+            open_edge = (
+                k < len(col_edges) - 1
+                and ruled[k]
+                and not any(
+                    abs(v.x0 - col_edges[k]) <= _MIN_COL_WIDTH and v.top - 1 <= middle <= v.bottom + 1
+                    for v in verticals
+                )
+            )
+            if open_edge:
+                group.append(k)
+                continue
+            filled = [j for j in group if row[j]]
+            # A row merged across the label column too is a caption inside the table, not a group.
+            if len(group) >= 2 and len(filled) == 1 and group[0] > 0:
+                spans.update({(i, j): filled[0] for j in group if j != filled[0]})
+            group = [k]
+    return spans
 
 
 def _split_shared_columns(
@@ -263,8 +395,37 @@ def _split_shared_columns(
     return new_grid, new_edges
 
 
+def _split_line_rows(
+    grid: list[list[list[Run]]], row_edges: list[float]
+) -> tuple[list[list[list[Run]]], list[float]]:
+    """Split the body band of a three-line table into one row per text line.
+
+    Without vertical rules nothing tells a wrapped cell from a new row except the text itself;
+    a band is split only when it holds three or more lines and every line has text in two or
+    more columns (so no line is the wrapped tail of a label).
+    """
+    new_grid: list[list[list[Run]]] = []
+    new_edges: list[float] = [row_edges[0]]
+    for index, row in enumerate(grid):
+        cell_of = {id(run): col for col, cell in enumerate(row) for run in cell}
+        lines = _text_lines([run for cell in row for run in cell])
+        if len(lines) < 3 or any(len({cell_of[id(run)] for run in line}) < 2 for line in lines):
+            new_grid.append(row)
+            new_edges.append(row_edges[index + 1])
+            continue
+        for number, line in enumerate(lines):
+            piece: list[list[Run]] = [[] for _ in row]
+            for run in line:
+                piece[cell_of[id(run)]].append(run)
+            new_grid.append(piece)
+            if number > 0:
+                new_edges.append(min(run.top for run in line))
+        new_edges.append(row_edges[index + 1])
+    return new_grid, new_edges
+
+
 def _split_unruled_rows(
-    grid: list[list[list[Run]]], row_edges: list[float], label_border: float
+    grid: list[list[list[Run]]], row_edges: list[float], label_edge: float, label_border: float
 ) -> tuple[list[list[list[Run]]], list[float]]:
     """Split a row band that holds several table rows (rows not separated by rules).
 
@@ -285,17 +446,17 @@ def _split_unruled_rows(
             new_edges.append(row_edges[index + 1])
             continue
         starts: list[float] = []
+        label_left = min((run.x0 for run in row[0]), default=label_edge)
         previous_label: list[Run] = []
         previous_had_figures = False
         for number, line in enumerate(lines):
             label = [run for run in line if id(run) in label_ids]
-            wrapped = bool(previous_label) and max(r.x1 for r in previous_label) >= label_border - 1.6 * max(
-                r.height for r in previous_label
-            )
+            wrapped = _fills_cell(previous_label, label_edge, label_left, label_border)
             figures = _has_figure(line, label_ids)
             # Figures printed beside the last line of a wrapped label belong to that label.
             continues_label = wrapped and not previous_had_figures
-            if number > 0 and ((figures and not continues_label) or (label and not wrapped)):
+            marked = bool(label) and bool(_ROW_MARKER.match(join_texts(label)))
+            if number > 0 and ((figures and not continues_label) or (label and (not wrapped or marked))):
                 starts.append(min(run.top for run in line))
             previous_label = label or previous_label
             previous_had_figures = figures
@@ -311,6 +472,22 @@ def _split_unruled_rows(
         new_grid.extend(pieces)
         new_edges.extend([*starts, row_edges[index + 1]])
     return new_grid, new_edges
+
+
+def _fills_cell(line: list[Run], cell_left: float, text_left: float, border: float) -> bool:
+    """True when a label line ran up to its cell's right border, so that its text wrapped.
+
+    The cell's right padding is taken to equal its left one (at most a character); a word
+    processor wraps up to two characters early (a closing "：" may not start a line, so "量："
+    moves down together). A line ending in a colon is a heading over the rows below.
+    """
+    if not line:
+        return False
+    if join_texts(line).endswith(("：", ":")):
+        return False
+    char = max(run.height for run in line)
+    padding = min(max(0.0, text_left - cell_left), char)
+    return max(run.x1 for run in line) >= border - padding - 1.7 * char
 
 
 def _text_lines(runs: list[Run]) -> list[list[Run]]:
@@ -345,9 +522,10 @@ def _merge_wrapped_labels(grid: list[list[list[Run]]], col_edges: list[float]) -
         if previous is not None and label_only and grid[previous][0]:
             above = grid[previous][0]
             char = max(run.height for run in above)
-            reached_border = max(run.x1 for run in above) >= col_edges[1] - 1.6 * char
+            last_line = _text_lines(above)[-1]
+            reached_border = _fills_cell(last_line, col_edges[0], min(run.x0 for run in above), col_edges[1])
             close = min(run.top for run in row[0]) - max(run.bottom for run in above) < 0.9 * char
-            if reached_border and close:
+            if reached_border and close and not _ROW_MARKER.match(join_texts(row[0])):
                 above.extend(row[0])
                 row[0] = []
                 continue

@@ -1,0 +1,354 @@
+"""Command line of the benchmark: ``python -m benchmarks {speed,findings,mutation,all}``.
+
+Prints each mode's figures as a table and writes them as JSON to benchmarks/results/ (git-ignored).
+See benchmarks/README.md for what each figure means and the targets.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections import Counter
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from benchmarks.corpus import PageCount, corpus_dir, corpus_paths, page_count
+from benchmarks.findings import (
+    INSPECTED_FILE,
+    DocumentFindings,
+    FindingsSummary,
+    document_findings,
+    load_inspections,
+    overall,
+)
+from benchmarks.mutation import DocumentMutations, KindSummary, run_mutations, summarize
+from benchmarks.output import RESULTS_DIR, JsonValue, fmt, render_table, share, write_results
+from benchmarks.speed import TARGET_PAGES_PER_SECOND, SpeedResult, measure, measure_in_child, to_json_line
+from hecha.engine import check_document
+from hecha.ingest.loader import load
+from hecha.model.document import Document
+from hecha.rules.base import Rule
+from hecha.rules.registry import select_rules
+
+ESTIMATE_NOTE = "* estimated pages (no pages in the format): characters / 1,500"
+
+
+@dataclass(frozen=True)
+class LoadedDocument:
+    name: str
+    path: Path
+    document: Document | None
+    pages: PageCount | None
+    error: str | None = None
+
+
+def load_documents(paths: list[Path]) -> list[LoadedDocument]:
+    loaded = []
+    for path in paths:
+        try:
+            document = load(str(path))
+        except Exception as error:  # a reader that fails must not stop the others
+            loaded.append(LoadedDocument(path.name, path, None, None, f"{type(error).__name__}: {error}"))
+            continue
+        loaded.append(LoadedDocument(path.name, path, document, page_count(document, path)))
+    return loaded
+
+
+# ---------------------------------------------------------------- speed
+
+
+def speed_payload(results: list[SpeedResult]) -> dict[str, JsonValue]:
+    return {
+        "target_pages_per_second_single_core": TARGET_PAGES_PER_SECOND,
+        "results": [
+            {
+                **asdict(r),
+                "ingest_pages_per_second": r.ingest_pages_per_second,
+                "total_pages_per_second": r.total_pages_per_second,
+                "ratio_to_baseline": r.ratio_to_baseline,
+            }
+            for r in results
+        ],
+    }
+
+
+def print_speed(results: list[SpeedResult]) -> None:
+    rows = []
+    for r in results:
+        core = "1 core" if r.single_core else "any"
+        if r.error:
+            rows.append([r.document, core, "error: " + r.error[:80], "", "", "", "", "", "", ""])
+            continue
+        pages = f"~{r.pages}*" if r.pages_estimated else str(r.pages)
+        rows.append(
+            [
+                r.document,
+                core,
+                pages,
+                fmt(r.ingest_seconds, 2),
+                fmt(r.ingest_pages_per_second),
+                fmt(r.total_seconds, 2),
+                fmt(r.total_pages_per_second),
+                fmt(r.baseline_seconds, 2),
+                fmt(r.ratio_to_baseline, 1, "×"),
+                fmt(r.peak_rss_mb, 0),
+            ]
+        )
+    headers = ["document", "cpus", "pages", "ingest s", "ingest p/s", "total s", "total p/s"]
+    headers += ["raw text s", "total/raw", "peak RSS MB"]
+    print(f"== speed (median of {results[0].runs if results else 0} runs)")
+    print(render_table(headers, rows))
+    print(
+        f"target: single core total ≥ {TARGET_PAGES_PER_SECOND:.1f} pages/s (200-page PDF in ≤ 3 s); "
+        "total/raw = hecha ingest+check time ÷ pypdfium2 raw text extraction time"
+    )
+    if any(r.pages_estimated for r in results):
+        print(ESTIMATE_NOTE)
+
+
+def run_speed(paths: list[Path], runs: int) -> list[SpeedResult]:
+    results = []
+    for single_core in (False, True):
+        for path in paths:
+            results.append(measure_in_child(path, runs, single_core))
+    return results
+
+
+# ---------------------------------------------------------------- findings
+
+
+def findings_payload(documents: list[DocumentFindings], errors: dict[str, str]) -> dict[str, JsonValue]:
+    summaries = [d.summary for d in documents]
+    return {
+        "documents": [
+            {
+                **_summary_record(d.summary),
+                "findings_list": [asdict(row) for row in d.rows],
+                "rule_failure_list": list(d.rule_failures),
+            }
+            for d in documents
+        ],
+        "overall": _summary_record(overall(summaries)),
+        "errors": dict(errors),
+    }
+
+
+def _summary_record(summary: FindingsSummary) -> dict[str, JsonValue]:
+    return {
+        **asdict(summary),
+        "findings_per_100_pages": summary.findings_per_100_pages,
+        "false_per_100_pages": summary.false_per_100_pages,
+    }
+
+
+def print_findings(documents: list[DocumentFindings], errors: dict[str, str]) -> None:
+    print("== findings on the unmodified reports")
+    for document in documents:
+        print(f"-- {document.summary.document}: {len(document.rows)} findings")
+        for row in document.rows:
+            verdict = row.verdict.value + (f" ({row.note})" if row.note else "")
+            print(f"  {row.code}  {row.location}  [{verdict}]  {row.message}  #{row.fingerprint}")
+        for failure in document.rule_failures:
+            print(f"  rule crashed: {failure}")
+    summaries = [d.summary for d in documents]
+    rows = []
+    for s in [*summaries, overall(summaries)] if summaries else []:
+        pages = f"~{s.pages}*" if s.pages_estimated else str(s.pages)
+        rows.append(
+            [
+                s.document,
+                pages,
+                f"{s.tables_checked}/{s.tables_found}",
+                str(s.relations_checked),
+                str(s.findings),
+                str(s.true_errors),
+                str(s.false_alarms),
+                str(s.uninspected),
+                fmt(s.findings_per_100_pages, 2),
+                fmt(s.false_per_100_pages, 2),
+            ]
+        )
+    for name, error in errors.items():
+        rows.append([name, "error: " + error[:80], "", "", "", "", "", "", "", ""])
+    headers = ["document", "pages", "tables chk/found", "relations", "findings", "true", "false"]
+    headers += ["uninspected", "findings/100p", "false/100p"]
+    print(render_table(headers, rows))
+    print("target: ≤ 1 false alarm per 100 pages (false/100p counts uninspected findings as false)")
+    if any(s.pages_estimated for s in summaries):
+        print(ESTIMATE_NOTE)
+
+
+def run_findings(
+    loaded: list[LoadedDocument], rules: list[Rule], inspected: Path
+) -> tuple[list[DocumentFindings], dict[str, str]]:
+    inspections = load_inspections(inspected)
+    documents, errors = [], {}
+    for item in loaded:
+        if item.document is None or item.pages is None:
+            errors[item.name] = item.error or "not loaded"
+            continue
+        result = check_document(item.document, rules)
+        documents.append(document_findings(item.name, result, item.pages, inspections))
+    return documents, errors
+
+
+# ---------------------------------------------------------------- mutation
+
+
+def mutation_payload(documents: list[DocumentMutations], errors: dict[str, str]) -> dict[str, JsonValue]:
+    every_outcome = [o for d in documents for o in d.outcomes]
+    every_skip = [s for d in documents for s in d.skipped]
+    return {
+        "documents": [
+            {
+                "document": d.document,
+                "verified_cells": d.verified_cells,
+                "by_kind": [_kind_record(k) for k in d.by_kind],
+                "skip_reasons": dict(d.skip_reasons()),
+                "outcomes": [asdict(o) for o in d.outcomes],
+                "skipped": [asdict(s) for s in d.skipped],
+            }
+            for d in documents
+        ],
+        "overall": [_kind_record(k) for k in summarize(every_outcome, every_skip)],
+        "errors": dict(errors),
+    }
+
+
+def _kind_record(summary: KindSummary) -> dict[str, JsonValue]:
+    return {
+        **asdict(summary),
+        "detected_share": summary.detected_share,
+        "located_share": summary.located_share,
+        "large_located_share": summary.large_located_share,
+    }
+
+
+def _kind_rows(label: str, summaries: tuple[KindSummary, ...]) -> list[list[str]]:
+    return [
+        [
+            label,
+            k.kind,
+            str(k.applied),
+            share(k.detected, k.applied),
+            share(k.located, k.applied),
+            f"{share(k.large_located, k.large_applied)} of {k.large_applied}",
+            str(k.skipped),
+        ]
+        for k in summaries
+    ]
+
+
+def print_mutations(documents: list[DocumentMutations], errors: dict[str, str], examples: int = 10) -> None:
+    print("== mutation (one verified figure changed at a time, its table re-checked alone)")
+    rows: list[list[str]] = []
+    for d in documents:
+        rows += _kind_rows(f"{d.document} ({d.verified_cells} verified cells)", d.by_kind)
+    every_outcome = [o for d in documents for o in d.outcomes]
+    every_skip = [s for d in documents for s in d.skipped]
+    rows += _kind_rows("overall", summarize(every_outcome, every_skip))
+    for name, error in errors.items():
+        rows.append([name, "error: " + error[:80], "", "", "", "", ""])
+    headers = ["document", "kind", "applied", "detected", "located", "located (change ≥1%)", "skipped"]
+    print(render_table(headers, rows))
+    print("target: ≥ 95% of mutations detected and located")
+    print("located (change ≥1%): the located share among mutations that change the figure by ≥ 1%")
+    skip_reasons: Counter[str] = Counter()
+    for d in documents:
+        skip_reasons.update(d.skip_reasons())
+    if skip_reasons:
+        print("skipped mutations, by reason:")
+        for reason, count in skip_reasons.most_common():
+            print(f"  {count:5d}  {reason}")
+    crashed = sum(1 for o in every_outcome if o.rule_failures)
+    if crashed:
+        print(f"re-checks in which a rule crashed: {crashed}")
+    missed = [(d.document, o) for d in documents for o in d.outcomes if not o.located]
+    if missed:
+        print(f"first {min(examples, len(missed))} of {len(missed)} mutations not located:")
+        for name, o in missed[:examples]:
+            found = ", ".join(o.new_findings) or "no new finding"
+            print(f"  {name} t{o.table} r{o.row} c{o.col} {o.kind}: {o.original} → {o.mutated} ({found})")
+
+
+def run_mutation(
+    loaded: list[LoadedDocument], rules: list[Rule], sample: int, seed: int
+) -> tuple[list[DocumentMutations], dict[str, str]]:
+    documents, errors = [], {}
+    for item in loaded:
+        if item.document is None:
+            errors[item.name] = item.error or "not loaded"
+            continue
+        documents.append(run_mutations(item.name, item.document, rules, sample, seed))
+    return documents, errors
+
+
+# ---------------------------------------------------------------- command line
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
+    sub = parser.add_subparsers(dest="mode", required=True)
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--corpus", help="directory of the reports (default $HECHA_CORPUS or ../shared/corpus)"
+    )
+    common.add_argument("--documents", nargs="+", metavar="NAME", help="only these file names of the corpus")
+    common.add_argument("--results-dir", type=Path, default=RESULTS_DIR, help="where JSON results go")
+    common.add_argument("--no-write", action="store_true", help="print only, write no JSON")
+    speed = argparse.ArgumentParser(add_help=False)
+    speed.add_argument("--runs", type=int, default=5, help="runs per document; the median is reported")
+    findings = argparse.ArgumentParser(add_help=False)
+    findings.add_argument("--inspected", type=Path, default=INSPECTED_FILE, help="verdicts by fingerprint")
+    mutation = argparse.ArgumentParser(add_help=False)
+    mutation.add_argument("--sample", type=int, default=400, help="mutations per document")
+    mutation.add_argument("--seed", type=int, default=2025)
+    mutation.add_argument("--examples", type=int, default=10, help="mutations not located to print")
+    sub.add_parser("speed", parents=[common, speed], help="pages/s, ratio to raw text, single core, RSS")
+    sub.add_parser("findings", parents=[common, findings], help="findings and false alarms per 100 pages")
+    sub.add_parser("mutation", parents=[common, mutation], help="share of mutations detected and located")
+    sub.add_parser("all", parents=[common, speed, findings, mutation], help="the three modes")
+    one = sub.add_parser("speed-one", help="internal: measure one file in this process, print JSON")
+    one.add_argument("path", type=Path)
+    one.add_argument("--runs", type=int, default=5)
+    one.add_argument("--single-core", action="store_true")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    if args.mode == "speed-one":
+        print(to_json_line(measure(args.path, args.runs, args.single_core)))
+        return 0
+    directory = corpus_dir(args.corpus)
+    paths = corpus_paths(directory, args.documents)
+    if not paths:
+        print(f"no benchmark documents found in {directory}", file=sys.stderr)
+        return 2
+    started = time.perf_counter()
+    payload: dict[str, JsonValue] = {"corpus": str(directory), "documents": [p.name for p in paths]}
+    if args.mode in ("speed", "all"):
+        results = run_speed(paths, args.runs)
+        print_speed(results)
+        payload["speed"] = speed_payload(results)
+    if args.mode in ("findings", "mutation", "all"):
+        rules = select_rules()
+        loaded = load_documents(paths)
+        if args.mode in ("findings", "all"):
+            found, errors = run_findings(loaded, rules, args.inspected)
+            print_findings(found, errors)
+            payload["findings"] = findings_payload(found, errors)
+        if args.mode in ("mutation", "all"):
+            mutated, errors = run_mutation(loaded, rules, args.sample, args.seed)
+            print_mutations(mutated, errors, args.examples)
+            payload["mutation"] = mutation_payload(mutated, errors)
+    payload["wall_seconds"] = round(time.perf_counter() - started, 1)
+    print(f"({payload['wall_seconds']} s)")
+    if not args.no_write:
+        print(f"written: {write_results(args.mode, payload, args.results_dir)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,204 @@
+"""Findings benchmark: what hecha reports on the unmodified published reports, and how much of it
+a person has confirmed as a real error.
+
+Every finding is looked up by fingerprint in ``benchmarks/inspected.yaml``: ``true-error`` (a real
+error in the published report, with a one-line note why) or ``false-alarm``. Findings nobody has
+inspected yet are listed as "uninspected" and counted as false alarms until someone looks.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+
+import yaml
+
+from benchmarks.corpus import PageCount
+from hecha.engine import CheckResult
+from hecha.model.diagnostic import Diagnostic
+from hecha.model.document import Location
+
+INSPECTED_FILE = Path(__file__).resolve().parent / "inspected.yaml"
+
+
+class Verdict(StrEnum):
+    TRUE_ERROR = "true-error"
+    FALSE_ALARM = "false-alarm"
+    UNINSPECTED = "uninspected"
+
+
+@dataclass(frozen=True)
+class Inspection:
+    fingerprint: str
+    verdict: Verdict
+    note: str = ""
+    document: str = ""
+    code: str = ""
+
+
+class InspectedFileError(ValueError):
+    """inspected.yaml is malformed; the message names the entry."""
+
+
+def load_inspections(path: Path = INSPECTED_FILE) -> dict[str, Inspection]:
+    """Fingerprint → Inspection from ``path`` (an absent file means nothing is inspected yet)."""
+    if not path.is_file():
+        return {}
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    entries = (data.get("findings") or []) if isinstance(data, dict) else None
+    if not isinstance(entries, list):
+        raise InspectedFileError(f"{path}: expected a mapping with a 'findings' list")
+    inspections: dict[str, Inspection] = {}
+    for number, entry in enumerate(entries, start=1):
+        if not isinstance(entry, dict) or "fingerprint" not in entry or "verdict" not in entry:
+            raise InspectedFileError(f"{path}: entry {number} needs 'fingerprint' and 'verdict'")
+        fingerprint = str(entry["fingerprint"])
+        try:
+            verdict = Verdict(str(entry["verdict"]))
+        except ValueError as error:
+            raise InspectedFileError(
+                f"{path}: entry {number} has unknown verdict {entry['verdict']!r}"
+            ) from error
+        if verdict is Verdict.UNINSPECTED:
+            raise InspectedFileError(f"{path}: entry {number}: 'uninspected' is not a verdict")
+        note = str(entry.get("note") or "")
+        if verdict is Verdict.TRUE_ERROR and not note:
+            raise InspectedFileError(f"{path}: entry {number}: a true-error needs a note saying why")
+        if fingerprint in inspections:
+            raise InspectedFileError(f"{path}: fingerprint {fingerprint} is listed twice")
+        inspections[fingerprint] = Inspection(
+            fingerprint=fingerprint,
+            verdict=verdict,
+            note=note,
+            document=str(entry.get("document") or ""),
+            code=str(entry.get("code") or ""),
+        )
+    return inspections
+
+
+def describe_location(location: Location) -> str:
+    """A short where: page or line, then table/row/col when known ("p.12 t3 r4 c2")."""
+    parts = []
+    if location.page is not None:
+        parts.append(f"p.{location.page}")
+    if location.line is not None:
+        parts.append(f"l.{location.line}")
+    if location.table is not None:
+        parts.append(f"t{location.table}")
+    if location.row is not None:
+        parts.append(f"r{location.row}")
+    if location.col is not None:
+        parts.append(f"c{location.col}")
+    return " ".join(parts) or "-"
+
+
+@dataclass(frozen=True)
+class FindingRow:
+    fingerprint: str
+    code: str
+    location: str
+    message: str
+    verdict: Verdict
+    note: str = ""
+
+
+def classify(diagnostics: tuple[Diagnostic, ...], inspections: dict[str, Inspection]) -> list[FindingRow]:
+    rows = []
+    for diagnostic in diagnostics:
+        inspection = inspections.get(diagnostic.fingerprint)
+        rows.append(
+            FindingRow(
+                fingerprint=diagnostic.fingerprint,
+                code=diagnostic.code,
+                location=describe_location(diagnostic.location),
+                message=diagnostic.message,
+                verdict=inspection.verdict if inspection else Verdict.UNINSPECTED,
+                note=inspection.note if inspection else "",
+            )
+        )
+    return rows
+
+
+def per_hundred_pages(count: int, pages: int) -> float:
+    return 100 * count / pages if pages else 0.0
+
+
+@dataclass(frozen=True)
+class FindingsSummary:
+    """Counts for one document (or all of them, ``document == "all"``)."""
+
+    document: str
+    pages: int
+    pages_estimated: bool
+    findings: int
+    true_errors: int
+    false_alarms: int
+    uninspected: int
+    tables_found: int = 0
+    tables_checked: int = 0
+    uncertain_tables: int = 0
+    relations_checked: int = 0
+    rule_failures: int = 0
+
+    @property
+    def counted_false(self) -> int:
+        """False alarms as the target counts them: uninspected findings count as false."""
+        return self.false_alarms + self.uninspected
+
+    @property
+    def findings_per_100_pages(self) -> float:
+        return per_hundred_pages(self.findings, self.pages)
+
+    @property
+    def false_per_100_pages(self) -> float:
+        return per_hundred_pages(self.counted_false, self.pages)
+
+
+@dataclass(frozen=True)
+class DocumentFindings:
+    summary: FindingsSummary
+    rows: tuple[FindingRow, ...]
+    rule_failures: tuple[str, ...] = ()
+
+
+def document_findings(
+    name: str, result: CheckResult, pages: PageCount, inspections: dict[str, Inspection]
+) -> DocumentFindings:
+    rows = classify(result.diagnostics, inspections)
+    return DocumentFindings(
+        summary=FindingsSummary(
+            document=name,
+            pages=pages.pages,
+            pages_estimated=pages.estimated,
+            findings=len(rows),
+            true_errors=sum(r.verdict is Verdict.TRUE_ERROR for r in rows),
+            false_alarms=sum(r.verdict is Verdict.FALSE_ALARM for r in rows),
+            uninspected=sum(r.verdict is Verdict.UNINSPECTED for r in rows),
+            tables_found=result.stats.tables_found,
+            tables_checked=result.stats.tables_checked,
+            uncertain_tables=result.stats.uncertain_tables,
+            relations_checked=result.stats.relations_checked,
+            rule_failures=len(result.rule_failures),
+        ),
+        rows=tuple(rows),
+        rule_failures=tuple(f"{f.code}: {f.error}" for f in result.rule_failures),
+    )
+
+
+def overall(summaries: list[FindingsSummary]) -> FindingsSummary:
+    """The documents' counts added up; pages are estimated if any document's are."""
+    return FindingsSummary(
+        document="all",
+        pages=sum(s.pages for s in summaries),
+        pages_estimated=any(s.pages_estimated for s in summaries),
+        findings=sum(s.findings for s in summaries),
+        true_errors=sum(s.true_errors for s in summaries),
+        false_alarms=sum(s.false_alarms for s in summaries),
+        uninspected=sum(s.uninspected for s in summaries),
+        tables_found=sum(s.tables_found for s in summaries),
+        tables_checked=sum(s.tables_checked for s in summaries),
+        uncertain_tables=sum(s.uncertain_tables for s in summaries),
+        relations_checked=sum(s.relations_checked for s in summaries),
+        rule_failures=sum(s.rule_failures for s in summaries),
+    )

@@ -1,0 +1,100 @@
+"""PDF table layouts the ruled-grid reader once got wrong, each on a one- or two-page corpus cut:
+a three-line table with a long unruled body, labels sharing one ruled band, spanning headers,
+two figures reported as one text run, and a continuation whose empty columns differ."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+from hecha.ingest import pdf
+from hecha.model.document import Document, Table
+
+FIXTURES = Path(__file__).parent.parent / "fixtures" / "pdf"
+
+
+def _read(name: str) -> Document:
+    path = FIXTURES / name
+    return pdf.read(str(path), path.read_bytes())
+
+
+def _texts(table: Table) -> list[list[str]]:
+    return [[cell.text for cell in row] for row in table.rows]
+
+
+def test_three_line_table_with_long_body_keeps_every_row() -> None:
+    document = _read("jinyu_2020_p85.pdf")
+    assert len(document.tables) == 1
+    rows = _texts(document.tables[0])
+    assert rows[0] == ["序号", "子公司名称", "简称"]
+    assert len(rows) == 17
+    assert rows[1] == ["1", "金宇保灵生物药品有限公司", "金宇保灵"]
+    assert rows[12] == ["12", "Onebiol,LLC", "Onebiol"]
+    assert rows[16] == ["16", "金宇博沃润泽生物技术有限公司", "博沃润泽"]
+    # The rows are no longer left as prose.
+    assert not any("扬州优邦" in paragraph.text for paragraph in document.paragraphs)
+
+
+def test_labels_in_one_band_stay_separate_rows() -> None:
+    tables = _read("jinyu_2020_p75.pdf").tables
+    rows = {row[0].text: row for table in tables for row in table.rows}
+    assert "投资活动产生的现金流量净额" in rows
+    assert "三、筹资活动产生的现金流量：" in rows
+    assert all(cell.quantity is None for cell in rows["三、筹资活动产生的现金流量："][1:])
+    paid = rows["分配股利、利润或偿付利息支付的现金"][1].quantity
+    assert paid is not None and paid.value == Decimal("68085852.36")
+    assert "其中：子公司支付给少数股东的股利、利润" in rows
+    # A wrapped label comes back whole; the empty row under it is not glued onto it.
+    assert "一、经营活动产生的现金流量：" in rows
+    sales = rows["销售商品、提供劳务收到的现金"]
+    assert [cell.text for cell in sales[-2:]] == ["20,519,023.02", "25,897,408.45"]
+    assert "收到的税费返还" in rows
+
+
+def test_two_figures_in_one_run_become_two_cells() -> None:
+    table = _read("haixiang_2019_p200.pdf").tables[1]
+    total = next(row for row in table.rows if row[0].text == "合计")
+    values = [cell.quantity.value if cell.quantity else None for cell in total[1:]]
+    assert values == [
+        Decimal("3270768394.33"),
+        Decimal("23347592.79"),
+        Decimal("3247420801.54"),
+        Decimal("3273904445.64"),
+        Decimal("23347592.79"),
+        Decimal("3250556852.85"),
+    ]
+
+
+def test_spanning_header_is_repeated_into_covered_columns() -> None:
+    table = _read("haixiang_2019_p200.pdf").tables[1]
+    top, sub = table.rows[0], table.rows[1]
+    assert [cell.text for cell in top[1:]] == ["期末余额"] * 3 + ["期初余额"] * 3
+    # Exactly one cell of each group is the original, the others are marked as copies.
+    assert [cell.spanned for cell in top[1:4]].count(False) == 1
+    assert [cell.spanned for cell in top[4:7]].count(False) == 1
+    assert [cell.text for cell in sub[1:4]] == ["账面余额", "减值准备", "账面价值"]
+    assert not any(cell.spanned for cell in sub)
+    # Body rows are never spanned.
+    assert not any(cell.spanned for row in table.rows[2:] for cell in row)
+
+
+def test_continuation_with_dropped_empty_columns_is_joined() -> None:
+    document = _read("jinyu_2020_p190-191.pdf")
+    table = next(t for t in document.tables if any(row[0].text == "对子公司投资" for row in t.rows))
+    assert table.pages == (1, 2)
+    width = len(table.rows[0])
+    assert width == 7 and all(len(row) == width for row in table.rows)
+    associate = next(row for row in table.rows if row[0].text == "对联营、合营企业投资")
+    assert associate[0].location.page == 2
+    figures = [cell.text for cell in associate]
+    # 账面余额 and 账面价值 of both years, 减值准备 empty: the columns line up with page 190's header.
+    assert figures == [
+        "对联营、合营企业投资",
+        "264,201,598.64",
+        "",
+        "264,201,598.64",
+        "262,950,536.58",
+        "",
+        "262,950,536.58",
+    ]
+    assert table.rows[-1][0].text == "合计"

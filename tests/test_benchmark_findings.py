@@ -1,0 +1,140 @@
+"""The findings benchmark's own logic: reading inspected.yaml, classifying findings by fingerprint,
+counting uninspected findings as false alarms, and estimating pages of formats without pages."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from hecha.engine import check_document
+from hecha.ingest.grid import pipe_table
+from hecha.model.diagnostic import Diagnostic
+from hecha.model.document import Document
+from hecha.rules.base import Rule, RuleContext
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+if str(REPO_ROOT) not in sys.path:  # the benchmark lives beside src/, not inside the package
+    sys.path.insert(0, str(REPO_ROOT))
+
+from benchmarks.corpus import PageCount, estimate_pages, page_count  # noqa: E402
+from benchmarks.findings import (  # noqa: E402
+    INSPECTED_FILE,
+    InspectedFileError,
+    Verdict,
+    document_findings,
+    load_inspections,
+    overall,
+)
+
+
+class FlagEveryFigure(Rule):
+    """Stand-in rule: one finding per figure cell, located at the cell."""
+
+    code = "Z901"
+    name = "stand-in-flag"
+    summary = summary_en = "test rule"
+
+    def check(self, ctx: RuleContext) -> Iterator[Diagnostic]:
+        for table in ctx.document.tables:
+            for row in table.rows:
+                for cell in row:
+                    if cell.quantity is not None:
+                        yield self.diagnostic(
+                            message=f"旗 {cell.text}", message_en="flag", location=cell.location
+                        )
+
+
+def _document() -> Document:
+    table = pipe_table(
+        ["| 项目 | 金额 |", "|---|---|", "| 甲 | 1.00 |", "| 乙 | 2.00 |", "| 丙 | 3.00 |"],
+        source="hand.md",
+        first_line=1,
+        index=0,
+    )
+    return Document(source="hand.md", format="markdown", page_count=None, tables=(table,))
+
+
+def _write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "inspected.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_verdicts_are_applied_by_fingerprint_and_uninspected_counts_as_false(tmp_path: Path) -> None:
+    result = check_document(_document(), [FlagEveryFigure()])
+    first, second, _third = (d.fingerprint for d in result.diagnostics)
+    inspected = _write(
+        tmp_path,
+        "findings:\n"
+        f"  - {{fingerprint: '{first}', verdict: true-error, note: 'rows do not add up'}}\n"
+        f"  - {{fingerprint: '{second}', verdict: false-alarm}}\n"
+        "  - {fingerprint: 'ffffffffffffffff', verdict: false-alarm}\n",
+    )
+    found = document_findings("hand.md", result, PageCount(50, estimated=True), load_inspections(inspected))
+    assert [row.verdict for row in found.rows] == [
+        Verdict.TRUE_ERROR,
+        Verdict.FALSE_ALARM,
+        Verdict.UNINSPECTED,
+    ]
+    assert found.rows[0].note == "rows do not add up"
+    summary = found.summary
+    assert (summary.findings, summary.true_errors, summary.false_alarms, summary.uninspected) == (3, 1, 1, 1)
+    assert summary.counted_false == 2
+    assert summary.findings_per_100_pages == pytest.approx(6.0)
+    assert summary.false_per_100_pages == pytest.approx(4.0)
+    assert "r1" in found.rows[0].location and "c1" in found.rows[0].location
+
+
+def test_overall_adds_counts_and_pages(tmp_path: Path) -> None:
+    result = check_document(_document(), [FlagEveryFigure()])
+    a = document_findings("a", result, PageCount(100, estimated=False), {}).summary
+    b = document_findings("b", result, PageCount(200, estimated=True), {}).summary
+    total = overall([a, b])
+    assert (total.pages, total.findings, total.uninspected) == (300, 6, 6)
+    assert total.pages_estimated
+    assert total.false_per_100_pages == pytest.approx(2.0)
+
+
+@pytest.mark.parametrize(
+    ("text", "complaint"),
+    [
+        ("findings:\n  - {fingerprint: 'a', verdict: true-error}\n", "needs a note"),
+        ("findings:\n  - {fingerprint: 'a', verdict: maybe}\n", "unknown verdict"),
+        ("findings:\n  - {fingerprint: 'a', verdict: uninspected}\n", "not a verdict"),
+        ("findings:\n  - {verdict: false-alarm}\n", "needs 'fingerprint'"),
+        (
+            "findings:\n"
+            "  - {fingerprint: 'a', verdict: false-alarm}\n"
+            "  - {fingerprint: 'a', verdict: false-alarm}\n",
+            "listed twice",
+        ),
+        ("- just a list\n", "'findings' list"),
+    ],
+)
+def test_malformed_inspected_file_is_rejected(tmp_path: Path, text: str, complaint: str) -> None:
+    with pytest.raises(InspectedFileError, match=complaint):
+        load_inspections(_write(tmp_path, text))
+
+
+def test_missing_inspected_file_means_nothing_inspected(tmp_path: Path) -> None:
+    assert load_inspections(tmp_path / "absent.yaml") == {}
+
+
+def test_the_committed_inspected_file_is_well_formed() -> None:
+    for inspection in load_inspections(INSPECTED_FILE).values():
+        assert len(inspection.fingerprint) == 16
+
+
+def test_pages_are_estimated_from_characters_when_the_format_has_none(tmp_path: Path) -> None:
+    assert estimate_pages(4_500) == 3
+    assert estimate_pages(10) == 1
+    path = tmp_path / "reply.md"
+    path.write_text("字" * 3_000, encoding="utf-8")  # 3,000 characters, 9,000 bytes
+    counted = page_count(Document(source=str(path), format="markdown", page_count=None), path)
+    assert counted == PageCount(2, estimated=True)
+    assert str(counted) == "~2*"
+    paged = page_count(Document(source=str(path), format="pdf", page_count=204), path)
+    assert paged == PageCount(204, estimated=False)
