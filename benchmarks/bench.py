@@ -297,6 +297,11 @@ def _parser() -> argparse.ArgumentParser:
     common.add_argument("--documents", nargs="+", metavar="NAME", help="only these file names of the corpus")
     common.add_argument("--results-dir", type=Path, default=RESULTS_DIR, help="where JSON results go")
     common.add_argument("--no-write", action="store_true", help="print only, write no JSON")
+    common.add_argument(
+        "--select",
+        default="",
+        help="only rules whose code starts with one of these comma-separated prefixes (default: all)",
+    )
     speed = argparse.ArgumentParser(add_help=False)
     speed.add_argument("--runs", type=int, default=5, help="runs per document; the median is reported")
     findings = argparse.ArgumentParser(add_help=False)
@@ -333,7 +338,7 @@ def main(argv: list[str] | None = None) -> int:
         print_speed(results)
         payload["speed"] = speed_payload(results)
     if args.mode in ("findings", "mutation", "all"):
-        rules = select_rules()
+        rules = select_rules([p for p in args.select.split(",") if p] or None)
         loaded = load_documents(paths)
         if args.mode in ("findings", "all"):
             found, errors = run_findings(loaded, rules, args.inspected)

@@ -124,10 +124,21 @@ def _order(diagnostic: Diagnostic) -> tuple[int, int, int, int, str]:
 
 
 def _unique(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
-    seen: set[str] = set()
+    """Drop repeats: the same finding twice, or two rules recomputing the same figure alike.
+
+    T007 learns relations that a labelled rule may also check (a 合计 column is both a total and
+    a learned sum). When two rules flag the same cell with the same expected value, the reviewer
+    gets one finding, from the rule with the lower code (the labelled, more specific one);
+    ``diagnostics`` is sorted by location and then code, so the first one seen is kept.
+    """
+    seen: set[tuple[object, ...]] = set()
     kept = []
     for diagnostic in diagnostics:
-        key = diagnostic.fingerprint + str(diagnostic.location.page) + str(diagnostic.location.line)
+        loc = diagnostic.location
+        if loc.table is not None and loc.row is not None and loc.col is not None:
+            key: tuple[object, ...] = (loc.table, loc.row, loc.col, diagnostic.stated, diagnostic.expected)
+        else:
+            key = (diagnostic.fingerprint, loc.page, loc.line)
         if key not in seen:
             seen.add(key)
             kept.append(diagnostic)
