@@ -43,11 +43,9 @@ def test_two_header_rows_and_locations() -> None:
     assert cell.location.page == 16 and cell.location.row == 3 and cell.location.col == 1
 
 
-def test_whole_report_reads(tmp_path: Path) -> None:
-    corpus = Path("/work/shared/corpus/haixiang_2019_annual.alltxt")
-    if not corpus.exists():
-        pytest.skip("corpus not available")
-    document = alltxt.read(str(corpus), corpus.read_bytes())
+def test_whole_report_reads(corpus: Path) -> None:
+    report = corpus / "haixiang_2019_annual.alltxt"
+    document = alltxt.read(str(report), report.read_bytes())
     assert document.page_count == 204
     assert len(document.tables) > 300
     assert not any(p.text == "年度报告全文" for p in document.paragraphs)
