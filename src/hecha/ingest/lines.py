@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from hecha.ingest.numbers import is_blank, is_unit_line, normalize, parse_quantity, unit_scale
 from hecha.model.document import Cell, Location, Table
@@ -81,6 +82,7 @@ def tokens_of(line: str) -> list[str]:
     return _merge_tokens(normalize(line).split())
 
 
+@lru_cache(maxsize=16384)
 def split_figure_line(line: str) -> SplitLine | None:
     """Read ``line`` as "label figure figure …", or None when it is not a table row.
 
@@ -93,7 +95,7 @@ def split_figure_line(line: str) -> SplitLine | None:
     dangling = tokens[-1] in DIRECTION_WORDS
     end = len(tokens) - 1 if dangling else len(tokens)
     start = end
-    while start > 0 and is_figure_text(tokens[start - 1]):
+    while start > 0 and (is_figure_text(tokens[start - 1]) or is_figure_piece(tokens[start - 1])):
         start -= 1
     figures = tokens[start:end]
     quantities = [q for q in (parse_quantity(t) for t in figures) if q is not None]
@@ -185,6 +187,9 @@ class RowSource:
     texts: tuple[str, ...]
     lines: tuple[int | None, ...]
     page: int | None
+    # Columns whose text is a piece of a figure broken by extraction: kept as text, never parsed,
+    # so that a fragment cannot pass for a figure.
+    unparsed: frozenset[int] = frozenset()
 
 
 def build_table(
@@ -206,7 +211,10 @@ def build_table(
             location = Location(
                 source=source, page=row.page, line=line, table=index, row=row_index, col=col, quote=text
             )
-            cells.append(make_cell(text, location))
+            if col in row.unparsed:
+                cells.append(Cell(text=text, location=location, quantity=None, blank=False))
+            else:
+                cells.append(make_cell(text, location))
         built.append(tuple(cells))
     pages = tuple(sorted({row.page for row in rows if row.page is not None}))
     first_line = next((line for row in rows for line in row.lines if line is not None), None)
@@ -225,6 +233,19 @@ def build_table(
 _ITEM_START = re.compile(
     r"^(?:其中|合计|小计|总计|分行业|分产品|分地区|减[:：]|加[:：]|[0-9一二三四五六七八九十]+[、.．)]|[（(][0-9一二三四五六七八九十]+[)）])"
 )
+
+
+def is_item_label(text: str) -> bool:
+    """A short line that opens a table row by its marker ("3.本期减少金额", "（1）处置", "合计")."""
+    stripped = text.strip()
+    return (
+        bool(_ITEM_START.match(stripped))
+        and len(stripped.split()) <= 2
+        and len(stripped) <= 30
+        and not stripped.endswith((*_PROSE_MARKS, "。"))
+        and not is_unit_text(stripped)
+        and split_figure_line(stripped) is None
+    )
 
 
 def merge_wrapped_rows(rows: Sequence[RowSource], header_count: int) -> list[RowSource]:
@@ -267,3 +288,75 @@ def _continues_label(previous: RowSource, row: RowSource, last_piece: str) -> bo
         return False
     # Figures on the continuation row may only fill cells the row above left empty.
     return all(not text or not previous.texts[col] for col, text in enumerate(row.texts) if col > 0)
+
+
+# A figure broken by a cell wrap leaves pieces that are not figures on their own: a head with a
+# short last group or a trailing separator ("21,676,5", "576,253,", "9,047.") and a tail that
+# starts with a separator (",394.9", ".64").
+_NUMERIC_PIECE = re.compile(r"[-(]?\d[\d,]*\.?\d*")
+_TAIL_PIECE = re.compile(r"[,.]\d[\d,]*\.?\d*\)?%?")
+_DIGITS_TAIL = re.compile(r"\d[\d,]*\.?\d*\)?%?")
+_ONE_DECIMAL = re.compile(r"[-(]?(?:\d{1,3}(?:,\d{3})*|(?:,\d{3})+)\.\d")
+
+
+def is_figure_head_piece(text: str) -> bool:
+    """A broken figure's first piece: numeric but not a figure ("21,676,5", "-105,", "9,047.")."""
+    normalized = normalize(text).strip()
+    return bool(_NUMERIC_PIECE.fullmatch(normalized)) and parse_quantity(normalized) is None
+
+
+def is_figure_piece(text: str) -> bool:
+    """A piece of a broken amount that holds a separator ("977,50", ",394.9"); never a figure."""
+    if "," not in text and "，" not in text:
+        return False
+    normalized = normalize(text).strip()
+    return "," in normalized and (is_figure_head_piece(normalized) or is_figure_tail_piece(normalized))
+
+
+def is_figure_tail_piece(text: str) -> bool:
+    """A broken figure's later piece that cannot start a figure (",394.9", ".64")."""
+    return bool(_TAIL_PIECE.fullmatch(normalize(text).strip()))
+
+
+def join_figure_pieces(head: str, tail: str, *, tail_alone: bool) -> str | None:
+    """The figure (or longer head piece) that ``head`` + ``tail`` make when they are one broken cell.
+
+    Joins only when one side cannot stand alone (a head piece, or a tail starting with a
+    separator), or when a one-decimal amount ("673,335.0") is followed by a single digit alone
+    on its line: amounts in these reports carry two decimals, and a wrapped cell puts its last
+    digit on a line of its own. Returns None when the pieces are better left apart.
+    """
+    a = normalize(head).strip()
+    b = normalize(tail).strip()
+    if not (_NUMERIC_PIECE.fullmatch(a) or _TAIL_PIECE.fullmatch(a)):
+        return None
+    if not (_TAIL_PIECE.fullmatch(b) or _DIGITS_TAIL.fullmatch(b)):
+        return None
+    joined = a + b
+    if (
+        parse_quantity(joined) is None
+        and not is_figure_head_piece(joined)
+        and not is_figure_tail_piece(joined)
+    ):
+        return None
+    head_broken = bool(_NUMERIC_PIECE.fullmatch(a)) and parse_quantity(a) is None
+    if (head_broken and "," in a) or b.startswith(","):
+        return joined
+    if b.startswith(".") and "," in a:
+        return joined
+    if tail_alone and _ONE_DECIMAL.fullmatch(a) and len(b) == 1 and b.isdigit():
+        return joined
+    return None
+
+
+def join_broken_cell(head: str, piece: str) -> str | None:
+    """``head`` + ``piece`` when together they print one figure with its decimals complete.
+
+    For a cell whose end wrapped onto a line printed below the row ("22,172,721.0" … "0"):
+    the joined text must parse, and an amount with decimals must end with two of them.
+    """
+    joined = normalize(head).strip() + normalize(piece).strip()
+    quantity = parse_quantity(joined)
+    if quantity is None or quantity.decimals == 1:
+        return None
+    return joined

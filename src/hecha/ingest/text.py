@@ -22,18 +22,24 @@ from hecha.ingest.lines import (
     SplitLine,
     build_table,
     is_continued_marker,
+    is_figure_head_piece,
+    is_figure_piece,
+    is_figure_tail_piece,
+    is_item_label,
     is_page_number,
     is_unit_text,
+    join_broken_cell,
+    join_figure_pieces,
     page_of_footer,
     split_figure_line,
     tokens_of,
 )
-from hecha.ingest.numbers import parse_quantity
+from hecha.ingest.numbers import normalize, parse_quantity
 from hecha.model.document import Document, Location, Paragraph, Table
 from hecha.model.quantity import Unit
 
 _MAX_HEADER_LINES = 24
-_MAX_FRAGMENTS = 4  # wrapped label lines between two rows of one table
+_MAX_FRAGMENTS = 6  # wrapped label lines between two rows of one table
 _FRAGMENT_MAX_CHARS = 16
 _HEADING = re.compile(
     r"^(?:第[一二三四五六七八九十百]+[节章]|[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[)）]|\d+[、.．)]|\(\d+\)[.．]?)"
@@ -50,6 +56,9 @@ class _Line:
     page: int | None
     text: str  # without trailing whitespace and form feeds
     page_start: bool = False  # first logical line after a form feed
+    # Within two lines below a line that ends a row with a broken figure ("1,905,943,80"): its
+    # short figures may be that figure's wrapped end.
+    after_broken: bool = False
 
 
 @dataclass(slots=True)
@@ -58,6 +67,8 @@ class _Row:
     line: _Line
     label_before: list[_Line] = field(default_factory=list)
     label_after: list[_Line] = field(default_factory=list)
+    # Indices into split.figures of cells that are pieces of a broken figure (text only).
+    unparsed: set[int] = field(default_factory=set)
 
 
 @dataclass(slots=True)
@@ -73,6 +84,8 @@ def read(path: str, data: bytes) -> Document:
     """Read extracted plain text. Raises IngestError when the bytes are not text."""
     content = _decode(data)
     lines, page_count = _logical_lines(content)
+    # Before furniture goes: a broken figure's last digit alone on a line looks like a page number.
+    lines = _rejoin_broken_figures(lines)
     lines = _drop_furniture(lines, page_count)
     paragraphs, blocks = _segment(path, lines)
     tables = [_to_table(block, path, index) for index, block in enumerate(blocks)]
@@ -165,6 +178,65 @@ def _undouble(lines: list[_Line]) -> list[_Line]:
     return result
 
 
+_PIECE_EDGE = frozenset("0123456789,.，．０１２３４５６７８９")
+
+
+def _rejoin_broken_figures(lines: list[_Line]) -> list[_Line]:
+    """Put back together figures that a wrapped cell broke across lines ("23,855" / ",394.9" / "3").
+
+    pypdfium2 writes each visual line of a cell on a line of its own, so a figure wrapped inside
+    a narrow cell ends one line and starts the next. Parsed apart, the pieces would become wrong
+    figures; joined, they are the printed cell. The joined figure keeps the first piece's line.
+    """
+    result: list[_Line] = []
+    for position, line in enumerate(lines):
+        previous = result[-1] if result else None
+        words = line.text.split()
+        if previous is not None and words and not line.page_start:
+            if not (previous.text[-1:] in _PIECE_EDGE and words[0][:1] in _PIECE_EDGE):
+                result.append(line)
+                continue
+            head_words = previous.text.rsplit(None, 1)
+            # A lone digit that closes a page is its page number, not the end of a figure.
+            closes_page = position + 1 < len(lines) and lines[position + 1].page_start
+            if head_words:
+                alone = len(words) == 1 and not closes_page
+                joined = join_figure_pieces(head_words[-1], words[0], tail_alone=alone)
+                if joined is not None:
+                    prefix = previous.text[: len(previous.text) - len(head_words[-1])]
+                    result[-1] = _Line(
+                        number=previous.number,
+                        page=previous.page,
+                        text=prefix + joined,
+                        page_start=previous.page_start,
+                    )
+                    if len(words) > 1:
+                        rest = line.text.split(None, 1)[1]
+                        result.append(_Line(number=line.number, page=line.page, text=rest))
+                    continue
+        result.append(line)
+    return _mark_after_broken(result)
+
+
+# A cheap test that a line may hold a broken figure piece, before the exact one per word.
+_MAYBE_PIECE = re.compile(r"(?:^|\s)[,，.]\d|\d[,，]\d{0,2}(?=\s|$)|\d[,，]\d{3}\.(?=\s|$)")
+
+
+def _mark_after_broken(lines: list[_Line]) -> list[_Line]:
+    result: list[_Line] = []
+    remaining = 0
+    for line in lines:
+        if remaining and line.text.strip():
+            line = _Line(line.number, line.page, line.text, line.page_start, after_broken=True)
+            remaining -= 1
+        if _MAYBE_PIECE.search(line.text) and any(
+            is_figure_piece(word) and is_figure_head_piece(word) for word in line.text.split()
+        ):
+            remaining = 2
+        result.append(line)
+    return result
+
+
 def _furniture_key(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
@@ -220,10 +292,12 @@ def _segment(path: str, lines: list[_Line]) -> tuple[list[Paragraph], list[_Bloc
         header_start = _header_start(prose)
         header = [line for line in prose[header_start:] if line.text.strip()]
         above = prose[:header_start]
-        block, end = _collect_rows(lines, i, header, above)
+        lead = _leading_label(above) if not split.label and not header else []
+        if lead:
+            above = above[: len(above) - len(lead)]
+        block, end = _collect_rows(lines, i, header, above, lead)
         if not _looks_like_table(block):
             # A word table with a stray small number ("4 型") is prose, not figures to check.
-            prose.extend(header)
             prose.extend(lines[i:end])
             i = end
             continue
@@ -236,6 +310,47 @@ def _segment(path: str, lines: list[_Line]) -> tuple[list[Paragraph], list[_Bloc
         prose = []
     paragraphs.extend(_paragraphs(path, prose))
     return paragraphs, blocks
+
+
+_ITEM_NAME_END = re.compile(
+    r"(?:投资|资产|负债|借款|债券|款项?|费用?|收益|准备|公积|股本|资本|利润|收入|成本|资金|税费|薪酬|"
+    r"权益|商誉|支出|工程|存货|票据|损失|股|债|金)$"
+)
+
+
+def _is_item_name(text: str) -> bool:
+    """A whole statement item name ("应付债券", "其他非流动金融资产"), not a wrapped label piece."""
+    return _is_fragment(text) and len(text) >= 4 and bool(_ITEM_NAME_END.search(text))
+
+
+def _leading_label(above: list[_Line]) -> list[_Line]:
+    """The wrapped label lines just above a first row printed without its label.
+
+    pypdfium2 writes a wrapped label cell before the row's figures ("1．所有者投入的普" / "通股" /
+    "-44,297,199.00 …"), and a table continued on a new page starts so.
+    """
+    taken = 0
+    while taken < min(_MAX_FRAGMENTS, len(above)):
+        text = above[len(above) - 1 - taken].text.strip()
+        if not (_is_fragment(text) or is_item_label(text)) or text.endswith((":", "：")):
+            break  # "其中：" opens a section of rows; it is not part of this row's label
+        taken += 1
+    return above[len(above) - taken :]
+
+
+def _next_row_labelled(lines: list[_Line], start: int) -> bool | None:
+    """Whether the next figure row after label-only lines prints its own label; None when a
+    unit line, a choice mark, a sentence or a line of several words comes first."""
+    for line in lines[start : start + 10]:
+        text = line.text.strip()
+        if not text:
+            continue
+        split = split_figure_line(line.text)
+        if split is not None:
+            return bool(split.label)
+        if not (_is_fragment(text) or is_item_label(text)):
+            return None
+    return None
 
 
 def _looks_like_table(block: _Block) -> bool:
@@ -293,13 +408,16 @@ def _is_fragment(text: str) -> bool:
 
 
 def _collect_rows(
-    lines: list[_Line], start: int, header: list[_Line], above: list[_Line]
+    lines: list[_Line], start: int, header: list[_Line], above: list[_Line], lead: list[_Line]
 ) -> tuple[_Block, int]:
-    """Gather the rows of one table from ``start``; return it and the index after its last row."""
+    """Gather the rows of one table from ``start``; return it and the index after its last row.
+
+    ``lead`` holds the first row's wrapped label lines when they stand above it.
+    """
     unit, title, context = _surroundings(above, header)
     rows: list[_Row] = []
     header_keys = {_furniture_key(line.text) for line in header}
-    pending: list[_Line] = []
+    pending: list[_Line] = list(lead)
     i = start
     end = start
     while i < len(lines):
@@ -309,6 +427,16 @@ def _collect_rows(
         if split is not None:
             if rows and _glue_wrapped_figure(rows[-1], split, line):
                 pending = []
+                i += 1
+                end = i
+                continue
+            if rows and not pending and _continues_row(rows[-1], split, lines[i - 1]):
+                # pypdfium2 writes a row whose cells wrap at different heights over several
+                # lines, each holding some of its figures: they are one row.
+                previous = rows[-1]
+                previous.split = SplitLine(
+                    previous.split.label, previous.split.figures + split.figures, split.dangling
+                )
                 i += 1
                 end = i
                 continue
@@ -329,7 +457,11 @@ def _collect_rows(
                 break
             i += 1
             continue
-        if rows and _SECTION_ROW.match(text) and _row_follows(lines, i + 1):
+        if (
+            rows
+            and _SECTION_ROW.match(text)
+            and (_row_follows(lines, i + 1) or _next_row_labelled(lines, i + 1) is not None)
+        ):
             head = _assign_fragments(rows[-1], SplitLine(label=text, figures=()), pending)
             rows.append(_Row(split=SplitLine(label=text, figures=()), line=line, label_before=head))
             pending = []
@@ -344,19 +476,154 @@ def _collect_rows(
         if is_continued_marker(text) or (header_keys and _furniture_key(text) in header_keys):
             i += 1
             continue
+        if rows and is_item_label(text):
+            labelled = _next_row_labelled(lines, i + 1)
+            if labelled:
+                # "3.本期减少金额" above "4.期末余额 …": a row printed with empty cells.
+                head = _assign_fragments(rows[-1], SplitLine(label=text, figures=()), pending)
+                rows.append(_Row(split=SplitLine(label=text, figures=()), line=line, label_before=head))
+                pending = []
+                i += 1
+                end = i
+                continue
+            if labelled is False and len(pending) < _MAX_FRAGMENTS:
+                # The first piece of the label of a row printed below its label lines.
+                if pending:
+                    rows[-1].label_after.extend(pending)
+                pending = [line]
+                i += 1
+                continue
+        if rows and not pending and _is_item_name(text) and _next_row_labelled(lines, i + 1):
+            # "其他权益工具投资" above "其他非流动金融资产 34,941,895.27": a balance-sheet item
+            # printed with empty cells, not the first piece of the next row's label.
+            rows.append(_Row(split=SplitLine(label=text, figures=()), line=line))
+            i += 1
+            end = i
+            continue
         if _is_fragment(text) and len(pending) < _MAX_FRAGMENTS:
             pending.append(line)
             i += 1
             continue
         break
+    rows = _resolve_broken_cells(rows)
     # Fragments after the last row belong to it only when it printed no label of its own;
     # otherwise they go back to the prose stream (most likely the next title).
     if pending and rows and not rows[-1].split.label and not rows[-1].label_before:
         rows[-1].label_after.extend(pending)
         end = i
     elif pending:
-        end = lines.index(pending[0])
+        # Search back by identity: comparing the dataclasses field by field is slow.
+        end = next(j for j in range(i - 1, -1, -1) if lines[j] is pending[0])
     return _Block(header=header, rows=rows, unit=unit, title=title, context=context), end
+
+
+_COMMA_INTEGER = re.compile(r"[-(]?\d{1,3}(?:,\d{3})+\)?")
+_SHORT_PIECE = re.compile(r"\d{1,3}|\d{1,3}\.\d{1,2}")
+
+
+def _suspect_cells(split: SplitLine) -> list[int]:
+    """Cells that may be the first piece of a figure whose rest wrapped onto a later line.
+
+    A head with a broken separator always is; an amount with one decimal, or a grouped integer
+    in a row of decimal figures, is when a line of pieces follows (the caller checks that).
+    """
+    texts = [normalize(text).strip() for text in split.figures]
+    has_decimals = any("." in text and not is_figure_piece(text) for text in texts)
+    suspects = []
+    for index, text in enumerate(texts):
+        if (
+            (is_figure_head_piece(text) and "," in text)
+            or _ONE_DECIMAL_AMOUNT.fullmatch(text)
+            or (has_decimals and _COMMA_INTEGER.fullmatch(text))
+        ):
+            suspects.append(index)
+    return suspects
+
+
+_ONE_DECIMAL_AMOUNT = re.compile(r"[-(]?\d{1,3}(?:,\d{3})+\.\d\)?")
+
+
+def _piece_texts(row: _Row) -> list[str] | None:
+    """The pieces a row prints when its line holds only the wrapped ends of figures above.
+
+    Read from the raw words: normalization would glue "7 ,394.93" into one false figure.
+    """
+    words = row.line.text.split()
+    pieces: list[str] = []
+    while words and (_SHORT_PIECE.fullmatch(normalize(words[-1])) or is_figure_tail_piece(words[-1])):
+        pieces.insert(0, normalize(words.pop()))
+    if not pieces or any(parse_quantity(word) is not None for word in words):
+        return None
+    return pieces
+
+
+def _resolve_broken_cells(rows: list[_Row]) -> list[_Row]:
+    """Rejoin figures whose ends wrapped onto a line of pieces below ("按组 22,172,721.0 …" /
+    "合计 0 0 … ,394.93"), as pdfplumber and pdftotext print a wrapped row.
+
+    The pieces line is matched in order against the suspect cells of the rows since the last
+    such line. When the counts differ or a join does not give a figure, every suspect cell and
+    piece is kept as text without a quantity: a fragment read as a figure is a false alarm.
+    Head pieces left over ("977,50"), and short figures just below a line that printed one
+    (most likely its wrapped end), are likewise kept as text only.
+    """
+    result: list[_Row] = []
+    open_rows: list[_Row] = []
+    for row in rows:
+        short = bool(row.split.figures) and all(len(text) <= 12 for text in row.split.figures)
+        pieces = _piece_texts(row) if short and open_rows else None
+        suspects = [(r, i) for r in open_rows for i in _suspect_cells(r.split)] if pieces else []
+        if pieces is not None and suspects:
+            joined = (
+                [
+                    join_broken_cell(r.split.figures[i], piece)
+                    for (r, i), piece in zip(suspects, pieces, strict=True)
+                ]
+                if len(pieces) == len(suspects)
+                else []
+            )
+            if joined and all(text is not None for text in joined):
+                for (owner, index), text in zip(suspects, joined, strict=True):
+                    figures = list(owner.split.figures)
+                    figures[index] = text or figures[index]
+                    owner.split = SplitLine(owner.split.label, tuple(figures), owner.split.dangling)
+            else:
+                for owner, index in suspects:
+                    owner.unparsed.add(index)
+            label = " ".join(row.line.text.split()[: len(row.line.text.split()) - len(pieces)])
+            owner_row = result[-1] if result else open_rows[-1]
+            owner_row.label_after.extend(row.label_before)
+            if label:
+                owner_row.label_after.append(_Line(row.line.number, row.line.page, label))
+            open_rows = []
+            continue
+        if row.line.after_broken:
+            row.unparsed.update(
+                index
+                for index, text in enumerate(row.split.figures)
+                if _SHORT_PIECE.fullmatch(normalize(text))
+            )
+        result.append(row)
+        open_rows = [*open_rows[-1:], row] if row.split.figures else []
+    for row in result:
+        for index, text in enumerate(row.split.figures):
+            if is_figure_piece(text):
+                row.unparsed.add(index)
+    return result
+
+
+def _continues_row(previous: _Row, split: SplitLine, line_before: _Line) -> bool:
+    """A label-less line of figures right after a row that printed its label on lines above."""
+    return (
+        not split.label
+        and not previous.split.label
+        and bool(previous.label_before)
+        and not previous.label_after
+        and previous.split.figures != ()
+        and line_before.number <= previous.line.number + 8
+        and split_figure_line(line_before.text) is not None
+        and _piece_texts(_Row(split=split, line=line_before)) is None
+    )
 
 
 def _row_follows(lines: list[_Line], start: int) -> bool:
@@ -374,6 +641,10 @@ def _assign_fragments(previous: _Row | None, split: SplitLine, pending: list[_Li
     if not pending:
         return []
     if previous is None:
+        return pending
+    if not previous.split.label and not split.label and len(previous.split.figures) > len(split.figures):
+        # The row above gathered several lines of figures below its label lines (pypdfium2):
+        # labels stand before their rows.
         return pending
     if not previous.split.label and not split.label:
         half = (len(pending) + 1) // 2
@@ -498,7 +769,8 @@ def _to_table(block: _Block, path: str, index: int) -> Table:
         texts = (label, *figures)
         lines: list[int | None] = [first_label_line if label_lines else row.line.number]
         lines.extend(row.line.number for _ in figures)
-        sources.append(RowSource(texts=texts, lines=tuple(lines), page=row.line.page))
+        unparsed = frozenset(index + 1 for index in row.unparsed)
+        sources.append(RowSource(texts=texts, lines=tuple(lines), page=row.line.page, unparsed=unparsed))
     return build_table(
         sources,
         source=path,
