@@ -194,3 +194,51 @@ def test_transposed_table_with_periods_down_the_rows() -> None:
         ]
     )
     assert analyze_table(table).transposed
+
+
+# jinyu_2020_annual.pdf 员工情况 (table 46), cut: a block of staff counts under its own heading rows.
+STAFF_BLOCKS = """
+| (一)员工情况 |  |
+|---|---|
+| 在职员工的数量合计 | 1,444 |
+|  | 教育程度 |
+| 教育程度类别 | 数量（人） |
+| 硕士及以上 | 181 |
+| 本科 | 536 |
+| 大专 | 381 |
+| 大专以下 | 346 |
+| 合计 | 1,444 |
+"""
+
+
+def test_heading_rows_with_words_in_the_figure_column_open_a_section() -> None:
+    analyzed = analyze_table(_pipe(STAFF_BLOCKS))
+    kinds = [row.kind for row in analyzed.rows]
+    assert kinds == [
+        RowKind.SECTION,  # "(一)员工情况" names no column: the reader's header row is a heading
+        RowKind.TOTAL,
+        RowKind.SECTION,
+        RowKind.SECTION,
+        RowKind.ITEM,
+        RowKind.ITEM,
+        RowKind.ITEM,
+        RowKind.ITEM,
+        RowKind.TOTAL,
+    ]
+
+
+def test_a_remark_column_of_words_does_not_make_a_section() -> None:
+    # haixiang_2019_annual.pdf 递延收益 (table 192), cut: 与资产相关 stands in a column of words.
+    analyzed = analyze_table(
+        _pipe(
+            """
+| 项目 | 期初余额 | 本期新增补助金额 | 期末余额 | 与资产相关/与收益相关 |
+|---|---|---|---|---|
+| 年产15000吨环保型活性艳蓝 |  |  |  | 与资产相关 |
+| 催化净化处理塔建设项目 | 140,000.00 |  | 110,000.00 | 与资产相关 |
+| 小计 | 140,000.00 |  | 110,000.00 |  |
+"""
+        )
+    )
+    assert analyzed.columns[-1].kind is ColumnKind.OTHER
+    assert [row.kind for row in analyzed.rows] == [RowKind.ITEM, RowKind.ITEM, RowKind.SUBTOTAL]

@@ -340,6 +340,16 @@ def _is_heading(label: str) -> bool:
     return bool(squeezed) and (squeezed.endswith((":", "：")) or label_level(label) in (1, 2))
 
 
+def _names_figures(cells: Sequence[Cell | None], columns: Sequence[Column]) -> bool:
+    """A figure-less row with words where figures stand: a header of the block below it, as in
+    staff tables that stack 专业构成 / 教育程度 blocks, each under its own heading row."""
+    return any(
+        cell is not None and cell.quantity is None and not cell.blank and cell.text.strip()
+        for cell, column in zip(cells, columns, strict=True)
+        if column.kind is not ColumnKind.OTHER
+    )
+
+
 def _looks_like_repeated_header(row: Sequence[Cell], header_rows: Sequence[Sequence[Cell]]) -> bool:
     texts = [_squeeze(c.text) for c in row if c.text.strip()]
     if not texts or not header_rows:
@@ -433,6 +443,8 @@ def analyze_table(table: Table) -> AnalyzedTable:
             role = RowKind.OTHER  # a repeated header, or a wrapped line's figure fragments
         elif not has_figures and role is RowKind.ITEM and _is_heading(specific):
             role = RowKind.SECTION
+        elif not has_figures and role is RowKind.ITEM and _names_figures(cleaned, columns):
+            role = RowKind.SECTION  # a sub-header inside the body ("专业构成类别 | 专业构成人数")
         if role is RowKind.OF_WHICH and _squeeze(specific).rstrip(":：") == "其中":
             in_of_which_block = True  # "其中：" alone: the rows below break down the row above
         elif role in (RowKind.TOTAL, RowKind.SUBTOTAL, RowKind.SECTION, RowKind.OTHER):

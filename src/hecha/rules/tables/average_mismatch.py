@@ -136,9 +136,15 @@ class AverageMismatch(Rule):
                 compare(cell.quantity, mean.with_blanks, self._tolerance) is None
             )
             results.append((position, mean, failure, holds_with_blanks))
-            locations = [cell.location, *(peer_cell.location for _, peer_cell in mean.peers)]
-            ctx.stats.relation(table.table.index, held=failure is None, cells=locations)
         held = sum(1 for _, _, failure, _ in results if failure is None)
+        # A mean that held counts its cells as verified only when its failure would be reported:
+        # another column still holding, or the plain one-column list of peers.
+        reportable = held >= 2 or (len(results) == 1 and self._plain(average))
+        for position, mean, failure, _ in results:
+            stated = average.cells[position]
+            assert stated is not None
+            locations = [stated.location, *(peer_cell.location for _, peer_cell in mean.peers)]
+            ctx.stats.relation(table.table.index, held=failure is None, cells=locations if reportable else ())
         for position, mean, failure, holds_with_blanks in results:
             if failure is None:
                 continue

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from hecha.extract.roles import AnalyzedTable, Column, ColumnKind, Row, RowKind
+from hecha.extract.table_roles import sign_word
 from hecha.ingest.numbers import normalize
 from hecha.model.diagnostic import Diagnostic, Related
 from hecha.model.document import Cell, Location
@@ -110,6 +111,104 @@ def evaluate(
     return Outcome(comparison is None, comparison, total, figures)
 
 
+@dataclass(frozen=True)
+class _ClosingRow:
+    """A total or subtotal row with its candidate addend sets evaluated column by column."""
+
+    end: int
+    candidates: Sequence[AddendSet]
+    outcomes: dict[tuple[int, int], Outcome]
+
+    def usable(self, position: int) -> list[tuple[int, Outcome]]:
+        """(candidate number, outcome) of the candidates checkable in column ``position``."""
+        found = []
+        for number in range(len(self.candidates)):
+            outcome = self.outcomes.get((number, position))
+            if outcome is not None and outcome.held is not None:
+                found.append((number, outcome))
+        return found
+
+    def holds(self, number: int, position: int) -> bool:
+        outcome = self.outcomes.get((number, position))
+        return outcome is not None and outcome.held is True
+
+    def fails(self, number: int, position: int) -> bool:
+        outcome = self.outcomes.get((number, position))
+        return outcome is not None and outcome.held is False
+
+
+def _corroborated_by_columns(
+    total: _ClosingRow, usable: Sequence[tuple[int, Outcome]], position: int, summable: Sequence[int]
+) -> int | None:
+    """The addend set that holds in most of the row's other columns (more than it fails in), if any.
+
+    A column where the total repeats its one printed item counts: "回购股份 | 合计" equal in
+    期初, 本期增加 and 期末 is the evidence that the 合计 closes that item alone.
+    """
+    best: tuple[int, int] | None = None
+    for number, _ in usable:
+        others = [other for other in summable if other != position]
+        holds = sum(1 for other in others if total.holds(number, other))
+        fails = sum(1 for other in others if total.fails(number, other))
+        if holds > fails and (best is None or holds > best[1]):
+            best = (number, holds)
+    return best[0] if best else None
+
+
+def _corroborated_by_rows(
+    table: AnalyzedTable,
+    total: _ClosingRow,
+    closing: Sequence[_ClosingRow],
+    usable: Sequence[tuple[int, Outcome]],
+    position: int,
+    summable: Sequence[int],
+    bounded_only: bool,
+) -> int | None:
+    """For a total that states one figure only (so no other column can vouch for it): the most
+    likely addend set when the same kind of set adds up, with two or more figures, at another
+    total of the same column. Blocks of staff counts each closed by 合计 are the common case."""
+    if any(other != position and total.usable(other) for other in summable):
+        return None
+    for number, _ in usable:
+        if bounded_only and not _bounded(table, total.candidates[number]):
+            continue
+        name = total.candidates[number].name
+        for other in closing:
+            if other.end == total.end:
+                continue
+            for other_number, outcome in other.usable(position):
+                if other.candidates[other_number].name == name and outcome.held and outcome.figures >= 2:
+                    return number
+    return None
+
+
+def _independent(
+    table: AnalyzedTable, total: _ClosingRow, reading: int, other: int, position: int, summable: Sequence[int]
+) -> bool:
+    """``reading`` holds in another column where ``other`` fails, or where the rows in which the
+    two readings differ print figures (so that its holding there owes nothing to ``other``)."""
+    mine = set(total.candidates[reading].members)
+    theirs = set(total.candidates[other].members)
+    differing = {p for p, _ in mine ^ theirs}
+    for column in summable:
+        if column == position or not total.holds(reading, column):
+            continue
+        outcome = total.outcomes[(reading, column)]
+        if outcome.figures < 2:
+            continue
+        if total.fails(other, column):
+            return True
+        if any(table.quantity(table.rows[p], column) is not None for p in differing):
+            return True
+    return False
+
+
+def _bounded(table: AnalyzedTable, candidate: AddendSet) -> bool:
+    """A heading, total or subtotal row stands above the set's first member in the table."""
+    first = min((p for p, _ in candidate.members), default=0)
+    return any(row.kind in _BOUNDARY for row in table.rows[:first])
+
+
 def _scope_items(rows: Sequence[Row], end: int, stop: tuple[RowKind, ...]) -> list[int]:
     """ITEM rows walking up from ``end`` (exclusive) until a row of a ``stop`` kind."""
     found: list[int] = []
@@ -172,17 +271,37 @@ def row_addend_sets(rows: Sequence[Row], end: int) -> list[AddendSet]:
     return candidates
 
 
-def _is_simple(table: AnalyzedTable, total_position: int) -> bool:
-    """Plain items closed by one 合计 row at the bottom: nothing else could be meant."""
+def _simple_reading(table: AnalyzedTable, total: _ClosingRow) -> int | None:
+    """The addend set of a plain table: items (and 小计 rows without items of their own above
+    them) closed by one 合计 or 小计 row at the bottom, 其中 rows breaking items down, 减： rows
+    subtracted. Nothing else could be meant, so the total is checked even in a single column."""
     rows = table.rows
     if table.header_row_count < 1:
-        return False  # a headless fragment: its items may have started on the previous page
-    if total_position != len(rows) - 1 or rows[total_position].kind is not RowKind.TOTAL:
-        return False
-    items = rows[:total_position]
-    if len(items) < 2 or any(row.kind is not RowKind.ITEM for row in items):
-        return False
-    return not any(row.sign_word or row.level or "：" in row.label or ":" in row.label for row in items)
+        return None  # a headless fragment: its items may have started on the previous page
+    if total.end != len(rows) - 1:
+        return None
+    above = rows[: total.end]
+    if any(row.kind not in (RowKind.ITEM, RowKind.SUBTOTAL, RowKind.OF_WHICH) for row in above):
+        return None
+    if rows[total.end].kind is RowKind.SUBTOTAL and any(row.kind is RowKind.SUBTOTAL for row in above):
+        return None
+    if any(None in row.cells for row in rows) or any(_is_bare_of_which(row) for row in above):
+        return None  # a misread grid, or 其中 rows known only by their position under "其中："
+    addends = [p for p, row in enumerate(above) if row.kind is not RowKind.OF_WHICH]
+    if not addends or any(
+        rows[p].level or (("：" in rows[p].label or ":" in rows[p].label) and not rows[p].sign_word)
+        for p in addends
+    ):
+        return None
+    wanted = tuple((p, -1 if rows[p].sign_word == "减" else 1) for p in addends)
+    for number, candidate in enumerate(total.candidates):
+        if candidate.members == wanted:
+            return number
+    return None
+
+
+def _is_bare_of_which(row: Row) -> bool:
+    return "".join(normalize(row.label).split()).rstrip(":：") == "其中"
 
 
 def is_total_header(text: str) -> bool:
@@ -214,14 +333,28 @@ def column_addend_sets(columns: Sequence[Column], total: int) -> list[AddendSet]
         ]
         return [AddendSet("groups", tuple((p, 1) for p in members))] if len(members) >= 2 else []
     if not column.group and is_total_header(column.header):
-        members = []
+        same_period: list[int] = []
+        since_total: list[int] = []
         for position in range(total - 1, -1, -1):
             other = columns[position]
             if is_total_header(other.header):
                 break
-            if other.kind in SUMMABLE and other.period == column.period:
-                members.append(position)
-        return [AddendSet("columns", tuple((p, 1) for p in sorted(members)))] if len(members) >= 2 else []
+            if other.kind in SUMMABLE:
+                since_total.append(position)
+                if other.period == column.period:
+                    same_period.append(position)
+        candidates = []
+        if len(same_period) >= 2:
+            candidates.append(AddendSet("columns", tuple((p, 1) for p in sorted(same_period))))
+        # Equity statements: 股本 … 减：库存股 … 所有者权益合计, with a title cell muddling the
+        # periods of some headers; every column since the previous total, 减： ones subtracted.
+        signed = tuple(
+            (p, -1 if sign_word(columns[p].header.split(" / ")[-1]) == "减" else 1)
+            for p in sorted(since_total)
+        )
+        if len(signed) >= 2 and all(c.members != signed for c in candidates):
+            candidates.append(AddendSet("columns since the last total", signed))
+        return candidates
     return []
 
 
@@ -278,76 +411,117 @@ class TotalMismatch(Rule):
 
     def _row_totals(self, ctx: RuleContext, table: AnalyzedTable) -> Iterator[Diagnostic]:
         summable = [p for p, column in enumerate(table.columns) if column.kind in SUMMABLE]
+        closing: list[_ClosingRow] = []
         for end, row in enumerate(table.rows):
             if row.kind not in (RowKind.TOTAL, RowKind.SUBTOTAL):
                 continue
             candidates = row_addend_sets(table.rows, end)
-            if not candidates:
-                continue
-            outcomes: dict[tuple[int, int], Outcome] = {}
+            if candidates:
+                closing.append(_ClosingRow(end, candidates, self._outcomes(table, end, candidates, summable)))
+        for total in closing:
+            row = table.rows[total.end]
             for position in summable:
-                stated = stated_figure(row.cells[position])
-                if stated is None:
-                    continue
-                column = table.columns[position]
-                for number, candidate in enumerate(candidates):
-                    cells = [
-                        (table.rows[p].cells[position], sign, column.scale) for p, sign in candidate.members
-                    ]
-                    outcomes[(number, position)] = evaluate(
-                        stated, cell_scale(row.cells[position], column), cells, self._tolerance
-                    )
-            for position in summable:
-                column_outcomes = [outcomes.get((n, position)) for n in range(len(candidates))]
-                usable = [
-                    (n, o) for n, o in enumerate(column_outcomes) if o is not None and o.held is not None
-                ]
+                usable = total.usable(position)
                 if not usable:
                     continue
                 total_cell = row.cells[position]
                 assert total_cell is not None
                 holding = [n for n, o in usable if o.held]
+                failing = [(n, o) for n, o in usable if not o.held]
                 if holding:
-                    chosen = candidates[holding[0]]
-                    ctx.stats.relation(
-                        table.table.index,
-                        held=True,
-                        cells=[total_cell.location, *self._row_locations(table, chosen, position)],
-                    )
-                    continue
+                    reported = self._overruled(table, total, closing, holding, failing, position, summable)
+                    if reported is None:
+                        chosen = total.candidates[holding[0]]
+                        # Its cells count as verified only when a failure here would be reported: a
+                        # reading that no other column or total vouches for is not one hecha checks.
+                        reportable = self._reported(table, total, closing, usable, position, summable)
+                        ctx.stats.relation(
+                            table.table.index,
+                            held=True,
+                            cells=[total_cell.location, *self._row_locations(table, chosen, position)]
+                            if reportable is not None
+                            else (),
+                        )
+                        continue
+                else:
+                    reported = self._reported(table, total, closing, usable, position, summable)
                 ctx.stats.relation(table.table.index, held=False)
-                if table.header_row_count < 1:
-                    continue  # a headless fragment: its items may have started on the page before
-                reported = self._corroborated(candidates, outcomes, usable, position, summable)
-                if reported is None and _is_simple(table, end) and usable[0][0] == 0:
-                    reported = 0
                 if reported is None:
                     continue
-                outcome = outcomes[(reported, position)]
-                yield self._row_finding(table, row, position, candidates[reported], outcome)
+                outcome = total.outcomes[(reported, position)]
+                yield self._row_finding(table, row, position, total.candidates[reported], outcome)
+
+    def _outcomes(
+        self, table: AnalyzedTable, end: int, candidates: Sequence[AddendSet], summable: Sequence[int]
+    ) -> dict[tuple[int, int], Outcome]:
+        """Every candidate addend set evaluated in every summable column of the closing row."""
+        row = table.rows[end]
+        outcomes: dict[tuple[int, int], Outcome] = {}
+        for position in summable:
+            stated = stated_figure(row.cells[position])
+            if stated is None:
+                continue
+            column = table.columns[position]
+            for number, candidate in enumerate(candidates):
+                cells = [(table.rows[p].cells[position], sign, column.scale) for p, sign in candidate.members]
+                outcomes[(number, position)] = evaluate(
+                    stated, cell_scale(row.cells[position], column), cells, self._tolerance
+                )
+        return outcomes
+
+    def _overruled(
+        self,
+        table: AnalyzedTable,
+        total: _ClosingRow,
+        closing: Sequence[_ClosingRow],
+        holding: Sequence[int],
+        failing: Sequence[tuple[int, Outcome]],
+        position: int,
+        summable: Sequence[int],
+    ) -> int | None:
+        """A vouched-for reading that fails here although another reading happens to hold.
+
+        The other, less likely, reading does not excuse the failure when it merely repeats one
+        figure (合计 = the 合计 of the block above), or when the vouched-for reading held
+        elsewhere on figures of its own, independently of it (总计 = 按单项 + 按组合 beside
+        总计 = 应收账款小计 + 合同资产小计).
+        """
+        if not failing:
+            return None
+        reported = self._reported(table, total, closing, failing, position, summable)
+        if reported is None:
+            return None
+        for number in holding:
+            if number < reported:
+                return None  # a more likely reading holds
+            if total.outcomes[(number, position)].figures >= 2 and not _independent(
+                table, total, reported, number, position, summable
+            ):
+                return None
+        return reported
 
     @staticmethod
-    def _corroborated(
-        candidates: Sequence[AddendSet],
-        outcomes: dict[tuple[int, int], Outcome],
+    def _reported(
+        table: AnalyzedTable,
+        total: _ClosingRow,
+        closing: Sequence[_ClosingRow],
         usable: Sequence[tuple[int, Outcome]],
         position: int,
         summable: Sequence[int],
     ) -> int | None:
-        """The addend set that holds in the row's other columns (most of them), if any."""
-        best: tuple[int, int] | None = None
-        for number, _ in usable:
-            holds = 0
-            for other in summable:
-                if other == position:
-                    continue
-                outcome = outcomes.get((number, other))
-                # A column where the total repeats a single figure corroborates nothing.
-                if outcome is not None and outcome.held and outcome.figures >= 2:
-                    holds += 1
-            if holds and (best is None or holds > best[1]):
-                best = (number, holds)
-        return best[0] if best else None
+        """The addend set to report a failed total against, or None when the failure is not
+        corroborated (then the reading, not the document, may be wrong)."""
+        reported = _corroborated_by_columns(total, usable, position, summable)
+        if reported is None:
+            simple = _simple_reading(table, total)
+            if simple is not None and any(number == simple for number, _ in usable):
+                reported = simple
+        if reported is None:
+            # A headless fragment's items may have started on the page before: only a set that
+            # starts below a heading or another total inside the table is vouched for by rows.
+            bounded_only = table.header_row_count < 1
+            reported = _corroborated_by_rows(table, total, closing, usable, position, summable, bounded_only)
+        return reported
 
     @staticmethod
     def _row_locations(table: AnalyzedTable, chosen: AddendSet, position: int) -> list[Location]:
@@ -428,7 +602,14 @@ class TotalMismatch(Rule):
                     locations = [total_cell.location] + [
                         cell.location for p, _ in candidate.members if (cell := row.cells[p]) is not None
                     ]
-                    ctx.stats.relation(table.table.index, held=bool(outcome.held), cells=locations)
+                    # Verified only when this row failing would still leave the relation
+                    # corroborated by enough other rows to be reported.
+                    corroborated_without = held - 1 >= 2 and held - 1 > failed + 1
+                    ctx.stats.relation(
+                        table.table.index,
+                        held=bool(outcome.held),
+                        cells=locations if corroborated_without else (),
+                    )
                     # Report only when the column relation is corroborated by other rows.
                     if outcome.held or held < 2 or held <= failed or outcome.comparison is None:
                         continue
