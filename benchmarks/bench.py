@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import tempfile
 import time
 from collections import Counter
 from dataclasses import asdict, dataclass
@@ -326,8 +327,14 @@ def main(argv: list[str] | None = None) -> int:
     if args.mode == "speed-one":
         print(to_json_line(measure(args.path, args.runs, args.single_core)))
         return 0
+    # The derived plain-text documents live only as long as this run.
+    with tempfile.TemporaryDirectory(prefix="hecha-bench-") as derived:
+        return _run(args, Path(derived))
+
+
+def _run(args: argparse.Namespace, derived_dir: Path) -> int:
     directory = corpus_dir(args.corpus)
-    paths = corpus_paths(directory, args.documents)
+    paths = corpus_paths(directory, args.documents, derived_dir)
     if not paths:
         print(f"no benchmark documents found in {directory}", file=sys.stderr)
         return 2

@@ -2,6 +2,10 @@
 
 Formats without pages (Markdown) get an estimated page count, characters / 1,500, flagged as an
 estimate so that every "per page" and "per 100 pages" figure can say so.
+
+Plain text extracted from a PDF is a supported input too, so each corpus PDF also yields a derived
+document: its pypdfium2 text (``get_text_range`` per page, pages joined by a form feed), written at
+benchmark time to a temporary directory as ``<pdf name>.pdfium.txt``. Nothing derived is committed.
 """
 
 from __future__ import annotations
@@ -22,7 +26,11 @@ DOCUMENTS = (
     "haixiang_2019_annual.alltxt",
     "jinyu_2020_annual.pdf",
     "chengbang_2025_inquiry_reply.md",
+    "haixiang_2019_annual.pdf.pdfium.txt",
+    "jinyu_2020_annual.pdf.pdfium.txt",
 )
+# A name ending so is not in the corpus: it is the text of the corpus PDF named by the rest.
+DERIVED_TEXT_SUFFIX = ".pdfium.txt"
 
 CHARACTERS_PER_ESTIMATED_PAGE = 1500
 
@@ -44,10 +52,44 @@ def corpus_dir(explicit: str | None = None) -> Path:
     return Path(from_env) if from_env else DEFAULT_CORPUS
 
 
-def corpus_paths(directory: Path, names: list[str] | None = None) -> list[Path]:
-    """The benchmark documents (or ``names`` among them) that exist in ``directory``."""
+def corpus_paths(
+    directory: Path, names: list[str] | None = None, derived_dir: Path | None = None
+) -> list[Path]:
+    """The benchmark documents (or ``names`` among them) that exist in ``directory``.
+
+    A derived text document is written into ``derived_dir`` from its PDF and its path returned
+    there; without ``derived_dir`` (or without the PDF) it is left out.
+    """
     wanted = names if names else list(DOCUMENTS)
-    return [directory / name for name in wanted if (directory / name).is_file()]
+    paths = []
+    for name in wanted:
+        if name.endswith(DERIVED_TEXT_SUFFIX):
+            source = directory / name.removesuffix(DERIVED_TEXT_SUFFIX)
+            if derived_dir is not None and source.is_file():
+                paths.append(write_pdfium_text(source, derived_dir / name))
+        elif (directory / name).is_file():
+            paths.append(directory / name)
+    return paths
+
+
+def write_pdfium_text(pdf_path: Path, target: Path) -> Path:
+    """Write the text of ``pdf_path`` as pypdfium2 gives it (pages joined by "\\f") to ``target``."""
+    import pypdfium2 as pdfium
+
+    pages: list[str] = []
+    pdf = pdfium.PdfDocument(str(pdf_path))
+    try:
+        for index in range(len(pdf)):
+            page = pdf[index]
+            text_page = page.get_textpage()
+            pages.append(text_page.get_text_range())
+            text_page.close()
+            page.close()
+    finally:
+        pdf.close()
+    # Bytes, so that the "\r\n" pdfium writes reach the reader unchanged on any platform.
+    target.write_bytes("\f".join(pages).encode("utf-8"))
+    return target
 
 
 def estimate_pages(characters: int) -> int:

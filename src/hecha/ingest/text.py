@@ -746,7 +746,13 @@ def _paragraphs(path: str, lines: list[_Line]) -> list[Paragraph]:
 
 
 def _to_table(block: _Block, path: str, index: int) -> Table:
-    width = Counter(len(row.split.figures) for row in block.rows if row.split.figures).most_common(1)[0][0]
+    widths = Counter(len(row.split.figures) for row in block.rows if row.split.figures)
+    width = widths.most_common(1)[0][0]
+    # Plain text has no column positions: a row printing fewer figures than another (its other
+    # cells were empty) cannot be placed in its columns. A total read past it, or a relation
+    # learned around it, would be a false alarm, so the whole table keeps its figures as text
+    # only and is counted as uncertain.
+    unaligned = len(widths) > 1
     sources: list[RowSource] = []
     header = _merge_year_breaks(block.header)
     synthesized = _synthesize_header(header, width)
@@ -769,7 +775,9 @@ def _to_table(block: _Block, path: str, index: int) -> Table:
         texts = (label, *figures)
         lines: list[int | None] = [first_label_line if label_lines else row.line.number]
         lines.extend(row.line.number for _ in figures)
-        unparsed = frozenset(index + 1 for index in row.unparsed)
+        unparsed = (
+            frozenset(range(1, len(texts))) if unaligned else frozenset(index + 1 for index in row.unparsed)
+        )
         sources.append(RowSource(texts=texts, lines=tuple(lines), page=row.line.page, unparsed=unparsed))
     return build_table(
         sources,
@@ -804,11 +812,30 @@ def _synthesize_header(header: list[_Line], width: int) -> RowSource | None:
 
     Extractors that emit a cell's wrapped lines one after another (pypdfium2) print
     "分行业 营业收入 营业成本 毛利率" / "（%）" / "营业收" / "入比上" / "年增减" / "（%）" …; a piece
-    ending in a unit bracket closes a cell. Used only when the result has exactly one header cell
-    per column, so a guess never misaligns the header.
+    ending in a unit bracket closes a cell. When the first cells wrap too ("分行业 成本构成" /
+    "项目 本期金额" / "本期占" / "总成本" / "比例" / "(%)" …), the whole header is read as one
+    stream of pieces closed by a unit bracket or a word that ends a header cell (金额, 项目, …).
+    Used only when the result has exactly one header cell per column, so a guess never
+    misaligns the header.
     """
     if len(header) < 2 or len(tokens_of(header[0].text)) < 2:
         return None
+    cells = _cells_after_first_line(header)
+    fitted = _fit_header_cells(cells, width) if cells is not None else None
+    if fitted is None:
+        pieces = sum(1 for line in header if len(line.text.split()) == 1)
+        if pieces * 2 < len(header):
+            return None
+        cells = _cells_of_piece_stream(header)
+        fitted = _fit_header_cells(cells, width) if cells is not None else None
+    if fitted is None:
+        return None
+    first = header[0]
+    return RowSource(texts=tuple(fitted), lines=(first.number,), page=first.page)
+
+
+def _cells_after_first_line(header: list[_Line]) -> list[str] | None:
+    """The first line's cells, then cells gathered from the one-piece lines below it."""
     pieces = [line.text.strip() for line in header[1:]]
     if any(len(piece.split()) != 1 for piece in pieces) or not _CELL_CLOSE.search(pieces[-1]):
         return None
@@ -822,15 +849,36 @@ def _synthesize_header(header: list[_Line], width: int) -> RowSource | None:
         if _CELL_CLOSE.search(piece):
             cells.append("".join(group))
             group = []
-    if group:
-        return None
+    return None if group else cells
+
+
+# Words a header cell ends with (and a wrapped piece practically never does).
+_CELL_CLOSE_WORD = re.compile(r"(?:金额|余额|项目|说明|行业|产品|地区)$")
+# A trailing description column ("情况说明") that no body row fills: plain text drops it.
+_DESCRIPTION_CELL = re.compile(r"^(?:情况说明|说明|备注|原因|变动原因)$")
+
+
+def _cells_of_piece_stream(header: list[_Line]) -> list[str] | None:
+    cells: list[str] = []
+    group: list[str] = []
+    for line in header:
+        for token in tokens_of(line.text):
+            group.append(token)
+            if _CELL_CLOSE.search(token) or _CELL_CLOSE_WORD.search(token):
+                cells.append("".join(group))
+                group = []
+    return None if group else cells
+
+
+def _fit_header_cells(cells: list[str], width: int) -> list[str] | None:
+    """One label cell and ``width`` figure cells, or None when the cells do not fit."""
+    cells = list(cells)
+    while len(cells) > width + 1 and _DESCRIPTION_CELL.match(cells[-1]):
+        cells.pop()
     if len(cells) == width:
         cells = ["", *cells]
     elif width + 1 < len(cells) <= width + 3:
         # Two label columns (产品, 单位) share the label cell, as they do in the body rows.
         extra = len(cells) - width
         cells = [" ".join(cells[:extra]), *cells[extra:]]
-    if len(cells) != width + 1:
-        return None
-    first = header[0]
-    return RowSource(texts=tuple(cells), lines=(first.number,), page=first.page)
+    return cells if len(cells) == width + 1 else None
