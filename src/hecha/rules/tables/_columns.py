@@ -191,10 +191,12 @@ class Operand:
 class RowCheck:
     """One relation evaluated on one row (or one column of a transposed table).
 
-    ``relation`` names it ("rate", "difference", "pp", "share", "margin", "gross-profit");
+    ``relation`` names it ("rate", "difference", "pp", "share", "base", "margin", "gross-profit");
     ``expected`` is the recomputed interval in the stated figure's units (percent for ratios),
-    ``alternatives`` other readings a document may use (a negative prior's sign); ``held`` is
-    True when the stated interval, widened by the tolerance, meets any of them.
+    ``alternatives`` other readings a document may use; ``held`` is True when the stated
+    interval, widened by the tolerance, meets any of them; ``near`` when it misses them by no
+    more than one unit of the stated figure's last digit (a rounding slip, or a 尾差 plug: the
+    relation was understood even if it fails).
     """
 
     relation: str
@@ -206,6 +208,7 @@ class RowCheck:
     held: bool
     alternatives: tuple[Interval, ...] = ()
     denominator_label: str = ""
+    near: bool = False
 
     @property
     def nearest(self) -> Interval:
@@ -228,6 +231,7 @@ def row_check(
     tolerance: Decimal,
     denominator_label: str = "",
 ) -> RowCheck:
+    last_digit = Decimal(1).scaleb(-stated[1].decimals)
     return RowCheck(
         relation=relation,
         row=row,
@@ -238,30 +242,98 @@ def row_check(
         alternatives=tuple(readings[1:]),
         held=holds(stated[1], readings, tolerance),
         denominator_label=denominator_label,
+        near=holds(stated[1], readings, tolerance + last_digit),
     )
 
 
 def trusted(checks: Sequence[RowCheck], min_rows_held: int, min_held_share: Fraction) -> bool:
-    """Most rows (at least ``min_held_share`` of them and ``min_rows_held``) satisfy the mapping.
+    """The data confirms the mapping: hecha read the table as its preparer laid it out.
 
-    A mapping most rows break means hecha misread the table: it is then unverified, not wrong.
+    Either most rows agree with it (at least ``min_rows_held`` hold, one of them non-trivially,
+    and at least ``min_held_share`` of the rows hold or miss by one unit of the last digit,
+    which a misread table would not do), or every failure is explained by one figure (see
+    ``one_typo``). A
+    mapping the rows break in many independent places means hecha misread the table: it is
+    then unverified, not wrong.
     """
-    held = sum(1 for check in checks if check.held)
-    if held < min_rows_held or not checks:
+    if not checks:
         return False
-    return Fraction(held, len(checks)) >= min_held_share
+    held = sum(1 for check in checks if check.held)
+    consistent = sum(1 for check in checks if check.near)
+    if (
+        held >= min_rows_held
+        and Fraction(consistent, len(checks)) >= min_held_share
+        and any(_nontrivial(check) for check in checks)
+    ):
+        return True
+    return one_typo(checks)
+
+
+def one_typo(checks: Sequence[RowCheck]) -> bool:
+    """Every failed relation reads one common figure, and another relation held informatively.
+
+    A single mistyped figure breaks exactly the relations that read it: one row of a change or
+    margin column, or every share over a mistyped total. A relation that holds to three
+    significant digits elsewhere in the same mapping is the evidence that the columns were read
+    right (a misread table matches a ratio to 3 digits only by accident), so the failures are
+    reported even in a two-row table, or when a total breaks most rows of its column.
+    """
+    failed = [check for check in checks if not check.near]
+    if not failed or not any(_informative(check) for check in checks):
+        return False
+    common = set.intersection(*(_cell_keys(check) for check in failed))
+    return bool(common)
+
+
+def _nontrivial(check: RowCheck) -> bool:
+    """A held ratio that a wrong mapping does not satisfy as a matter of course.
+
+    A −100% change, a 100% share, a 0.00 change hold under many wrong mappings; a fixed
+    expected value (the total's own 100%) or a footing ("base") says nothing about the ratio.
+    """
+    if not check.held or check.relation == "base" or check.expected.low == check.expected.high:
+        return False
+    value = abs(check.stated.value)
+    return value not in (Decimal(0), HUNDRED)
+
+
+def _informative(check: RowCheck) -> bool:
+    """A non-trivial held ratio stated to at least three significant digits.
+
+    A misread table matches such a figure only by accident, so one of them is evidence enough
+    that the mapping is the table's.
+    """
+    return _nontrivial(check) and abs(check.stated.value) >= Decimal(100).scaleb(-check.stated.decimals)
+
+
+def _cell_keys(check: RowCheck) -> set[tuple[int | None, int | None]]:
+    cells = (check.stated_cell, *(operand.cell for operand in check.operands))
+    return {(cell.location.row, cell.location.col) for cell in cells}
 
 
 def pick(candidates: Iterable[list[RowCheck]]) -> list[RowCheck]:
-    """The candidate mapping most rows satisfy (ties: fewer failures, then the first proposed)."""
+    """The candidate mapping most rows satisfy.
+
+    Ties: fewer failures, then the smaller total relative miss of the failures (a mapping whose
+    failures are near misses reads the table better than one whose failures are wild), then
+    the first proposed.
+    """
     chosen: list[RowCheck] = []
-    chosen_score = (0, 0)
+    chosen_score: tuple[int, int, Decimal] = (0, 0, Decimal(0))
     for checks in candidates:
         held = sum(1 for check in checks if check.held)
-        score = (held, -(len(checks) - held))
+        miss = sum((_relative_miss(check) for check in checks if not check.held), Decimal(0))
+        # Coarsely: readings that differ only in rounding width stay tied (first proposed wins).
+        score = (held, -(len(checks) - held), -miss.quantize(Decimal("0.01")))
         if checks and (not chosen or score > chosen_score):
             chosen, chosen_score = checks, score
     return chosen
+
+
+def _relative_miss(check: RowCheck) -> Decimal:
+    """How far the stated figure is from the nearest reading, relative to the figure."""
+    scale = abs(check.stated.value) + Decimal(1).scaleb(-check.stated.decimals)
+    return min(check.nearest.distance(check.stated.interval) / scale, Decimal(1000))
 
 
 # --- change columns (T003 rate/difference, T004 percentage points) ---------------------------
@@ -271,24 +343,48 @@ def _operand(table: AnalyzedTable, row: Row, position: int, found: tuple[Cell, Q
     return Operand(found[0], found[1], label_of(table, row, table.columns[position]))
 
 
+@dataclass(frozen=True, slots=True)
+class ChangeReading:
+    """How a document computes the changes of one column, decided per column by the data.
+
+    ``percent_rows``: "pp" (points, current − prior) or "relative" for rows of percentages in a
+    rate column (documents print either, but one document prints a column one way);
+    ``negative_prior``: "abs" for (c − p) / |p| or "signed" for (c − p) / p when the prior is
+    negative (documents vary, but a column follows one convention). Accepting both readings on
+    every row would let a sign flip or a typo that happens to match the other reading pass.
+    """
+
+    percent_rows: str = "pp"
+    negative_prior: str = "abs"
+
+
+CHANGE_READINGS = tuple(
+    ChangeReading(percent_rows, negative_prior)
+    for percent_rows in ("pp", "relative")
+    for negative_prior in ("abs", "signed")
+)
+
+
 def _change_checks(
     table: AnalyzedTable,
     change: int,
     current: int,
     prior: int,
     tolerance: Decimal,
+    reading: ChangeReading = ChangeReading(),
 ) -> list[RowCheck]:
-    """Each row's change under the pairing (current, prior).
+    """Each row's change under the pairing (current, prior) and the column's ``reading``.
 
     A row of percentages (by unit, by a 率/占比 label, or in share/margin columns) changes in
-    points; a row of amounts changes by a rate, or by a difference in a DIFFERENCE column. A
-    rate-like column over percentages may print either, so both readings are accepted there.
+    points (or, in a rate-like column read "relative", by a rate); a row of amounts changes by a
+    rate, or by a difference in a DIFFERENCE column.
     """
     change_kind = table.columns[change].kind
     percent_columns = {table.columns[current].kind, table.columns[prior].kind} <= {
         ColumnKind.SHARE,
         ColumnKind.MARGIN,
     }
+    points_only = change_kind in (ColumnKind.PP_CHANGE, ColumnKind.DIFFERENCE)
     checks: list[RowCheck] = []
     for row in table.rows:
         stated = figure(row, change)
@@ -300,10 +396,13 @@ def _change_checks(
             _operand(table, row, prior, before),
         )
         if percent_columns or is_percent_row(row, now[1], before[1]):
-            readings = [now[1].interval - before[1].interval]
-            if change_kind not in (ColumnKind.PP_CHANGE, ColumnKind.DIFFERENCE):
-                readings.extend(_relative_change(now[1].interval, before[1].interval))
-            checks.append(row_check("pp", row, stated, operands, readings, tolerance))
+            if points_only or reading.percent_rows == "pp":
+                readings, base = [now[1].interval - before[1].interval], ""
+            else:
+                readings = _relative_change(now[1].interval, before[1].interval, reading.negative_prior)
+                base = RELATIVE_SIGNED if _signed(reading, before[1]) else RELATIVE
+            if readings:
+                checks.append(row_check("pp", row, stated, operands, readings, tolerance, base))
         elif change_kind is ColumnKind.DIFFERENCE:
             difference = amount_interval(table, table.columns[current], now[1]) - amount_interval(
                 table, table.columns[prior], before[1]
@@ -315,26 +414,39 @@ def _change_checks(
             relative = _relative_change(
                 amount_interval(table, table.columns[current], now[1]),
                 amount_interval(table, table.columns[prior], before[1]),
+                reading.negative_prior,
             )
             if relative:
-                checks.append(row_check("rate", row, stated, operands, relative, tolerance))
+                base = SIGNED if _signed(reading, before[1]) else ""
+                checks.append(row_check("rate", row, stated, operands, relative, tolerance, base))
     return checks
 
 
-def _relative_change(current: Interval, prior: Interval) -> list[Interval]:
-    """(current − prior) / |prior| × 100, and / prior when prior is negative; [] when prior may be 0."""
+# ``RowCheck.denominator_label`` of change checks: how the stated change was recomputed, so that
+# a finding can show the formula it used.
+SIGNED = "signed"  # a rate on a negative prior, divided by the prior itself
+RELATIVE = "relative"  # a percentage row's change read as a rate, on |prior|
+RELATIVE_SIGNED = "relative-signed"
+
+
+def _signed(reading: ChangeReading, prior: Quantity) -> bool:
+    return reading.negative_prior == "signed" and prior.value < 0
+
+
+def _relative_change(current: Interval, prior: Interval, negative_prior: str) -> list[Interval]:
+    """(c − p) / |p| × 100, or / p for a negative prior read "signed"; [] when p may be 0.
+
+    Computed as ±(c / p − 1): written as (c − p) / p, interval arithmetic would count the
+    prior's rounding twice and accept rates a few hundredths off.
+    """
     if prior.contains_zero():
         return []
-    delta = current - prior
-    main = ratio_percent(delta, prior.abs())
-    if main is None:
+    quotient = current / prior
+    if quotient is None:
         return []
-    readings = [main]
-    if prior.high < 0:
-        signed = ratio_percent(delta, prior)
-        if signed is not None:
-            readings.append(signed)
-    return readings
+    one = Interval.exact(Decimal(1))
+    rate = quotient - one if negative_prior == "signed" or prior.low > 0 else one - quotient
+    return [rate.scaled(HUNDRED)]
 
 
 _CHANGE_HEADER = re.compile(r"变动|增减|变化|增长|差异|同比|比上年|涨幅|降幅")
@@ -357,7 +469,8 @@ def change_mapping(table: AnalyzedTable, change: int, tolerance: Decimal) -> lis
     """The pairing of a change column's two periods, chosen among the candidate pairs by the data.
 
     Candidates are pairs of same-kind figure columns of two periods (or with the same header
-    stem); the pairing most rows satisfy is returned with every row's check.
+    stem), each under every ``ChangeReading``; the candidate most rows satisfy is returned with
+    every row's check (ties: the pair proposed first, points, then (c − p) / |p|).
     """
     changes = set(change_positions(table))
     figures = [
@@ -367,6 +480,7 @@ def change_mapping(table: AnalyzedTable, change: int, tolerance: Decimal) -> lis
     ]
     pool = group_pool(table, change, figures)
     return pick(
-        _change_checks(table, change, current, prior, tolerance)
+        _change_checks(table, change, current, prior, tolerance, reading)
         for current, prior in period_pairs(table, pool)
+        for reading in CHANGE_READINGS
     )

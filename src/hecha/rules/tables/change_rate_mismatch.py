@@ -12,6 +12,7 @@ from hecha.model.diagnostic import Diagnostic, Related
 from hecha.rules.base import Rule, RuleContext, compare
 from hecha.rules.registry import register
 from hecha.rules.tables._columns import (
+    SIGNED,
     RowCheck,
     change_mapping,
     change_positions,
@@ -28,11 +29,13 @@ class ChangeRateMismatch(Rule):
     What it checks:
         In a table with the same amount under two periods and a change column (变动比例, 同比增减,
         比上年增减, 增长率), each row's rate equals (current − prior) / |prior|; a difference column
-        (变动额, 增减额) equals current − prior. When prior is negative both (c − p) / |p| and
-        (c − p) / p are accepted; a prior of zero or a printed 不适用 is skipped. Which columns are
-        current and prior comes from the headers (periods, groups) and is confirmed by the data:
-        the mapping counts only when most rows satisfy it, so a misread table gives no finding.
-        Rows of rates inside such a table (研发人员数量占比) are left to T004.
+        (变动额, 增减额) equals current − prior. When prior is negative a document divides by |p|
+        or by p; the column's convention is the one its negative-prior rows follow (a lone such
+        row sets it); a prior of zero or a printed 不适用 is skipped. Which columns are current
+        and prior comes from the headers (periods, groups) and is confirmed by the data: the
+        mapping counts only when most rows satisfy it, or when its only failure is one row and
+        another row holds to three significant digits; a misread table gives no finding. Rows of
+        rates inside such a table (研发人员数量占比) are left to T004.
 
     Why it matters:
         Replies restate growth rates in prose and the exchange quotes them back; a rate computed on
@@ -88,7 +91,7 @@ class ChangeRateMismatch(Rule):
         label = check.row.label
         if check.relation == "rate":
             computed = show_percent(check.nearest.mid)
-            base = f"|{before}|" if check.nearest == check.expected else before
+            base = before if check.denominator_label == SIGNED else f"|{before}|"
             message = (
                 f"{label}变动比例列示 {show(check.stated)}，按 ({now} − {before}) / {base} 计算为 {computed}"
             )

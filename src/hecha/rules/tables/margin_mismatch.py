@@ -11,11 +11,13 @@ from fractions import Fraction
 
 from hecha.extract.roles import AnalyzedTable, Column, ColumnKind, Row
 from hecha.model.diagnostic import Diagnostic, Related
-from hecha.model.quantity import Interval
+from hecha.model.document import Cell
+from hecha.model.quantity import Interval, Quantity
 from hecha.rules.base import Rule, RuleContext, compare, format_decimal
 from hecha.rules.registry import register
 from hecha.rules.tables._columns import (
     AMOUNT_KINDS,
+    HUNDRED,
     Operand,
     RowCheck,
     amount_interval,
@@ -69,7 +71,10 @@ class MarginMismatch(Rule):
         equals revenue − cost. Transposed tables, with rows 营业收入 / 营业成本 / 毛利 / 毛利率 and
         one column per period or segment, are checked column by column. Columns are matched by
         their headers (and period) and the matching is confirmed by the data: it counts only when
-        most rows (or columns) satisfy it. Change columns (毛利率比上年增减) belong to T004.
+        most rows (or columns) satisfy it, or when its only failure is one row and another row
+        holds to three significant digits. Costs printed as negative deductions are recognised
+        when the table prints them so (the data decides for the whole table, not row by row).
+        Change columns (毛利率比上年增减) belong to T004.
 
     Why it matters:
         Margins are the figure inquiry letters ask about most; a margin that does not follow from
@@ -172,10 +177,11 @@ def _column_mappings(table: AnalyzedTable, tolerance: Decimal) -> Iterator[list[
             [
                 check
                 for row in table.rows
-                if (check := _relation(table, row, relation, stated, r, c, tolerance)) is not None
+                if (check := _relation(table, row, relation, stated, r, c, tolerance, deduction)) is not None
             ]
             for r, c in pairs
             if _compatible(table.columns[stated], table.columns[r])
+            for deduction in _conventions([figure(row, c) for row in table.rows])
         ]
         chosen = pick(candidates)
         if chosen:
@@ -190,11 +196,17 @@ def _relation(
     revenue_position: int,
     cost_position: int,
     tolerance: Decimal,
+    deduction: bool,
     stated_row: Row | None = None,
     revenue_row: Row | None = None,
     cost_row: Row | None = None,
 ) -> RowCheck | None:
-    """One margin or gross-profit relation; the rows default to ``row`` (row layout)."""
+    """One margin or gross-profit relation; the rows default to ``row`` (row layout).
+
+    ``deduction``: costs are printed as negative deductions ("减：营业成本" -1,234), so gross
+    profit is revenue + the printed cost. The convention is the table's, chosen by the data for
+    the whole mapping: taking |cost| on every row would let a sign flipped by mistake pass.
+    """
     stated_row, revenue_row, cost_row = stated_row or row, revenue_row or row, cost_row or row
     stated = figure(stated_row, stated_position)
     revenue = figure(revenue_row, revenue_position)
@@ -203,8 +215,9 @@ def _relation(
         return None
     revenue_column, cost_column = table.columns[revenue_position], table.columns[cost_position]
     revenue_interval = amount_interval(table, revenue_column, revenue[1])
-    # A cost printed as a deduction ("减：营业成本" -1,234) is still subtracted once.
-    cost_interval = amount_interval(table, cost_column, cost[1]).abs()
+    cost_interval = amount_interval(table, cost_column, cost[1])
+    if deduction:
+        cost_interval = -cost_interval
     operands = (
         Operand(revenue[0], revenue[1], label_of(table, revenue_row, revenue_column)),
         Operand(cost[0], cost[1], label_of(table, cost_row, cost_column)),
@@ -212,13 +225,26 @@ def _relation(
     gross = revenue_interval - cost_interval
     expected: Interval | None
     if relation == "margin":
-        expected = ratio_percent(gross, revenue_interval)
+        # 1 − cost / revenue: (revenue − cost) / revenue would count revenue's rounding twice.
+        cost_share = ratio_percent(cost_interval, revenue_interval)
+        expected = Interval.exact(HUNDRED) - cost_share if cost_share is not None else None
     else:
         stated_scale = scale_of(table, table.columns[stated_position])
         expected = gross.scaled(Decimal(1).scaleb(-stated_scale))
     if expected is None:
         return None
     return row_check(relation, stated_row, stated, operands, [expected], tolerance)
+
+
+def _conventions(costs: list[tuple[Cell, Quantity] | None]) -> tuple[bool, ...]:
+    """The cost-sign conventions to try: as printed, and as deductions when most costs are negative.
+
+    Costs are printed positive unless the table shows otherwise; a lone negative cost among
+    positive ones is a sign to check, not a convention.
+    """
+    values = [found[1].value for found in costs if found is not None and found[1].value != 0]
+    negative = sum(1 for value in values if value < 0)
+    return (False, True) if negative > len(values) - negative else (False,)
 
 
 def _transposed_mappings(table: AnalyzedTable, tolerance: Decimal) -> Iterator[list[RowCheck]]:
@@ -233,23 +259,29 @@ def _transposed_mappings(table: AnalyzedTable, tolerance: Decimal) -> Iterator[l
     for stated_row, relation in ((margin, "margin"), (profit, "gross-profit")):
         if stated_row is None:
             continue
-        checks = []
-        for position, column in enumerate(table.columns):
-            if column.kind in (ColumnKind.LABEL, ColumnKind.CHANGE_RATE, ColumnKind.PP_CHANGE):
-                continue
-            check = _relation(
-                table,
-                stated_row,
-                relation,
-                position,
-                position,
-                position,
-                tolerance,
-                stated_row=stated_row,
-                revenue_row=revenue,
-                cost_row=cost,
-            )
-            if check is not None:
-                checks.append(check)
-        if checks:
-            yield checks
+        candidates = []
+        costs = [figure(cost, position) for position in range(len(table.columns))]
+        for deduction in _conventions(costs):
+            checks = []
+            for position, column in enumerate(table.columns):
+                if column.kind in (ColumnKind.LABEL, ColumnKind.CHANGE_RATE, ColumnKind.PP_CHANGE):
+                    continue
+                check = _relation(
+                    table,
+                    stated_row,
+                    relation,
+                    position,
+                    position,
+                    position,
+                    tolerance,
+                    deduction,
+                    stated_row=stated_row,
+                    revenue_row=revenue,
+                    cost_row=cost,
+                )
+                if check is not None:
+                    checks.append(check)
+            candidates.append(checks)
+        chosen = pick(candidates)
+        if chosen:
+            yield chosen

@@ -10,7 +10,15 @@ from fractions import Fraction
 from hecha.model.diagnostic import Diagnostic, Related
 from hecha.rules.base import Rule, RuleContext, compare, format_decimal
 from hecha.rules.registry import register
-from hecha.rules.tables._columns import RowCheck, change_mapping, change_positions, show, trusted
+from hecha.rules.tables._columns import (
+    RELATIVE,
+    RELATIVE_SIGNED,
+    RowCheck,
+    change_mapping,
+    change_positions,
+    show,
+    trusted,
+)
 
 
 @register
@@ -22,9 +30,10 @@ class PercentagePointMismatch(Rule):
         their difference in points: "增加 2.07", "减少1.11个百分点", "-1.11", or "0.70%" beside
         13.45% and 12.75%. Each row's figure must equal current − prior. The two percentage
         columns come from the headers (periods, groups, same measure) and are confirmed by the
-        data: the mapping counts only when most rows satisfy it. A rate row inside an amount
-        table (研发人员数量占比 13.45% / 12.75% / 0.70%) is checked here too; there a relative
-        change is also accepted, since some documents print one.
+        data: the mapping counts only when most rows satisfy it, or when its only failure is one
+        row and another row holds to three significant digits. A rate row inside an amount table
+        (研发人员数量占比 13.45% / 12.75% / 0.70%) is checked here too; a rate column may print
+        such rows' changes as points or as relative changes, and the column's rows decide which.
 
     Why it matters:
         Margin and share movements are what inquiry letters ask about; a point change that does not
@@ -79,12 +88,22 @@ class PercentagePointMismatch(Rule):
         computed = format_decimal(check.nearest.mid, max(check.stated.decimals, 2))
         stated = check.stated_cell.text.strip() or show(check.stated)
         label = check.row.label
-        return self.diagnostic(
-            message=f"{label}百分点变动列示 {stated}，按 {now} − {before} 计算为 {computed} 个百分点",
-            message_en=(
+        if check.denominator_label in (RELATIVE, RELATIVE_SIGNED):
+            # The column prints its percentage rows' changes as rates, not points.
+            base = before if check.denominator_label == RELATIVE_SIGNED else f"|{before}|"
+            message = f"{label}变动比例列示 {stated}，按 ({now} − {before}) / {base} 计算为 {computed}%"
+            message_en = (
+                f"{label}: change rate stated as {stated}, ({now} − {before}) / {base} gives {computed}%"
+            )
+        else:
+            message = f"{label}百分点变动列示 {stated}，按 {now} − {before} 计算为 {computed} 个百分点"
+            message_en = (
                 f"{label}: percentage-point change stated as {stated}, "
                 f"{now} − {before} gives {computed} points"
-            ),
+            )
+        return self.diagnostic(
+            message=message,
+            message_en=message_en,
             location=check.stated_cell.location,
             comparison=comparison,
             related=(

@@ -11,7 +11,7 @@ from fractions import Fraction
 from hecha.extract.roles import AnalyzedTable, ColumnKind, Row, RowKind
 from hecha.model.diagnostic import Diagnostic, Related
 from hecha.model.quantity import Interval, interval_sum
-from hecha.rules.base import Rule, RuleContext, compare
+from hecha.rules.base import Comparison, Rule, RuleContext, compare, format_decimal
 from hecha.rules.registry import register
 from hecha.rules.tables._columns import (
     AMOUNT_KINDS,
@@ -27,6 +27,7 @@ from hecha.rules.tables._columns import (
     positions,
     ratio_percent,
     row_check,
+    scale_of,
     show,
     show_percent,
     trusted,
@@ -55,8 +56,12 @@ class ShareMismatch(Rule):
         closes the row's section, the row named by the header (占营业收入比重 → the 营业收入 row),
         or, in a table without total rows, the sum of the items. Which amount column and which
         total apply is confirmed by the data: the reading most rows satisfy is kept, and only when
-        most rows satisfy it; a table that fits no reading gives no finding. 其中 rows and the
-        total rows themselves (100%) are not checked.
+        most rows satisfy it, or when all its failures read one figure and another share holds to
+        three significant digits; a table that fits no reading gives no finding. When the shares
+        hold against the sum of the items but not against the printed 合计, the 合计 (its 100%, or
+        its amount when it prints no share) is the finding; in a table without totals, a row whose
+        amount disagrees while the others agree with each other is. 其中 rows are not checked; a
+        one-unit 尾差调整 that makes the column foot to 100.00 is not a finding.
 
     Why it matters:
         Concentration (top-5 customers), mix (直销 vs 贸易) and structure arguments rest on
@@ -90,11 +95,15 @@ class ShareMismatch(Rule):
         options: ShareMismatch.Options = self.options  # type: ignore[assignment]
         for table in ctx.tables:
             for share in positions(table, frozenset({ColumnKind.SHARE})):
-                candidates = [
-                    _share_checks(table, share, amount, policy, options.absolute_tolerance)
-                    for amount in _amount_candidates(table, share)
-                    for policy in ("grand", "closing", "named", "sum")
-                ]
+                tolerance = options.absolute_tolerance
+                candidates: list[list[RowCheck]] = []
+                for amount in _amount_candidates(table, share):
+                    candidates.extend(
+                        _share_checks(table, share, amount, policy, tolerance)
+                        for policy in ("grand", "closing", "named", "sum")
+                    )
+                    candidates.append(_grand_sum_checks(table, share, amount, tolerance))
+                    candidates.extend(_suspect_checks(table, share, amount, tolerance))
                 checks = pick(candidates)
                 if not trusted(checks, options.min_rows_held, options.min_held_share):
                     continue
@@ -110,6 +119,8 @@ class ShareMismatch(Rule):
 
     def _finding(self, check: RowCheck, tolerance: Decimal) -> Diagnostic:
         comparison = compare(check.stated, check.nearest, tolerance)
+        if check.relation == "base":
+            return self._base_finding(check, comparison)
         part = check.operands[0]
         base = show(check.operands[1].quantity) if len(check.operands) > 1 else check.denominator_label
         computed = show_percent(check.nearest.mid, max(check.stated.decimals, 2))
@@ -129,6 +140,20 @@ class ShareMismatch(Rule):
             related=tuple(related),
         )
 
+    def _base_finding(self, check: RowCheck, comparison: Comparison | None) -> Diagnostic:
+        computed = format_decimal(check.nearest.mid, check.stated.decimals)
+        label = check.row.label
+        return self.diagnostic(
+            message=(f"{label}金额列示 {show(check.stated)}，而各行占比均以各项合计 {computed} 为分母计算"),
+            message_en=(
+                f"{label}: amount stated as {show(check.stated)}, but every share is computed "
+                f"on the sum of the items, {computed}"
+            ),
+            location=check.stated_cell.location,
+            comparison=comparison,
+            related=tuple(Related(o.cell.location, f"分项 {o.label}") for o in check.operands),
+        )
+
 
 def _rounding_plugs(checks: list[RowCheck]) -> list[RowCheck]:
     """Failed shares that are a 尾差调整: one last-digit unit moved so that the column adds to 100%.
@@ -139,7 +164,11 @@ def _rounding_plugs(checks: list[RowCheck]) -> list[RowCheck]:
     to the printed total: rounding explains it, so it is not a finding.
     """
     failed = [check for check in checks if not check.held]
-    totals = [check for check in checks if check.held and check.expected == Interval.exact(HUNDRED)]
+    totals = [
+        check
+        for check in checks
+        if check.held and check.row.kind is RowKind.TOTAL and check.stated.value == HUNDRED
+    ]
     if not failed or len(totals) != 1:
         return []
     total = totals[0]
@@ -263,3 +292,108 @@ def _share_checks(
                 row_check("share", base_row, stated, (operand,), hundred, tolerance, base_row.label)
             )
     return checks
+
+
+def _item_amounts(table: AnalyzedTable, amount: int) -> list[tuple[Row, Interval]] | None:
+    """Every item row's amount in base units, a printed blank as zero; None when one is unreadable."""
+    column = table.columns[amount]
+    found: list[tuple[Row, Interval]] = []
+    for row in table.rows:
+        if row.kind is not RowKind.ITEM:
+            continue
+        cell = row.cells[amount] if amount < len(row.cells) else None
+        if cell is None or (cell.quantity is None and not cell.blank):
+            return None
+        if cell.quantity is None or cell.blank:
+            found.append((row, Interval.exact(Decimal(0))))
+        else:
+            found.append((row, amount_interval(table, column, cell.quantity)))
+    return found
+
+
+def _grand_sum_checks(table: AnalyzedTable, share: int, amount: int, tolerance: Decimal) -> list[RowCheck]:
+    """The 合计 row's shares computed on the sum of the items, and the 合计 amount against that sum.
+
+    Preparers divide by the total; when the printed total is mistyped, every share breaks
+    against it while all of them still hold against the sum of the items. This reading then
+    fits the rows, and its one failure is the total itself: its 100% share (its amount over the
+    items' sum), or, when the total row prints no share, its amount against the sum.
+    """
+    totals = [row for row in table.rows if row.kind is RowKind.TOTAL]
+    items = _item_amounts(table, amount)
+    # With one non-zero item the sum is that item, and every share "is" 100%.
+    if len(totals) != 1 or not items or sum(1 for _, i in items if not i.contains_zero()) < 2:
+        return []
+    total_row = totals[0]
+    item_sum = interval_sum([interval for _, interval in items])
+    column = table.columns[amount]
+    checks: list[RowCheck] = []
+    for row in table.rows:
+        if row.kind not in (RowKind.ITEM, RowKind.SUBTOTAL):
+            continue
+        stated, part = figure(row, share), figure(row, amount)
+        expected = ratio_percent(amount_interval(table, column, part[1]), item_sum) if part else None
+        if stated is None or part is None or expected is None:
+            continue
+        operand = Operand(part[0], part[1], label_of(table, row, column))
+        checks.append(row_check("share", row, stated, (operand,), [expected], tolerance, "各项合计"))
+    total = figure(total_row, amount)
+    if not checks or total is None:
+        return []
+    total_operand = Operand(total[0], total[1], label_of(table, total_row, column))
+    item_operands = tuple(
+        Operand(found[0], found[1], label_of(table, row, column))
+        for row, _ in items
+        if (found := figure(row, amount)) is not None
+    )
+    total_share = figure(total_row, share)
+    expected = ratio_percent(amount_interval(table, column, total[1]), item_sum)
+    if total_share is not None and expected is not None:
+        checks.append(
+            row_check("share", total_row, total_share, (total_operand,), [expected], tolerance, "各项合计")
+        )
+    elif total_share is None:
+        in_column_units = item_sum.scaled(Decimal(1).scaleb(-scale_of(table, column)))
+        checks.append(row_check("base", total_row, total, item_operands, [in_column_units], tolerance))
+    return checks
+
+
+def _suspect_checks(
+    table: AnalyzedTable, share: int, amount: int, tolerance: Decimal
+) -> list[list[RowCheck]]:
+    """In a table without totals: for each item, the reading in which its amount is the odd one out.
+
+    Shares there are divided by the sum of the items, so one mistyped amount moves every share.
+    The other rows' amounts and the suspect row's share still give the true total:
+    (sum of the other amounts) / (1 − its share). The other rows are checked against that
+    total, the suspect row against the printed sum; when one amount is wrong, the reading that
+    suspects it is the one the rows satisfy, and its one failure is that row.
+    """
+    if any(row.kind in _CLOSING for row in table.rows):
+        return []
+    items = _item_amounts(table, amount)
+    if not items or len(items) < 3:
+        return []
+    column = table.columns[amount]
+    item_sum = interval_sum([interval for _, interval in items])
+    candidates: list[list[RowCheck]] = []
+    for suspect, suspect_interval in items:
+        suspect_share = figure(suspect, share)
+        if suspect_share is None or suspect_share[1].interval.high >= HUNDRED:
+            continue
+        rest = item_sum - suspect_interval
+        remaining = (Interval.exact(HUNDRED) - suspect_share[1].interval).scaled(Decimal("0.01"))
+        implied_total = rest / remaining
+        if implied_total is None:
+            continue
+        checks: list[RowCheck] = []
+        for row, interval in items:
+            stated, part = figure(row, share), figure(row, amount)
+            base = item_sum if row is suspect else implied_total
+            expected = ratio_percent(interval, base)
+            if stated is None or part is None or expected is None:
+                continue
+            operand = Operand(part[0], part[1], label_of(table, row, column))
+            checks.append(row_check("share", row, stated, (operand,), [expected], tolerance, "各项合计"))
+        candidates.append(checks)
+    return candidates
