@@ -47,7 +47,10 @@ _TOTAL_LABEL = re.compile(r"合计|总计|小计|总额|共计")
 
 # Printed dashes stand for zero in an amount table; an empty cell or 不适用 does not.
 _ZERO_DASHES = frozenset({"-", "--", "—", "——", "–", "－", "—-", "0"})
-_SLACK = 1e-9  # float prefilter widening; the Decimal check decides
+# Float prefilter widening, relative to the largest magnitude involved: far above the float
+# error of a few additions (~1e-16 each) and far below a cent on a ten-billion figure, so that a
+# break the Decimal check would confirm is never taken for a hold.
+_SLACK = 1e-13
 
 
 class Form(StrEnum):
@@ -107,19 +110,32 @@ class _Grid:
     sum_target_ok: tuple[bool, ...]  # may it be the target of an all-plus sum (not a labelled total)?
     additive_instance: tuple[bool, ...]  # do sums apply to the instance (not a rate row)?
     present: tuple[int, ...] = ()  # stated figures per variable
+    # Bit i set when the variable has a figure (or a printed dash) at instance i: a formula can
+    # only be evaluated where the bits of all its variables are set.
+    masks: tuple[int, ...] = ()
 
     def __post_init__(self) -> None:
         counts = tuple(
             sum(1 for v in line if v is not None and v.quantity is not None) for line in self.values
         )
         object.__setattr__(self, "present", counts)
+        masks = tuple(sum(1 << i for i, v in enumerate(line) if v is not None) for line in self.values)
+        object.__setattr__(self, "masks", masks)
 
 
 @dataclass(frozen=True, slots=True)
 class _Outcome:
+    """A formula's instances that hold and those that break it.
+
+    ``learned`` is False when the formula is only trusted because a break is being judged (it
+    holds in enough instances once that one is counted as holding): its breaks are reported, but
+    its holds are not counted as verified, since one more break would leave too little support.
+    """
+
     formula: Formula
     held: tuple[int, ...]
     broken: tuple[int, ...]
+    learned: bool = True
 
 
 @register
@@ -146,11 +162,16 @@ class LearnedRelationBroken(Rule):
 
     Passing example:
     The same table with 50,356.55 (or 50,356.56, which rounding explains); a relation that holds in
-    only two rows, or in fewer than three quarters of the rows, is not learned and nothing is reported.
+    only one other row, or in fewer than three quarters of the rows, is not learned and nothing is
+    reported. Rows that repeat the same figures count once; a break explained by a figure in a
+    column the relation leaves out, or beside a row whose figures spill onto neighbouring lines, is
+    not reported.
 
     Options:
-    min_support: rows (or columns) other than the broken one where the relation must hold (3).
-    min_share: share of the rows with all operands present where it must hold (0.75).
+    min_support: distinct rows (or columns) where the relation must hold (3); a lone break is
+    judged as if it held, so it is reported when the relation holds in min_support − 1 others.
+    min_share: share of the rows with all operands present where it must hold (0.75), the judged
+    break counted as holding.
     max_variables: tables with more figure columns than this are not searched column-wise (12).
     row_window: rows within this distance of a target row may be its operands (6).
     max_run: longest run of adjacent operands in a signed sum (5).
@@ -183,7 +204,11 @@ class LearnedRelationBroken(Rule):
         for table in ctx.tables:
             # A wrong figure often breaks a column relation and a row relation at once: one finding.
             reported: set[tuple[int | None, int | None]] = set()
-            for grid in (_column_grid(table), _row_grid(table)):
+            rows = _related_rows(table)
+            if len(rows) < 3 and len(table.columns) < 3:
+                continue
+            matrix = _values(table, rows)
+            for grid in (_column_grid(table, rows, matrix), _row_grid(table, rows, matrix)):
                 if grid is None:
                     continue
                 for diagnostic in self._check_grid(ctx, grid):
@@ -197,12 +222,15 @@ class LearnedRelationBroken(Rule):
         declared = _declared_formulas(grid)
         outcomes: list[_Outcome] = [_evaluate_declared(grid, f, options.absolute_tolerance) for f in declared]
         declared_targets = {f.target for f in declared}
-        if len(grid.instance_names) >= options.min_support + 1:
+        if len(grid.instance_names) >= options.min_support:
             learned = [o for o in _learn(grid, options) if o.formula.target not in declared_targets]
             outcomes.extend(_distinct(learned))
         if not outcomes:
             return
         for outcome in outcomes:
+            if not outcome.learned:
+                ctx.stats.relation(grid.table_index, count=len(outcome.held) + len(outcome.broken))
+                continue
             for instance in outcome.held:
                 cells = [_at(grid, v, instance) for v in (outcome.formula.target, *outcome.formula.operands)]
                 ctx.stats.relation(
@@ -327,20 +355,27 @@ def _value(cell: Cell | None, scale: int) -> _Value | None:
     return None
 
 
+_Matrix = list[list[_Value | None]]  # figures of a table's related rows, [row][column]
+
+
 def _related_rows(table: AnalyzedTable) -> list[int]:
     return [i for i, row in enumerate(table.rows) if row.kind in _RELATED_ROW_KINDS]
 
 
-def _column_grid(table: AnalyzedTable) -> _Grid | None:
+def _values(table: AnalyzedTable, rows: Sequence[int]) -> _Matrix:
+    """The figures of the related rows, matrix[row][column], read once for both grids."""
+    table_scale = table.scale or 0
+    scales = [_column_scale(table, p, table_scale) for p in range(len(table.columns))]
+    return [
+        [_value(cell, scale) for cell, scale in zip(table.rows[r].cells, scales, strict=True)] for r in rows
+    ]
+
+
+def _column_grid(table: AnalyzedTable, rows: Sequence[int], matrix: _Matrix) -> _Grid | None:
     """Columns as variables, body rows as instances."""
     if len(table.columns) < 3:
         return None
-    rows = _related_rows(table)
-    table_scale = table.scale or 0
-    values = []
-    for position in range(len(table.columns)):
-        scale = _column_scale(table, position, table_scale)
-        values.append(tuple(_value(table.rows[r].cells[position], scale) for r in rows))
+    values = [tuple(line[position] for line in matrix) for position in range(len(table.columns))]
     return _Grid(
         table_index=table.table.index,
         transposed=False,
@@ -356,18 +391,12 @@ def _column_grid(table: AnalyzedTable) -> _Grid | None:
     )
 
 
-def _row_grid(table: AnalyzedTable) -> _Grid | None:
+def _row_grid(table: AnalyzedTable, rows: Sequence[int], matrix: _Matrix) -> _Grid | None:
     """Rows as variables, amount columns as instances (营业毛利 = 营业收入 − 营业成本 per column)."""
     positions = [p for p, column in enumerate(table.columns) if column.kind in _INSTANCE_COLUMN_KINDS]
-    rows = _related_rows(table)
     if len(rows) < 3 or not positions:
         return None
-    table_scale = table.scale or 0
-    scales = [_column_scale(table, p, table_scale) for p in positions]
-    values = []
-    for r in rows:
-        row = table.rows[r]
-        values.append(tuple(_value(row.cells[p], s) for p, s in zip(positions, scales, strict=True)))
+    values = [tuple(line[p] for p in positions) for line in matrix]
     return _Grid(
         table_index=table.table.index,
         transposed=True,
@@ -421,17 +450,23 @@ def _candidates(grid: _Grid, options: LearnedRelationBroken.Options, target: int
         near = [v for v in usable if target - options.row_window <= v < target]
     else:
         near = [v for v in usable if v != target]
+    all_plus_ok = grid.sum_target_ok[target]
     for index, a in enumerate(near):
         for b in near[index + 1 :]:
-            if grid.sum_target_ok[target]:
-                yield Formula(Form.SUM, target, (a, b), (1, 1))
-            yield Formula(Form.SUM, target, (a, b), (1, -1))
-            yield Formula(Form.SUM, target, (b, a), (1, -1))
+            # A sum, ratio or product relates three variables whichever one it is solved for, and
+            # is reported solved for the rightmost one (合计 = 环境建设 + 半导体存储, not
+            # 环境建设 = 合计 − 半导体存储): it is tried once, from that variable.
+            if b < target:
+                if all_plus_ok:
+                    yield Formula(Form.SUM, target, (a, b), (1, 1))
+                yield Formula(Form.SUM, target, (a, b), (1, -1))
+                yield Formula(Form.SUM, target, (b, a), (1, -1))
             if grid.transposed:
                 continue
-            yield Formula(Form.RATIO, target, (a, b))
-            yield Formula(Form.RATIO, target, (b, a))
-            yield Formula(Form.PRODUCT, target, (a, b))
+            if b < target:
+                yield Formula(Form.RATIO, target, (a, b))
+                yield Formula(Form.RATIO, target, (b, a))
+                yield Formula(Form.PRODUCT, target, (a, b))
             yield Formula(Form.CHANGE, target, (a, b))
             yield Formula(Form.CHANGE, target, (b, a))
     # Runs of adjacent operands just before the target: roll-forwards and statement chains.
@@ -524,7 +559,13 @@ def _factor_guess(grid: _Grid, formula: Formula, instance: int) -> float | None:
         return None
     if abs(exponent) > 8:
         return None
-    return 10.0**exponent
+    factor = 10.0**exponent
+    # Only a power of ten that makes the formula hold here is worth fitting.
+    low, high = sorted((raw[0] * factor, raw[1] * factor))
+    slack = _SLACK * (abs(target.number) + abs(low) + abs(high))
+    if target.number - target.half > high + slack or low - slack > target.number + target.half:
+        return None
+    return factor
 
 
 def _trivial(
@@ -573,18 +614,24 @@ def _learn(grid: _Grid, options: LearnedRelationBroken.Options) -> Iterator[_Out
     if not grid.transposed and sum(1 for p in grid.present if p) > options.max_variables:
         return
     for target, target_values in enumerate(grid.values):
-        if not _learnable(grid, target) or grid.present[target] < options.min_support + 1:
+        if not _learnable(grid, target) or grid.present[target] < options.min_support:
             continue
         stated = [i for i, t in enumerate(target_values) if t is not None and t.quantity is not None]
         additive = [i for i in stated if grid.additive_instance[i]]
+        target_mask = grid.masks[target]
         for formula in _candidates(grid, options, target):
             # Instances where the formula may be evaluated, at most; the fit skips the others.
             pool = additive if formula.form is Form.SUM else stated
-            if len(pool) < options.min_support + 1:
+            if len(pool) < options.min_support:
                 continue
-            allowed_breaks = int(len(pool) * (1 - options.min_share))
-            if allowed_breaks < 1:
+            # Too few instances with every variable present: nothing to learn, and no float work.
+            common = target_mask
+            for operand in formula.operands:
+                common &= grid.masks[operand]
+            if formula.form is not Form.SHARE and common.bit_count() < options.min_support:
                 continue
+            # At most this many breaks leave the share needed once one of them counts as holding.
+            allowed_breaks = int(len(pool) * (1 - options.min_share)) + 1
             for factor in _factors(grid, formula, pool):
                 outcome = _fit(grid, formula, pool, factor, allowed_breaks, options)
                 if outcome is not None:
@@ -632,7 +679,8 @@ def _preference(formula: Formula) -> tuple[int, int, int]:
 
 
 def _factors(grid: _Grid, formula: Formula, pool: Sequence[int]) -> list[float]:
-    """Powers of ten read off the first two instances where the formula can be evaluated."""
+    """Powers of ten under which the formula holds on one of the first three instances where it
+    can be evaluated (a relation with a break among them still holds on another)."""
     if formula.form is Form.SUM:
         return [1.0]
     found: list[float] = []
@@ -644,7 +692,7 @@ def _factors(grid: _Grid, formula: Formula, pool: Sequence[int]) -> list[float]:
         if guess is not None and guess not in found:
             found.append(guess)
         tried += 1
-        if tried == 2:
+        if tried == 3:
             break
     return found
 
@@ -676,6 +724,7 @@ def _fit(
             # The hot path, inlined: most candidates are sums rejected after two instances.
             center = 0.0
             radius = 0.0
+            magnitude = abs(target.number)
             kinds = {target.percent}
             for sign, line in zip(formula.signs, lines, strict=True):
                 value = line[instance]
@@ -683,6 +732,7 @@ def _fit(
                     break
                 center += sign * value.number
                 radius += value.half
+                magnitude += abs(value.number)
                 if value.quantity is not None:
                     kinds.add(value.percent)
             else:
@@ -698,7 +748,8 @@ def _fit(
             if found is None:
                 continue
             expected = found
-        slack = _SLACK * max(abs(target.number), abs(expected[0]), 1.0)
+            magnitude = abs(target.number) + abs(expected[0]) + abs(expected[1])
+        slack = _SLACK * max(magnitude, 1.0)
         if (
             target.number - target.half <= expected[1] + slack
             and expected[0] - slack <= target.number + target.half
@@ -710,9 +761,19 @@ def _fit(
             broken.append(instance)
             if len(broken) > allowed_breaks:
                 return None
-    if len(support) < options.min_support:
+    if len(support) + 1 < options.min_support:
         return None
-    if len(support) < options.min_share * (len(support) + len(broken)):
+    # Instances that repeat the same figures (two columns printing one balance) are one piece of
+    # evidence, not several.
+    evidence = len({tuple(_number(line[i]) for line in (target_line, *lines)) for i in support})
+    # A break explained by a figure the relation does not cover (a 减少 where no row that holds
+    # has one) says the relation is incomplete there, not that it fails: it counts neither way.
+    genuine = [i for i in broken if not _has_extra_figure(grid, formula, held, i)]
+    learned = _enough(evidence, len(genuine), options)
+    # A lone break is judged as if it held: the relation must be learnable from the table with
+    # that instance right, so that a typo in an instance that supported the relation does not
+    # count twice against it (once as a missing hold, once as a break).
+    if not learned and not (len(genuine) == 1 and _enough(evidence + 1, 0, options)):
         return None
     decided = Formula(
         formula.form,
@@ -725,26 +786,70 @@ def _fit(
     # Every break is confirmed with Decimal intervals; a float-only break is dropped.
     confirmed = tuple(
         i
-        for i in broken
-        if not _has_extra_figure(grid, decided, support, i)
-        and _breaks(grid, decided, i, options.absolute_tolerance)
+        for i in genuine
+        if not _scattered(grid, formula.target, i) and _breaks(grid, decided, i, options.absolute_tolerance)
     )
-    return _Outcome(decided, tuple(held), confirmed)
+    if not learned and not confirmed:
+        return None
+    return _Outcome(decided, tuple(held), confirmed, learned)
 
 
-def _has_extra_figure(grid: _Grid, formula: Formula, support: Sequence[int], instance: int) -> bool:
+def _number(value: _Value | None) -> float | None:
+    return value.number if value is not None else None
+
+
+def _enough(support: int, breaks: int, options: LearnedRelationBroken.Options) -> bool:
+    """Does a relation that holds (informatively) in ``support`` instances and breaks in ``breaks``
+    others have the support and the share to be learned?"""
+    return support >= options.min_support and support >= options.min_share * (support + breaks)
+
+
+def _has_extra_figure(grid: _Grid, formula: Formula, held: Sequence[int], instance: int) -> bool:
     """True when the instance has a figure in a variable that is empty or zero wherever the relation
     held: then the relation learned is likely incomplete (期末 = 期初 + 增加 where no row but this
-    one has a 减少), not broken."""
+    one has a 减少), not broken.
+
+    Only variables among the relation's own (between its first and last variable) can be a term it
+    omits: a budget column left of a roll-forward, or a 减值准备 block below the 账面原值 rows, cannot.
+    Nor can a percentage be a term omitted from a sum of amounts.
+    """
     involved = {formula.target, *formula.operands}
-    for variable, line in enumerate(grid.values):
+    target_value = grid.values[formula.target][instance]
+    percent = target_value is not None and target_value.percent
+    for variable in range(min(involved) + 1, max(involved)):
         if variable in involved:
             continue
+        line = grid.values[variable]
         value = line[instance]
         if value is None or value.number == 0:
             continue
-        if all((other := line[i]) is None or other.number == 0 for i in support):
+        if formula.form is Form.SUM and value.percent != percent:
+            continue
+        if all((other := line[i]) is None or other.number == 0 for i in held):
             return True
+    return False
+
+
+def _scattered(grid: _Grid, target: int, instance: int, reach: int = 3) -> bool:
+    """True when a row next to the instance has no target figure but a figure in a column the
+    instance leaves empty: the instance's figures may be spread over several extracted lines (a
+    label wrapped in a narrow column), so that one of them stands on a neighbouring line."""
+    if grid.transposed:
+        return False
+    count = len(grid.instance_names)
+    for step in (-1, 1):
+        neighbour = instance + step
+        while 0 <= neighbour < count and abs(neighbour - instance) <= reach:
+            if grid.values[target][neighbour] is not None:
+                break
+            if any(
+                line[instance] is None
+                and (other := line[neighbour]) is not None
+                and other.quantity is not None
+                for line in grid.values
+            ):
+                return True
+            neighbour += step
     return False
 
 
