@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from hecha.extract.roles import AnalyzedTable, Column, ColumnKind, Row, RowKind
-from hecha.ingest.numbers import normalize, unit_scale
+from hecha.ingest.numbers import is_unit_line, normalize, unit_scale
 from hecha.model.document import Cell, Table
 
 _MAX_HEADER_ROWS = 4
@@ -246,6 +246,17 @@ def _label_columns(body: Sequence[Sequence[Cell]], width: int) -> tuple[int, ...
     return tuple(labels)
 
 
+def _column_scale(header_rows: Sequence[Sequence[Cell]], col: int, header: str) -> int | None:
+    """The scale a column's header names, in its text or in a unit line among its header cells."""
+    scale = unit_scale(header)
+    if scale is not None:
+        return scale
+    for row in header_rows:
+        if col < len(row) and is_unit_line(row[col].text):
+            return unit_scale(row[col].text)
+    return None
+
+
 def _header_text(header_rows: Sequence[Sequence[Cell]], col: int) -> tuple[str, str]:
     """The column's header (all header rows joined " / ") and its group (a spanning top header)."""
     parts: list[str] = []
@@ -253,7 +264,8 @@ def _header_text(header_rows: Sequence[Sequence[Cell]], col: int) -> tuple[str, 
         if col >= len(row):
             continue
         text = _WHITESPACE.sub(" ", row[col].text).strip()
-        if text and (not parts or parts[-1] != text):
+        # A unit line spanning the header ("单位：元") names no column; _column_scale reads it.
+        if text and not is_unit_line(text) and (not parts or parts[-1] != text):
             parts.append(text)
     header = " / ".join(parts)
     group = ""
@@ -401,7 +413,7 @@ def analyze_table(table: Table) -> AnalyzedTable:
         kind = column_kind(header, percent / len(figures) if figures else 0.0)
         if texts and len(figures) * 2 < len(texts):
             kind = ColumnKind.OTHER  # mostly words: a description column, not figures
-        scale = unit_scale(header)
+        scale = _column_scale(header_rows, col, header)
         columns.append(
             Column(
                 index=col,

@@ -88,22 +88,20 @@ class ChangeRateMismatch(Rule):
         comparison = compare(check.stated, check.nearest, tolerance)
         current, prior = check.operands
         now, before = show(current.quantity), show(prior.quantity)
+        # "a − (−b)" reads right; "a − -b" looks like a typo in a message about typos.
+        subtracted = f"({before})" if prior.quantity.value < 0 else before
         label = check.row.label
         if check.relation == "rate":
             computed = show_percent(check.nearest.mid)
             base = before if check.denominator_label == SIGNED else f"|{before}|"
-            message = (
-                f"{label}变动比例列示 {show(check.stated)}，按 ({now} − {before}) / {base} 计算为 {computed}"
-            )
-            message_en = (
-                f"{label}: change rate stated as {show(check.stated)}, "
-                f"({now} − {before}) / {base} gives {computed}"
-            )
+            formula = f"({now} − {subtracted}) / {base}"
+            message = f"{label}变动比例列示 {show(check.stated)}，按 {formula} 计算为 {computed}"
+            message_en = f"{label}: change rate stated as {show(check.stated)}, {formula} gives {computed}"
         else:
             computed = show_percent(check.nearest.mid, check.stated.decimals).rstrip("%")
-            message = f"{label}变动额列示 {show(check.stated)}，按 {now} − {before} 计算为 {computed}"
+            message = f"{label}变动额列示 {show(check.stated)}，按 {now} − {subtracted} 计算为 {computed}"
             message_en = (
-                f"{label}: difference stated as {show(check.stated)}, {now} − {before} gives {computed}"
+                f"{label}: difference stated as {show(check.stated)}, {now} − {subtracted} gives {computed}"
             )
         return self.diagnostic(
             message=message,

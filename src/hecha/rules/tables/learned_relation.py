@@ -967,7 +967,7 @@ def _formula_text(grid: _Grid, formula: Formula) -> str:
     names = [grid.names[v] for v in formula.operands]
     target = grid.names[formula.target]
     form = formula.form
-    scale = "" if formula.factor == 1 else f" × {format_decimal(formula.factor, 0)}"
+    scale = "" if formula.factor == 1 else f" × {formula.factor.normalize():f}"
     if form is Form.SUM:
         parts = [names[0] if formula.signs[0] > 0 else f"−{names[0]}"]
         for sign, name in zip(formula.signs[1:], names[1:], strict=True):
