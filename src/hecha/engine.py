@@ -9,6 +9,7 @@ from __future__ import annotations
 import traceback
 from dataclasses import dataclass, field
 
+from hecha.extract.facts import build_fact_base
 from hecha.extract.roles import AnalyzedTable
 from hecha.extract.table_roles import analyze_table
 from hecha.ingest.loader import load
@@ -76,7 +77,13 @@ def check_document(document: Document, rules: list[Rule] | None = None) -> Check
         if table.uncertain is not None
     )
     stats = CheckStats()
-    ctx = RuleContext(document=document, tables=understood, stats=stats)
+    ctx = RuleContext(
+        document=document,
+        tables=understood,
+        stats=stats,
+        # Every table, understood or not: a table too odd to check can still state facts.
+        build_facts=lambda: build_fact_base(document, analyzed),
+    )
     diagnostics: list[Diagnostic] = []
     failures: list[RuleFailure] = []
     for rule in active:

@@ -1,10 +1,15 @@
 """Runs every rule case in tests/rules/cases/*.yaml.
 
-A case file belongs to one rule (``rule: T001``) and lists named cases. A case gives a table either
-inline as a pipe table (``table:``, with an optional ``unit:`` such as 万元 and ``title:``) or as a
-fixture file under tests/fixtures (``fixture:``, with ``table_index:`` to pick one table), and the
-findings it expects from that rule (``expect:``: a list of {row, col, stated, expected}; row and col
-are grid indices of the stated figure, header rows included, the pipe separator line excluded).
+A case file belongs to one rule (``rule: T001``) and lists named cases. A case gives its input as
+one of:
+- ``table:`` an inline pipe table (with an optional ``unit:`` such as 万元 and ``title:``);
+- ``document:`` an inline Markdown document (prose lines, unit lines, pipe or HTML tables), read by
+  the Markdown reader: the input of prose and cross-reference rules;
+- ``fixture:`` a file under tests/fixtures (with ``table_index:`` to keep one table).
+``expect:`` lists the findings expected from that rule: each with the stated figure's place, either
+{row, col} (grid indices in its table, header rows included, the pipe separator line excluded) or
+{line} (1-based line of an inline document, for a figure in prose; ``quote:`` optionally names
+it), and optionally ``stated``/``expected`` (``expected_within`` widens the comparison).
 ``expect: []`` is a passing case. Every rule must have at least one failing and one passing case.
 """
 
@@ -21,6 +26,7 @@ import yaml
 from hecha.engine import check_document
 from hecha.ingest.grid import pipe_table
 from hecha.ingest.loader import load
+from hecha.ingest.markdown import parse as parse_markdown
 from hecha.model.document import Document
 from hecha.rules.registry import all_rules, get_rule
 
@@ -50,6 +56,8 @@ CASES = _load_cases()
 
 def _document(case: Case) -> Document:
     spec = case.spec
+    if "document" in spec:
+        return parse_markdown(spec["document"], source=f"{case.file.name}:{case.name}")
     if "fixture" in spec:
         document = load(str(FIXTURES_DIR / spec["fixture"]))
         if "table_index" in spec:
@@ -88,24 +96,34 @@ def test_rule_case(case: Case) -> None:
     assert not result.rule_failures, result.rule_failures
     if case.spec.get("uncertain"):
         assert result.stats.uncertain_tables == 1, "expected the table to be counted as uncertain"
+    found_all = result.diagnostics
     found = sorted(
-        (d.location.row, d.location.col, d.stated, d.expected)
+        (_place(d.location.row, d.location.col, d.location.line), d.stated, d.expected, d.location.quote)
         for d in result.diagnostics
         if d.code == case.rule
     )
-    expected = case.spec.get("expect") or []
-    assert [(row, col) for row, col, _, _ in found] == sorted(
-        (item["row"], item["col"]) for item in expected
-    ), f"findings: {[(d.location.row, d.location.col, d.message) for d in result.diagnostics]}"
-    for (_, _, stated, recomputed), item in zip(
-        found, sorted(expected, key=lambda i: (i["row"], i["col"])), strict=True
-    ):
+    expected = sorted(
+        case.spec.get("expect") or [], key=lambda i: _place(i.get("row"), i.get("col"), i.get("line"))
+    )
+    assert [place for place, *_ in found] == [
+        _place(item.get("row"), item.get("col"), item.get("line")) for item in expected
+    ], f"findings: {[(d.location.row, d.location.col, d.location.line, d.message) for d in found_all]}"
+    for (_, stated, recomputed, quote), item in zip(found, expected, strict=True):
+        if "quote" in item:
+            assert item["quote"] in quote
         if "stated" in item:
             assert stated == _decimal(item["stated"])
         if "expected" in item:
             assert recomputed is not None
             tolerance = _decimal(item.get("expected_within", "0.01"))
             assert abs(recomputed - _decimal(item["expected"])) <= tolerance
+
+
+def _place(row: int | None, col: int | None, line: int | None) -> tuple[int, int, int]:
+    """Where a finding stands: a table cell by (row, col), a prose figure by its line."""
+    if row is not None and col is not None:
+        return (0, row, col)
+    return (1, line or 0, 0)
 
 
 def test_every_rule_has_failing_and_passing_cases() -> None:

@@ -4,11 +4,13 @@ stated figure fails its recomputed value under the stated-precision interval rul
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 from typing import ClassVar
 
+from hecha.extract.factbase import FactBase
 from hecha.extract.roles import AnalyzedTable
 from hecha.model.diagnostic import Diagnostic, Related, Severity
 from hecha.model.document import Document, Location
@@ -46,11 +48,17 @@ class CheckStats:
 
 @dataclass(frozen=True)
 class RuleContext:
-    """What a rule reads: the document, its analyzed tables (understood ones only) and counters."""
+    """What a rule reads: the document, its analyzed tables (understood ones only), counters,
+    and the fact base (built on first use, so that table-only runs never pay for it)."""
 
     document: Document
     tables: tuple[AnalyzedTable, ...]
     stats: CheckStats
+    build_facts: Callable[[], FactBase] = field(default=FactBase, repr=False)
+
+    @cached_property
+    def facts(self) -> FactBase:
+        return self.build_facts()
 
 
 @dataclass(frozen=True)
