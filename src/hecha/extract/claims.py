@@ -1,0 +1,963 @@
+"""Claims from prose, and the classification of every figure the prose prints.
+
+``extract_claims`` reads each Paragraph of a Document sentence by sentence (。；; and line ends)
+and clause by clause (，), carrying the subject (metric, entity) and the period over from earlier
+clauses, and turns what a clause asserts into Claims: a value (实现营业收入 X 万元), a change rate
+(同比增长 X%, 较2022年度下降 X%, 增亏 X%), a percentage-point change, a share (占营业收入的比重为
+X%), a multiple (是…的 X 倍), a from-to change (由 A 下降至 B), an amount change (减少 X 万元) and
+"分别为 A、B、C" lists mapped onto the periods, metrics or entities they enumerate.
+
+Every figure in the prose also gets a NumericToken saying what it is: part of a claim, a year, a
+date, an ordinal, an identifier, a page, or UNLINKED. Extraction is conservative: a clause whose
+metric cannot be found gives no claim and its figures stay UNLINKED; nothing is guessed.
+
+Direction (Claim.direction) is the sign of the change of the metric's value, as the domain's
+change rate (current − prior) / |prior| gives it: 增长/增加/上升 → +1, 下降/减少 → −1; for a loss,
+增亏/亏损扩大 → −1 (profit fell) and 减亏/亏损缩窄 → +1 (profit rose), as documents state them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
+
+from hecha.extract.factbase import NumericToken, TokenClass
+from hecha.extract.metrics import entity_name, normalize_metric, split_entity
+from hecha.extract.periods import find_periods, parse_period
+from hecha.ingest.numbers import find_quantities, normalize
+from hecha.model.document import Document, Location, Paragraph
+from hecha.model.facts import Claim, ClaimKind, FactSource, Period
+from hecha.model.quantity import Quantity, Unit
+
+__all__ = ["extract_claims", "paragraph_sources"]
+
+_SENTENCE_END = re.compile(r"[。；;\n]")
+# A clause ends at a comma that is not inside a figure ("1,234" keeps its separator).
+_CLAUSE_END = re.compile(r"，|,(?!\s*\d)|:|：")
+_SPACES = re.compile(r"\s+")
+
+_QUESTION_START = re.compile(r"^\s*问题\s*\d+\s*[.．、:：]")
+_REPLY_HEADING = re.compile(r"【[^】]*回复】|^\s*(?:公司)?回复\s*[:：]|^\s*#*\s*回复\s*$")
+
+
+@dataclass(frozen=True, slots=True)
+class _Figure:
+    """One figure of a clause: its span in the compact (space-free) clause text."""
+
+    start: int
+    end: int
+    quantity: Quantity
+    quote: str
+
+
+@dataclass
+class _Subject:
+    """What earlier clauses established: carried over to clauses that do not restate it."""
+
+    metric: str = ""
+    metric_text: str = ""
+    entity: str = ""
+    period: Period | None = None
+    # The last enumeration (periods, or (entity, metric) pairs) a list mapped onto, by size.
+    periods_list: list[Period] = field(default_factory=list)
+    items_list: list[tuple[str, str, str]] = field(default_factory=list)
+    items_are_entities: bool = False
+
+
+# ---------------------------------------------------------------------------------------------
+# Words
+
+_UP_WORDS = "增长|增加|上升|提高|提升|上涨|增至|升至|扩大|增幅|涨幅|增速|增长率"
+_DOWN_WORDS = "下降|减少|降低|下滑|下跌|降至|减至|缩减|缩小|缩窄|降幅|减幅|降低至"
+_LOSS_UP = "增亏|亏损扩大|亏损增加"
+_LOSS_DOWN = "减亏|亏损缩窄|亏损减少|亏损收窄"
+_DIRECTION_WORD = (
+    rf"(?P<loss_up>{_LOSS_UP})|(?P<loss_down>{_LOSS_DOWN})|(?P<up>{_UP_WORDS})|(?P<down>{_DOWN_WORDS})"
+)
+_ADVERBS = (
+    r"(?:同比|大幅|有所|明显|显著|小幅|略有|较大幅度|快速|稳步|持续|进一步|分别|均|约|达|达到|了|为|高达)*"
+)
+# "同比增长" / "较上年同期下降" / "较2022年度增长" / "比2024年四季度增长": the comparison words.
+_COMPARE = (
+    r"(?P<compare>同比|环比|较上年同期|较上年度|较上年|较去年同期|较去年|比上年同期|比上年|与上年相比"
+    r"|较(?P<base>[^,，较比]{2,16}?)|比(?P<base2>[^,，较比]{2,16}?))?"
+)
+
+_CHANGE_RE = re.compile(_COMPARE + _ADVERBS + r"(?:" + _DIRECTION_WORD + r")" + r"(?:了|达到|达|为|约|至)*$")
+_SHARE_RE = re.compile(
+    r"(?:占比|所占比例|占(?P<base>[^,，占]{1,20}?)(?:的)?(?:比重|比例|比率|份额)|占(?P<base3>[^,，占]{1,20}?)的"
+    r"|^的?(?:比重|比例))"
+    r"(?:分别)?(?:为|达到|达|约为|约|仅为|高达)?$"
+)
+_MULTIPLE_RE = re.compile(r"(?:是|为|相当于)(?P<base>[^,，]{1,20}?)的$")
+_TO_RE = re.compile(r"(?:" + _DIRECTION_WORD + r"|变动|变化|调整|提升|回升|回落)?(?:至|到)$")
+_FROM_RE = re.compile(r"(?:由|从)(?P<period>[^,，]{0,16}?)(?:的)?$")
+_VALUE_VERB = re.compile(
+    r"(?:实现|为|达到|达|共计|合计|总计|累计|金额为|约为|约|是|分别为|分别是|分别达到|分别达|分别)$"
+)
+_LIST_VERB = re.compile(r"(?:分别)(?:为|是|达到|达|约为)?$")
+_LIST_JOIN = re.compile(r"^(?:、|和|及|与|以及|,)$")
+_PERIOD_JOIN = re.compile(r"(?:、|和|及|与|以及|至|-|~|,)")
+
+# Where a noun phrase starts: the last of these words or marks before it. Verbs that take their
+# object after them (实现, 形成, 计提…) start a noun phrase too.
+_NP_BOUNDARY = re.compile(
+    r".*(?:其中|主要系|主要是|主要为|主要由于|主要|由于|导致|使得|因此|同时|此外|另外|而|且|即|以及|但|并|"
+    r"截至|截止|报告期内|之后|其|对比|相比|受|在|从|由|为|是|实现|形成|产生|发生|确认|计提|收到|取得|"
+    r"支付|提供|新增|完成|[、：:“”\"《》【】\[\]①②③④⑤⑥⑦⑧⑨⑩])"
+)
+_NUMBERING = re.compile(r"^(?:[)）]|[(（][\d一二三四五六七八九十]{1,2}[)）]|\d{1,2}[、.)）])")
+_NP_LEADING = re.compile(
+    r"^(?:公司|本公司|我公司|上市公司|全年|当期|当年|本期|整体|合并范围内|分别|相应|累计|已|仍|"
+    r"按全年完整口径|合并|期末|年末|其中|共|总共|的|占|同行业可比公司|同行业公司|可比公司)+"
+)
+_NP_TRAILING = re.compile(r"(?:的|分别|均|同比|环比|合计|总计|累计|共计|约|已|仍|实际|大幅|有所|明显)+$")
+# A phrase that names a metric does not end in these (they are verbs, prepositions or limits).
+_NOT_A_NOUN_END = re.compile(
+    r"(?:上浮|下浮|超过|低于|高于|不足|以上|以下|以内|至|到|前|后|近|按|第|每|仅|内|外|较|占|可|"
+    r"增加|减少|增长|下降|上升|提高|降低|实现|达到|形成|发生|产生|确认|计提|享受|收到|取得|支付|完成|"
+    r"新增|新采购|采购|向|对|于|和|及|与|或|是|有|为)$"
+)
+_NP_FORBIDDEN = re.compile(r"[\d%]|^[A-Za-z]|导致|因素|原因|影响|情况|如下|所示|主要系|详见|参见|与|口径|按")
+# Words that alone name no metric: the clause's subject is the one carried over.
+_VAGUE = frozenset({"金额", "余额", "总额", "规模", "数量", "收入金额", "比例", "占比", "幅度", "增速"})
+# A percent VALUE must be about a ratio ("毛利率为 14.91%"), not a fragment before a percent.
+_RATIO_METRIC = re.compile(r"(?:率|比例|比重|占比|份额)$")
+# After a stated value the clause goes on or ends; a noun right after it means the figure
+# qualifies what follows ("3900 万元借款"); 左右/以上 and 约/超过 make it approximate.
+_VALUE_AFTER = re.compile(r"^(?:$|[,，。；;、:：)）(（]|和|及|与|同比|环比|较|比|占|其中|分别)")
+_APPROXIMATE_BEFORE = re.compile(r"(?:约|近|超过|逾|不足|不到|接近|大约|约为|最高可达|最高|最低|平均约为)$")
+_APPROXIMATE_AFTER = re.compile(r"^(?:左右|以上|以下|多|余|上下)")
+_DURATION_AFTER = re.compile(r"^(?:小时|个月|天|周|年内|年以上|年以内|年|个工作日|日内)")
+# "X 业务 / 板块" alone is an entity: "其中半导体存储板块 14 人" states the carried metric of it.
+_ENTITY_ONLY = re.compile(r"^.{2,12}(?:业务板块|业务|板块|分部|子公司)$")
+_ATTRIBUTE_TAIL = re.compile(
+    r"(?:实际税率|税率|毛利率|营业收入|收入|净利润|坏账准备|计提比例|余额|金额|占比|比例)$"
+)
+
+
+@lru_cache(maxsize=4096)
+def _periods_in(compact: str, report_year: int | None) -> tuple[tuple[int, int, Period], ...]:
+    return tuple((m.start, m.end, m.period) for m in find_periods(compact, report_year))
+
+
+def _prior(period: Period | None, compare: str) -> Period | None:
+    """The period a 同比/较上年 comparison is against: the same span one year earlier (环比: the
+    previous quarter)."""
+    if period is None:
+        return None
+    key = period.key
+    if compare == "环比":
+        quarter = re.fullmatch(r"(\d{4})Q([1-4])", key)
+        if quarter is None:
+            return None
+        year, q = int(quarter.group(1)), int(quarter.group(2))
+        prior_key = f"{year - 1}Q4" if q == 1 else f"{year}Q{q - 1}"
+        return Period(prior_key, compare)
+    shifted = re.sub(r"(?<!\d)((?:19|20)\d{2})(?!\d)", lambda m: str(int(m.group(1)) - 1), key)
+    return Period(shifted, compare)
+
+
+def _direction(match: re.Match[str]) -> int:
+    if match.group("loss_up"):
+        return -1
+    if match.group("loss_down"):
+        return 1
+    if match.group("up"):
+        return 1
+    if match.group("down"):
+        return -1
+    return 0
+
+
+def _noun_phrase(text: str) -> str:
+    """The metric noun phrase at the end of ``text`` (period words already removed), or ""."""
+    boundary = _NP_BOUNDARY.match(text)
+    if boundary is not None:
+        text = text[boundary.end() :]
+    text = _NUMBERING.sub("", text)
+    text = _NP_LEADING.sub("", text)
+    text = _NP_TRAILING.sub("", text)
+    if not (2 <= len(text) <= 24) or _NP_FORBIDDEN.search(text) or _NOT_A_NOUN_END.search(text):
+        return ""
+    if text in _VAGUE:
+        return ""
+    return text
+
+
+def _is_empty_subject(text: str) -> bool:
+    """True when the words before a verb name nothing (so the carried subject applies)."""
+    rest = _NP_LEADING.sub("", _NP_TRAILING.sub("", text))
+    rest = re.sub(_ADVERBS, "", rest)
+    return rest in _VAGUE or not re.sub(r"[^\u4e00-\u9fffA-Za-z]", "", rest)
+
+
+def _strip_periods(text: str, periods: tuple[tuple[int, int, Period], ...], offset: int) -> str:
+    """``text`` (starting at ``offset`` of the clause) with the clause's period words cut out,
+    and the 、/和/至 that joined two of them ("2024年度、2025年度营业收入" → "营业收入")."""
+    kept: list[str] = []
+    position = 0
+    previous_end: int | None = None
+    for start, end, _ in periods:
+        start, end = start - offset, end - offset
+        if end <= 0 or start >= len(text):
+            continue
+        piece = text[position : max(start, 0)]
+        if previous_end is not None and previous_end == position and _PERIOD_JOIN.fullmatch(piece):
+            piece = ""
+        kept.append(piece)
+        position = max(end, 0)
+        previous_end = position
+    kept.append(text[position:])
+    return "".join(kept)
+
+
+# ---------------------------------------------------------------------------------------------
+# Figures that are not claims: years, dates, ordinals, identifiers, pages
+
+
+def _classify_other(compact: str, figure: _Figure) -> TokenClass:
+    before = compact[: figure.start]
+    after = compact[figure.end :]
+    quantity = figure.quantity
+    digits = quantity.text.strip().lstrip("+-")
+    plain = quantity.unit == Unit.NUMBER and quantity.scale is None and quantity.decimals == 0
+    integer = abs(quantity.value)
+    inside_title = "《" in before and "》" not in before[before.rfind("《") :]
+    if before.endswith(("《", "第")) and re.match(r"^(?:号|条|款|项)", after) and inside_title:
+        return TokenClass.IDENTIFIER
+    if "《" in before and "》" not in before[before.rfind("《") :] and "》" in after:
+        return TokenClass.IDENTIFIER
+    if plain and re.search(r"[【\[]$", before) and after.startswith(("】", "]")):
+        return TokenClass.IDENTIFIER  # 上证公函【2026】
+    if plain and re.match(r"^号", after) and re.search(r"[】\]]$", before):
+        return TokenClass.IDENTIFIER  # 【2026】0555 号
+    if re.search(r"注$|注\s*$", before) or (re.search(r"[\[［(（]注?$", before) and "注" in before[-3:]):
+        return TokenClass.IDENTIFIER
+    if plain and re.match(r"^[A-Za-z]", after):
+        return TokenClass.IDENTIFIER  # 128GB, 5U, 3D
+    if plain and (re.search(r"(?:代码|证券代码|股票代码|电话|传真|邮编|编号)[^,，]{0,6}$", before)):
+        return TokenClass.IDENTIFIER
+    if plain and len(digits) == 6 and re.match(r"^(?:60|68|00|30|43|83|87|88)", digits):
+        return TokenClass.IDENTIFIER  # a stock code
+    if plain and (len(digits) >= 7 or re.search(r"\d-$", before)) and not re.match(r"^(?:年|月|日)", after):
+        return TokenClass.IDENTIFIER  # phone numbers, licence and contract numbers
+    if plain and re.match(r"^页", after):
+        return TokenClass.PAGE
+    if plain and re.search(r"(?:第|页码|P)$", before) and re.match(r"^页", after):
+        return TokenClass.PAGE
+    if (
+        plain
+        and 1900 <= integer <= 2100
+        and (
+            re.match(r"^(?:年|-\d{4}年|~\d{4}年|至\d{4}年|/\d{4}|、\d{4}年)", after)
+            or re.search(r"\d{4}[-~至]$", before)
+            or re.match(r"^(?:[.\-/]\d{1,2}[.\-/]\d{1,2})", after)
+        )
+    ):
+        return TokenClass.YEAR
+    if (
+        plain
+        and integer <= 31
+        and (
+            re.match(r"^(?:月|日|号|季度|-\d{1,2}月|-\d{1,2}季度|~\d{1,2}月|至\d{1,2}月|个季度)", after)
+            or re.search(r"(?:\d{4}[.\-/]|月|\d[-~])$", before)
+        )
+    ):
+        return TokenClass.DATE
+    numbered = re.search(r"(?:问题|第)$", before) or re.match(
+        r"^(?:[、.．)）]|节|章|条|部分|项|次|届)", after
+    )
+    if plain and numbered and not re.match(r"^[.．]\d", after):
+        return TokenClass.ORDINAL
+    if plain and re.search(r"[(（]$", before) and re.match(r"^[)）]", after):
+        return TokenClass.ORDINAL
+    # Durations (24 小时, 前 8 个月, 9-28 年) are spans of time, counted with the dates.
+    if integer <= 100 and quantity.decimals == 0:
+        counted_months = quantity.text.strip().endswith("个") and after.startswith("月")
+        if counted_months or (plain and _DURATION_AFTER.match(after)):
+            return TokenClass.DATE
+    return TokenClass.UNLINKED
+
+
+# ---------------------------------------------------------------------------------------------
+# Clauses
+
+
+@dataclass(frozen=True, slots=True)
+class _ParagraphInput:
+    paragraph: Paragraph
+    source: FactSource
+    report_year: int | None
+
+
+class _ClauseReader:
+    """Reads the clauses of one paragraph in order, carrying the subject over."""
+
+    def __init__(self, item: _ParagraphInput) -> None:
+        self.item = item
+        self.subject = _Subject()
+        self.claims: list[Claim] = []
+        self.tokens: list[NumericToken] = []
+
+    # -- helpers ------------------------------------------------------------------------------
+
+    def _location(self, figure: _Figure) -> Location:
+        return replace(self.item.paragraph.location, quote=figure.quote)
+
+    def _claim(
+        self,
+        kind: ClaimKind,
+        figure: _Figure,
+        metric: tuple[str, str, str],
+        period: Period | None,
+        sentence: str,
+        direction: int = 0,
+        base_period: Period | None = None,
+        base_metric: str = "",
+        base_quantity: Quantity | None = None,
+    ) -> Claim:
+        entity, metric_name, metric_text = metric
+        quantity = figure.quantity
+        return Claim(
+            kind=kind,
+            metric=metric_name,
+            metric_text=metric_text,
+            entity=entity,
+            period=period,
+            quantity=quantity,
+            location=self._location(figure),
+            sentence=sentence,
+            source=self.item.source,
+            direction=direction,
+            base_period=base_period,
+            base_metric=base_metric,
+            base_quantity=base_quantity,
+            scale=quantity.scale if quantity.unit in (Unit.CURRENCY, Unit.NUMBER) else None,
+        )
+
+    def _metric(self, phrase: str) -> tuple[str, str, str] | None:
+        """(entity, metric, metric text) of a noun phrase, or None when it names no metric."""
+        if not phrase:
+            return None
+        if _ENTITY_ONLY.match(phrase) and self.subject.metric:
+            # "其中半导体存储板块 14 人": the carried metric, of this business line.
+            return entity_name(phrase), self.subject.metric, self.subject.metric_text
+        entity, metric_text = split_entity(phrase)
+        metric = normalize_metric(metric_text)
+        if not metric or metric in _VAGUE:
+            return None
+        if entity.startswith(("该", "上述", "此", "这")):
+            entity = self.subject.entity  # 该项业务: the business line named before
+        return entity, metric, phrase
+
+    def _subject_metric(self, text: str) -> tuple[str, str, str] | None:
+        """The metric the words before a verb name; the carried one when they name nothing."""
+        if _is_empty_subject(text):
+            return self._carried_metric()
+        return self._metric(_noun_phrase(text))
+
+    def _carried_metric(self) -> tuple[str, str, str] | None:
+        if not self.subject.metric:
+            return None
+        return self.subject.entity, self.subject.metric, self.subject.metric_text
+
+    def _remember(self, metric: tuple[str, str, str]) -> None:
+        self.subject.entity, self.subject.metric, self.subject.metric_text = metric
+
+    def _token(self, figure: _Figure, token_class: TokenClass) -> None:
+        self.tokens.append(NumericToken(figure.quote, self._location(figure), token_class))
+
+    def _period_before(self, own_periods: list[tuple[int, int, Period]], position: int) -> Period | None:
+        found = [period for start, _, period in own_periods if start < position]
+        if found:
+            return found[-1]
+        return self.subject.period
+
+    # -- reading --------------------------------------------------------------------------------
+
+    def read(self) -> None:
+        for sentence in _SENTENCE_END.split(self.item.paragraph.text):
+            sentence_text = sentence.strip()
+            if not sentence_text:
+                continue
+            for clause in _CLAUSE_END.split(sentence):
+                if clause.strip():
+                    self._read_clause(clause, sentence_text)
+
+    def _figures(self, clause: str) -> tuple[str, list[_Figure]]:
+        normalized = normalize(clause)
+        # Patterns are matched on the text without spaces, which PDF extraction scatters inside
+        # words ("2025 年", "营业收 入"); figures keep their printed form for the quote.
+        compact_index: list[int] = []
+        compact_chars: list[str] = []
+        for char in normalized:
+            compact_index.append(len(compact_chars))
+            if not char.isspace():
+                compact_chars.append(char)
+        compact_index.append(len(compact_chars))
+        compact = "".join(compact_chars)
+        figures = [
+            _Figure(compact_index[start], compact_index[end], quantity, normalized[start:end].strip())
+            for start, end, quantity in find_quantities(normalized)
+        ]
+        return compact, figures
+
+    def _read_clause(self, clause: str, sentence: str) -> None:
+        compact, figures = self._figures(clause)
+        report_year = self.item.report_year
+        periods = _periods_in(compact, report_year)
+        free: list[_Figure] = []
+        for figure in figures:
+            if any(start <= figure.start < end for start, end, _ in periods):
+                # Figures inside period words ("2025年", "10-12月") are years and dates.
+                token_class = _classify_other(compact, figure)
+                if token_class not in (TokenClass.YEAR, TokenClass.DATE):
+                    token_class = TokenClass.DATE if abs(figure.quantity.value) < 1900 else TokenClass.YEAR
+                self._token(figure, token_class)
+            else:
+                free.append(figure)
+        # The clause's own periods: not a comparison base (较2022年度), not a from-period (由2024年
+        # 的), not a month (2025 年 4 月公司整合…: the date of an event, not a fact's period).
+        own_periods = [
+            (start, end, period)
+            for start, end, period in periods
+            if not re.search(r"(?:较|比|与|由|从|相比|自)$", compact[:start])
+            and not re.fullmatch(r"\d{4}-\d{2}", period.key)
+        ]
+        if not own_periods and report_year is not None and "全年" in compact and self.subject.period is None:
+            own_periods = [
+                (compact.index("全年"), compact.index("全年") + 2, Period(str(report_year), "全年"))
+            ]
+        self._note_enumeration(compact, periods)
+        claimed: set[int] = set()
+        members: set[int] = set()
+        self._read_lists(compact, free, periods, own_periods, sentence, claimed, members)
+        position = 0
+        index = 0
+        while index < len(free):
+            figure = free[index]
+            if index in claimed or index in members:
+                position = figure.end
+                index += 1
+                continue
+            if index + 1 < len(free) and index + 1 not in members:
+                from_to = self._from_to(compact, free, index + 1, position, periods, own_periods, sentence)
+                if from_to is not None:
+                    self.claims.append(from_to)
+                    claimed.update((index, index + 1))
+                    position = free[index + 1].end
+                    index += 2
+                    continue
+            claim = self._read_figure(compact, free, index, position, periods, own_periods, sentence)
+            if claim is not None:
+                claimed.add(index)
+                self.claims.append(claim)
+            position = figure.end
+            index += 1
+        for index, figure in enumerate(free):
+            token_class = TokenClass.CLAIM if index in claimed else _classify_other(compact, figure)
+            self._token(figure, token_class)
+        if free and len(free) - 1 not in claimed:
+            # A figure hecha could not read breaks the chain: later clauses do not inherit a
+            # subject from before it ("…11.08 亿元，合计 22.78 亿元，同比下降 2.85%").
+            self.subject.metric = ""
+        if own_periods:
+            self.subject.period = own_periods[-1][2]
+
+    def _note_enumeration(self, compact: str, periods: tuple[tuple[int, int, Period], ...]) -> None:
+        """Remember "2023 年至 2025 年" / "2024年度、2025年度" for a later "分别为" list."""
+        if len(periods) < 2:
+            return
+        (s1, e1, p1), (s2, e2, p2) = periods[-2], periods[-1]
+        joint = compact[e1:s2]
+        if joint in ("至", "-", "~") and p1.key.isdigit() and p2.key.isdigit():
+            years = range(int(p1.key), int(p2.key) + 1)
+            self.subject.periods_list = [Period(str(year), compact[s1:e2]) for year in years]
+        elif _LIST_JOIN.match(joint):
+            group = [p2]
+            for number in range(len(periods) - 2, -1, -1):
+                if not _LIST_JOIN.match(compact[periods[number][1] : periods[number + 1][0]]):
+                    break
+                group.insert(0, periods[number][2])
+            self.subject.periods_list = group
+
+    # -- single figures -------------------------------------------------------------------------
+
+    def _from_to(
+        self,
+        compact: str,
+        free: list[_Figure],
+        index: int,
+        position: int,
+        periods: tuple[tuple[int, int, Period], ...],
+        own_periods: list[tuple[int, int, Period]],
+        sentence: str,
+    ) -> Claim | None:
+        """由 A 下降至 B / 从 412 人下降至 236 人: the claim is about B, from A."""
+        previous, figure = free[index - 1], free[index]
+        between = re.fullmatch(
+            r"(?:的)?(?P<verb>[^,，]{0,8}?)(?:至|到)(?P<period>[^,，]{0,12}?)(?:的)?",
+            compact[previous.end : figure.start],
+        )
+        if between is None:
+            return None
+        lead = compact[position : previous.start]
+        from_match = re.search(r"(?:由|从)(?P<period>[^,，由从]{0,12}?)(?:的)?$", lead)
+        if from_match is None:
+            return None
+        same_unit = previous.quantity.unit == figure.quantity.unit
+        if not same_unit or (figure.quantity.unit == Unit.NUMBER and figure.quantity.scale is None):
+            return None
+        metric = self._subject_metric(_strip_periods(lead[: from_match.start()], periods, position))
+        if metric is None:
+            return None
+        self._remember(metric)
+        verb = re.search(_DIRECTION_WORD + r"|提升|上涨|回落|降", between.group("verb"))
+        direction = 0
+        if verb is not None:
+            direction = -1 if verb.group(0) in ("回落", "降") else (_direction(verb) or 1)
+        base_text, to_text = from_match.group("period"), between.group("period")
+        base_period = parse_period(base_text, self.item.report_year) if base_text else None
+        to_period = parse_period(to_text, self.item.report_year) if to_text else None
+        period = to_period or self._period_before(own_periods, previous.start)
+        return self._claim(
+            ClaimKind.FROM_TO,
+            figure,
+            metric,
+            period,
+            sentence,
+            direction=direction,
+            base_period=base_period,
+            base_quantity=previous.quantity,
+        )
+
+    def _read_figure(
+        self,
+        compact: str,
+        free: list[_Figure],
+        index: int,
+        position: int,
+        periods: tuple[tuple[int, int, Period], ...],
+        own_periods: list[tuple[int, int, Period]],
+        sentence: str,
+    ) -> Claim | None:
+        figure = free[index]
+        quantity = figure.quantity
+        if quantity.unit == Unit.NUMBER and quantity.scale is None:
+            return None  # a bare number names nothing a claim can be about
+        before = compact[position : figure.start]
+        after = compact[figure.end :]
+        if _APPROXIMATE_BEFORE.search(before) or _APPROXIMATE_AFTER.match(after):
+            return None
+        period = self._period_before(own_periods, figure.start)
+        if (
+            index > 0
+            and re.search(r"(?:至|到)[^,，]{0,12}$", before)
+            and re.search(r"(?:由|从)[^,，]{0,12}$", compact[: free[index - 1].start])
+        ):
+            return None  # the end of a 由 A 至 B that _from_to could not read
+
+        change = _CHANGE_RE.search(before)
+        if change is not None:
+            return self._change(figure, change, before, periods, position, own_periods, period, sentence)
+
+        if quantity.unit == Unit.PERCENT:
+            share = _SHARE_RE.search(before)
+            if share is not None:
+                base_text = share.group("base") or share.group("base3") or ""
+                if not base_text and index > 0 and re.match(r"^的?(?:比重|比例)", before):
+                    # 占全年收入 33,865.58 万元的比重达 44.30%: the base is named before the amount.
+                    base_phrase = re.search(r"占([^,，占]{1,24})$", compact[: free[index - 1].start])
+                    base_text = base_phrase.group(1) if base_phrase else ""
+                    metric = self._carried_metric()
+                else:
+                    metric = self._subject_metric(_strip_periods(before[: share.start()], periods, position))
+                if metric is None:
+                    return None
+                self._remember(metric)
+                base_metric = normalize_metric(_strip_periods(base_text, _periods_in(base_text, None), 0))
+                return self._claim(ClaimKind.SHARE, figure, metric, period, sentence, base_metric=base_metric)
+
+        if quantity.unit == Unit.MULTIPLE:
+            multiple = _MULTIPLE_RE.search(before)
+            if multiple is None:
+                return None
+            metric = self._subject_metric(_strip_periods(before[: multiple.start()], periods, position))
+            if metric is None:
+                return None
+            base_text = multiple.group("base")
+            base_period = parse_period(base_text, self.item.report_year)
+            base_metric = normalize_metric(_strip_periods(base_text, _periods_in(base_text, None), 0))
+            return self._claim(
+                ClaimKind.MULTIPLE,
+                figure,
+                metric,
+                period,
+                sentence,
+                base_period=base_period,
+                base_metric=base_metric,
+            )
+
+        if quantity.unit == Unit.PERCENT_POINT:
+            return None
+        return self._value(figure, before, after, periods, position, period, sentence)
+
+    def _change(
+        self,
+        figure: _Figure,
+        change: re.Match[str],
+        before: str,
+        periods: tuple[tuple[int, int, Period], ...],
+        position: int,
+        own_periods: list[tuple[int, int, Period]],
+        period: Period | None,
+        sentence: str,
+    ) -> Claim | None:
+        """同比增长 X% / 较2022年度下降 X% / 增亏 X% / 减少 X 万元 / 增加 X 个百分点."""
+        metric = self._subject_metric(_strip_periods(before[: change.start()], periods, position))
+        if metric is None:
+            return None
+        self._remember(metric)
+        unit = figure.quantity.unit
+        direction = _direction(change)
+        if unit == Unit.MULTIPLE:
+            return None
+        if unit not in (Unit.PERCENT, Unit.PERCENT_POINT) and re.search(r"(?:至|到)$", change.group(0)):
+            # 缩减至 1 人: the value reached, only when the clause names its own period.
+            if not any(start < figure.start for start, _, _ in own_periods):
+                return None
+            return self._claim(ClaimKind.VALUE, figure, metric, period, sentence)
+        kind = {Unit.PERCENT: ClaimKind.CHANGE_RATE, Unit.PERCENT_POINT: ClaimKind.PP_CHANGE}.get(
+            unit, ClaimKind.DIFFERENCE
+        )
+        return self._claim(
+            kind,
+            figure,
+            metric,
+            period,
+            sentence,
+            direction=direction,
+            base_period=self._base_period(change, period),
+        )
+
+    def _value(
+        self,
+        figure: _Figure,
+        before: str,
+        after: str,
+        periods: tuple[tuple[int, int, Period], ...],
+        position: int,
+        period: Period | None,
+        sentence: str,
+    ) -> Claim | None:
+        """实现营业收入 X 万元 / 税金及附加为 X 万元 / 应收账款 6.87 亿元."""
+        is_share_base = "占" in before and re.match(r"^的(?:比重|比例)", after) is not None
+        if not (_VALUE_AFTER.match(after) or is_share_base):
+            return None
+        verb = _VALUE_VERB.search(before)
+        if verb is not None and verb.group(0) == "实现":
+            return None  # "实现 X 万元的收入": the metric comes after the figure
+        phrase_text = before[: verb.start()] if verb is not None else before
+        phrase = _noun_phrase(_strip_periods(phrase_text, periods, position))
+        leading_change = re.match(
+            r"(?:相应)?(?P<up>增加|增长|上升)|(?:相应)?(?P<down>减少|下降|降低)", phrase
+        )
+        if leading_change is not None and figure.quantity.unit != Unit.PERCENT:
+            # 减少借款利息费用 913.99 万元: an amount change of the metric named after the verb.
+            changed = self._metric(phrase[leading_change.end() :])
+            if changed is None:
+                return None
+            return self._claim(
+                ClaimKind.DIFFERENCE,
+                figure,
+                changed,
+                period,
+                sentence,
+                direction=1 if leading_change.group("up") else -1,
+                base_period=_prior(period, "同比"),
+            )
+        metric = self._metric(phrase)
+        if metric is None:
+            return None
+        if figure.quantity.unit == Unit.PERCENT and not _RATIO_METRIC.search(metric[2]):
+            return None
+        if not is_share_base:
+            self._remember(metric)
+        return self._claim(ClaimKind.VALUE, figure, metric, period, sentence)
+
+    def _base_period(self, change: re.Match[str], period: Period | None) -> Period | None:
+        compare = change.group("compare") or ""
+        base_text = change.group("base") or change.group("base2")
+        if base_text:
+            return parse_period(base_text, self.item.report_year)
+        # No comparison word ("营业毛利减少 2,608.09 万元"): prose means against the prior period.
+        return _prior(period, "环比" if compare == "环比" else "同比")
+
+    # -- lists -----------------------------------------------------------------------------------
+
+    def _read_lists(
+        self,
+        compact: str,
+        free: list[_Figure],
+        periods: tuple[tuple[int, int, Period], ...],
+        own_periods: list[tuple[int, int, Period]],
+        sentence: str,
+        claimed: set[int],
+        members: set[int],
+    ) -> None:
+        """Runs of two or more figures joined by 、/和/及 ("分别为 A、B 和 C", "税率5%、3%、2%")
+        mapped onto an enumeration of the same size; unmapped runs give no claims at all."""
+        index = 0
+        while index < len(free):
+            run = [index]
+            while run[-1] + 1 < len(free):
+                joint = compact[free[run[-1]].end : free[run[-1] + 1].start]
+                if not _LIST_JOIN.match(joint):
+                    break
+                run.append(run[-1] + 1)
+            if len(run) >= 2:
+                members.update(run)
+                if all(free[i].quantity.unit == free[run[0]].quantity.unit for i in run):
+                    self._map_list(compact, free, run, periods, own_periods, sentence, claimed)
+            index = run[-1] + 1
+
+    def _map_list(
+        self,
+        compact: str,
+        free: list[_Figure],
+        run: list[int],
+        periods: tuple[tuple[int, int, Period], ...],
+        own_periods: list[tuple[int, int, Period]],
+        sentence: str,
+        claimed: set[int],
+    ) -> None:
+        first = free[run[0]]
+        size = len(run)
+        unit = first.quantity.unit
+        if unit in (Unit.PERCENT_POINT, Unit.MULTIPLE) or (
+            unit == Unit.NUMBER and first.quantity.scale is None
+        ):
+            return
+        start_of_clause = free[run[0] - 1].end if run[0] > 0 else 0
+        head = compact[start_of_clause : first.start]
+        if _APPROXIMATE_BEFORE.search(head):
+            return
+        list_verb = _LIST_VERB.search(head)
+        head_text = head[: list_verb.start()] if list_verb else _VALUE_VERB.sub("", head)
+        kind, direction = ClaimKind.VALUE, 0
+        change = re.search(r"(?:同比)?(?:增幅|涨幅|增长率|增速|降幅|增长|下降)$", head_text)
+        if change is not None:
+            if unit != Unit.PERCENT:
+                return
+            kind = ClaimKind.CHANGE_RATE
+            direction = -1 if re.search("降幅|下降", change.group(0)) else 1
+            head_text = head_text[: change.start()]
+        head_periods = tuple(
+            (s - start_of_clause, e - start_of_clause, p)
+            for s, e, p in periods
+            if start_of_clause <= s < first.start
+        )
+        own_before = self._period_before(own_periods, first.start)
+        period_list = self._enumerated_periods(head_text, head_periods, size)
+        items: list[tuple[str, str, str]] | None = None
+        if period_list is not None:
+            metric = self._subject_metric(_strip_periods(head_text, head_periods, 0))
+            if metric is None:
+                return
+            items = [metric] * size
+            self.subject.periods_list = [period for period in period_list if period is not None]
+        else:
+            items = self._enumerated_items(head_text, head_periods, size)
+            if items is not None:
+                period_list = [own_before] * size
+                self.subject.items_list = items if self.subject.items_are_entities else []
+            elif list_verb is not None:
+                # "实际缴纳增值税分别为 A、B": the enumeration of an earlier clause, same size.
+                metric = self._subject_metric(_strip_periods(head_text, head_periods, 0))
+                if metric is None:
+                    return
+                carried = self._carried_periods(size)
+                if carried is not None:
+                    # The same enumeration of periods: the same entity as the list before.
+                    entity = metric[0] or self.subject.entity
+                    period_list, items = carried, [(entity, metric[1], metric[2])] * size
+                elif len(self.subject.items_list) == size:
+                    items = [(entity, metric[1], metric[2]) for entity, _, _ in self.subject.items_list]
+                    period_list = [own_before] * size
+        if items is None or period_list is None:
+            return
+        for figure_index, item, list_period in zip(run, items, period_list, strict=True):
+            figure = free[figure_index]
+            if unit == Unit.PERCENT and kind == ClaimKind.VALUE and not _RATIO_METRIC.search(item[2]):
+                return
+            base_period = _prior(list_period, "同比") if kind == ClaimKind.CHANGE_RATE else None
+            self.claims.append(
+                self._claim(
+                    kind, figure, item, list_period, sentence, direction=direction, base_period=base_period
+                )
+            )
+            claimed.add(figure_index)
+        self._remember(items[-1])
+
+    def _carried_periods(self, size: int) -> list[Period | None] | None:
+        if len(self.subject.periods_list) == size:
+            return list(self.subject.periods_list)
+        if self.subject.period is not None:
+            expanded = _expand(self.subject.period, size)
+            if expanded is not None:
+                return list(expanded)
+        return None
+
+    def _enumerated_periods(
+        self, head: str, head_periods: tuple[tuple[int, int, Period], ...], size: int
+    ) -> list[Period | None] | None:
+        """The periods "2024年度、2025年度营业收入", "2025 年1-4 季度" or "2023 年至2025 年"
+        enumerate, when there are ``size`` of them."""
+        if not head_periods:
+            return None
+        group = [head_periods[-1]]
+        for item in reversed(head_periods[:-1]):
+            if not _LIST_JOIN.match(head[item[1] : group[0][0]]):
+                break
+            group.insert(0, item)
+        if len(group) == size:
+            return [period for _, _, period in group]
+        if len(group) == 1:
+            expanded = _expand(group[0][2], size)
+            if expanded is not None:
+                return list(expanded)
+        if len(head_periods) >= 2:
+            (s1, e1, p1), (s2, e2, p2) = head_periods[-2], head_periods[-1]
+            if head[e1:s2] in ("至", "-", "~") and p1.key.isdigit() and p2.key.isdigit():
+                years = list(range(int(p1.key), int(p2.key) + 1))
+                if len(years) == size:
+                    return [Period(str(year), head[s1:e2]) for year in years]
+        return None
+
+    def _enumerated_items(
+        self, head: str, head_periods: tuple[tuple[int, int, Period], ...], size: int
+    ) -> list[tuple[str, str, str]] | None:
+        """(entity, metric, text) for each item of "江波龙、德明利、佰维存储2025年收入" (entities,
+        then their metric) or "城建税、教育费附加、地方教育附加的税率" (metrics)."""
+        self.subject.items_are_entities = False
+        parts = head.split("、")
+        if len(parts) < 2:
+            return None
+        offset = len(head) - len(parts[-1])
+        joined = re.split(r"和|与|以及", parts[-1], maxsplit=1)
+        if len(parts) + 1 == size and len(joined) == 2:
+            offset += len(joined[0]) + (len(parts[-1]) - len(joined[0]) - len(joined[1]))
+            parts = [*parts[:-1], *joined]
+        if len(parts) != size:
+            return None
+        cut = _NP_BOUNDARY.match(parts[0])
+        parts[0] = _NP_LEADING.sub("", parts[0][cut.end() :] if cut else parts[0])
+        last = parts[-1]
+        tail_periods = [(s - offset, e - offset) for s, e, _ in head_periods if s >= offset]
+        if tail_periods and tail_periods[0][0] > 0:
+            # 佰维存储 2025 年收入: the items are entities, the words after the period the metric.
+            item_end, tail_start = tail_periods[0]
+            parts[-1] = last[:item_end]
+            tail = _strip_periods(last[tail_start:], (), 0)
+            tail_metric = self._metric(_noun_phrase(tail))
+            if tail_metric is None or any(not (2 <= len(part) <= 12) for part in parts):
+                return None
+            self.subject.items_are_entities = True
+            return [(entity_name(part), tail_metric[1], part + tail_metric[2]) for part in parts]
+        if "的" in last:
+            parts[-1], _, tail = last.rpartition("的")
+        else:
+            attribute = _ATTRIBUTE_TAIL.search(last)
+            if attribute is None or attribute.start() == 0:
+                return None
+            parts[-1], tail = last[: attribute.start()], attribute.group(0)
+        items: list[tuple[str, str, str]] = []
+        for part in parts:
+            if not (2 <= len(part) <= 16):
+                return None
+            metric = self._metric(_noun_phrase(part + tail))
+            if metric is None:
+                return None
+            items.append(metric)
+        return items
+
+
+def _expand(period: Period, size: int) -> list[Period] | None:
+    """A year or a span of quarters cut into ``size`` quarters (2025年1-4季度 → 2025Q1…Q4)."""
+    text = _SPACES.sub("", period.text)
+    quarters = re.search(r"(?P<q1>[1-4一二三四])[-~至](?:第)?(?P<q2>[1-4一二三四])季度", text)
+    numbers = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}
+    if quarters is not None:
+        q1, q2 = numbers[quarters.group("q1")], numbers[quarters.group("q2")]
+        year = re.match(r"(\d{4})", period.key) or re.match(r"(\d{4})", text)
+        if year is None or q2 - q1 + 1 != size:
+            return None
+        return [Period(f"{year.group(1)}Q{q}", text) for q in range(q1, q2 + 1)]
+    return None
+
+
+def paragraph_sources(paragraphs: Sequence[Paragraph]) -> list[FactSource]:
+    """For each paragraph: INQUIRY inside the exchange's question (from "问题 N." up to the next
+    reply heading), PROSE otherwise."""
+    sources: list[FactSource] = []
+    in_question = False
+    for paragraph in paragraphs:
+        text = paragraph.text
+        if _QUESTION_START.match(text):
+            in_question = True
+        elif _REPLY_HEADING.search(text) and (paragraph.heading or len(text.strip()) <= 20):
+            in_question = False
+        sources.append(FactSource.INQUIRY if in_question else FactSource.PROSE)
+    return sources
+
+
+def _read(items: Iterator[_ParagraphInput]) -> tuple[list[Claim], list[NumericToken]]:
+    claims: list[Claim] = []
+    tokens: list[NumericToken] = []
+    for item in items:
+        reader = _ClauseReader(item)
+        reader.read()
+        claims.extend(reader.claims)
+        tokens.extend(reader.tokens)
+    return claims, tokens
+
+
+def _joined(document: Document) -> list[Paragraph]:
+    """Paragraphs with PDF lines rejoined: a PDF gives one Paragraph per printed line, which cuts
+    sentences and figures ("全年研发投入2.07" / "亿元"). Lines of one page join until a line ends
+    a sentence; formats with line numbers keep their paragraphs (a claim points to its line)."""
+    joined: list[Paragraph] = []
+    for paragraph in document.paragraphs:
+        if joined:
+            last = joined[-1]
+            if (
+                paragraph.location.line is None
+                and last.location.line is None
+                and not paragraph.heading
+                and not last.heading
+                and last.location.page == paragraph.location.page
+                and not _QUESTION_START.match(paragraph.text)
+                and not re.search(r"[。；;:：!！?？]\s*$", last.text)
+            ):
+                joined[-1] = replace(last, text=last.text.rstrip() + paragraph.text.strip())
+                continue
+        joined.append(paragraph)
+    return joined
+
+
+def extract_claims(document: Document, report_year: int | None) -> tuple[list[Claim], list[NumericToken]]:
+    """Claims the prose of ``document`` makes, and every figure of the prose as a NumericToken.
+
+    ``report_year`` is the fiscal year the document reports on (本期, 上年 are read against it).
+    Claims come in document order; each Claim's location is its paragraph's with ``quote`` the
+    figure as printed. Tokens classify every figure of every paragraph exactly once.
+    """
+    paragraphs = _joined(document)
+    sources = paragraph_sources(paragraphs)
+    return _read(
+        _ParagraphInput(paragraph, source, report_year)
+        for paragraph, source in zip(paragraphs, sources, strict=True)
+    )
