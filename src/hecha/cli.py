@@ -15,9 +15,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from hecha import __version__
-from hecha.engine import check_file
+from hecha.engine import analyze_tables, check_file
+from hecha.extract.facts import build_fact_base
 from hecha.ingest.errors import IngestError
-from hecha.ingest.loader import FORMATS
+from hecha.ingest.loader import FORMATS, load
 from hecha.report.base import (
     ErrorKind,
     FileError,
@@ -26,6 +27,9 @@ from hecha.report.base import (
     get_reporter,
     reporter_names,
 )
+from hecha.report.facts import FactsReport
+from hecha.report.facts import render_json as render_facts_json
+from hecha.report.facts import render_text as render_facts_text
 from hecha.rules.base import Rule
 from hecha.rules.registry import all_rules, get_rule, select_rules
 
@@ -100,6 +104,19 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument(
         "--show-uncertain", action="store_true", help="list the tables hecha could not understand"
     )
+
+    facts = commands.add_parser(
+        "facts",
+        parents=[common],
+        help="list the facts and claims hecha reads in one or more documents",
+        description="Export every fact (tables, prose) and every prose claim of each FILE.",
+    )
+    facts.add_argument("files", nargs="+", metavar="FILE")
+    facts.add_argument("--format", choices=("text", "json"), default="text", help="output format")
+    facts.add_argument(
+        "--input-format", choices=FORMATS, default=None, help="read FILEs as this format (default: detect)"
+    )
+    facts.add_argument("--output", metavar="PATH", help="write the list to PATH instead of stdout")
 
     rules = commands.add_parser(
         "rules",
@@ -179,6 +196,24 @@ def run_check(args: argparse.Namespace) -> int:
     return EXIT_CLEAN
 
 
+def _facts_of(path: str, input_format: str | None, say: _Say) -> FactsReport:
+    try:
+        document = load(path, input_format)
+    except IngestError as error:
+        say.error(error.message, error.message_en, path)
+        return FactsReport(path, None, error.message_en if say.lang == "en" else error.message)
+    return FactsReport(path, build_fact_base(document, analyze_tables(document)))
+
+
+def run_facts(args: argparse.Namespace) -> int:
+    say = _Say(args.lang)
+    reports = [_facts_of(path, args.input_format, say) for path in args.files]
+    text = render_facts_json(reports) if args.format == "json" else render_facts_text(reports, args.lang)
+    if not _write(text, args.output, say):
+        return EXIT_ERROR
+    return EXIT_ERROR if any(report.facts is None for report in reports) else EXIT_CLEAN
+
+
 def run_rules(args: argparse.Namespace) -> int:
     english = args.lang == "en"
     if args.code is None:
@@ -214,6 +249,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         lang = args.lang
         if args.command == "rules":
             return run_rules(args)
+        if args.command == "facts":
+            return run_facts(args)
         return run_check(args)
     except UsageError as error:
         _Say(lang).error(error.message, error.message_en)

@@ -1,16 +1,669 @@
-"""Builds a document's fact base: facts from tables and prose, claims from prose.
+"""Builds a document's fact base: facts from tables and prose, claims from prose, and the link
+between prose figures and the facts they restate.
 
-Placeholder until the fact-base work lands: an empty fact base.
+A table fact is one figure cell: its metric and entity come from the row label, the column's
+header and group, and the table's title and context; its period from the column (or, in a
+transposed table, the row), else the table's context. A fact whose metric hecha cannot name from
+the synonym table (an unknown row label, a 合计/其他 row) keeps its label as metric but gets an
+entity scoped to its table and row ("表12行3"), so that it can only be "the same fact" as itself:
+false alarms cost more than misses.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import bisect
+import importlib
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, replace
+from decimal import Decimal
+from functools import lru_cache
 
-from hecha.extract.factbase import FactBase
-from hecha.extract.roles import AnalyzedTable
+from hecha.extract import metrics
+from hecha.extract.factbase import FactBase, NumericToken, TokenClass
+from hecha.extract.periods import find_periods, parse_period, report_year
+from hecha.extract.roles import AnalyzedTable, Column, ColumnKind, Row, RowKind
+from hecha.ingest.numbers import parse_quantity
 from hecha.model.document import Document
+from hecha.model.facts import Claim, ClaimKind, Fact, FactSource, Period
+from hecha.model.quantity import Interval, Quantity, Unit
+
+# What a column of each kind states about the row's metric.
+_KIND_SUFFIX: dict[ColumnKind, str] = {
+    ColumnKind.SHARE: metrics.SHARE_SUFFIX,
+    ColumnKind.CHANGE_RATE: metrics.CHANGE_RATE_SUFFIX,
+    ColumnKind.PP_CHANGE: metrics.PP_CHANGE_SUFFIX,
+    ColumnKind.DIFFERENCE: metrics.DIFFERENCE_SUFFIX,
+}
+_RATIO_KINDS = frozenset(
+    {ColumnKind.SHARE, ColumnKind.CHANGE_RATE, ColumnKind.PP_CHANGE, ColumnKind.MARGIN, ColumnKind.PERCENT}
+)
+# Words of a header that say how a column measures, not what: dropped before naming the metric.
+_MEASURE_WORDS = re.compile(
+    r"(?:同比变动|同比增减|同比增长率?|同比变化|变动比例|变动幅度|变动率|增减比例|增减幅度|增长率|"
+    r"变动金额|变动额|增减额|增减变动|增减|变动|变化|占比|比例|比重|百分点|金额|余额|发生额|"
+    r"数额|数值|合计数|本期数|上期数|期末数|期初数|增长|下降|增加|减少|数|额)$"
+)
+_RING_WORDS = ("环比",)
+# Row labels that name no item of their own: a total, a remainder, an average.
+_GENERIC_LABELS = frozenset(
+    [
+        "合计",
+        "总计",
+        "小计",
+        "其他",
+        "其它",
+        "其中",
+        "平均",
+        "平均值",
+        "均值",
+        "中位数",
+        "行业平均",
+        "可比公司平均",
+        "项目",
+        "总额",
+        "差异",
+        "差额",
+        "变动",
+        "增减",
+        "小计数",
+    ]
+)
+_TOTAL_SUFFIX = re.compile(r"(?<=..)(?:小计|合计|总计)$")
+# Vague metric words a column group may carry ("一季度收入") that the table's metric refines.
+_VAGUE_METRICS = {"收入": ("营业收入", "主营业务收入", "收入"), "成本": ("营业成本", "主营业务成本", "成本")}
+
+
+@dataclass(frozen=True, slots=True)
+class _ColumnReading:
+    """What a column says about its cells: period, metric, entity, and how it measures."""
+
+    period: Period | None
+    metric: str  # a known metric the header names, or ""
+    vague_metric: str  # "收入" / "成本" when the header says only that
+    entity: str | None  # None: the header names no entity; "" the company itself (合计)
+    qualifier: str  # an unknown header word that makes the column's metric its own
+    suffix: str  # 变动比例 / 占比 / … for derived columns
+    ratio: bool
 
 
 def build_fact_base(document: Document, tables: Sequence[AnalyzedTable]) -> FactBase:
-    return FactBase()
+    """Every fact the document states in its tables and prose, its claims, and its prose
+    figures classified (linked to a claim or a fact, excluded as a year/ordinal/…, or unlinked)."""
+    year = report_year(document)
+    facts: list[Fact] = []
+    statement_entity = ""
+    last_page: int | None = None
+    for analyzed in tables:
+        named = _statement_entity(analyzed)
+        table = analyzed.table
+        first_page = table.pages[0] if table.pages else table.location.page
+        if named is not None:
+            statement_entity = named
+        elif last_page is None or first_page is None or first_page - last_page > 1:
+            statement_entity = ""  # a parent-company statement continues only onto the next page
+        last_page = table.pages[-1] if table.pages else table.location.page
+        found = table_facts(analyzed, year)
+        if statement_entity:
+            found = [replace(fact, entity=_within(statement_entity, fact.entity)) for fact in found]
+        facts.extend(found)
+    claims, tokens = _extract_claims(document, year)
+    facts.extend(prose_facts(claims))
+    linked = link_tokens(tokens, facts)
+    return FactBase(facts=tuple(facts), claims=tuple(claims), tokens=tuple(linked), report_year=year)
+
+
+# --- claims (written by another module; absent until it lands) -------------------------------
+
+_ClaimExtractor = Callable[[Document, int | None], tuple[list[Claim], list[NumericToken]]]
+
+
+def _claim_extractor() -> _ClaimExtractor | None:
+    try:
+        module = importlib.import_module("hecha.extract.claims")
+    except ImportError:
+        return None
+    extractor: _ClaimExtractor | None = getattr(module, "extract_claims", None)
+    return extractor
+
+
+def _extract_claims(document: Document, year: int | None) -> tuple[list[Claim], list[NumericToken]]:
+    extractor = _claim_extractor()
+    if extractor is None:
+        return [], []
+    claims, tokens = extractor(document, year)
+    return list(claims), list(tokens)
+
+
+# 母公司资产负债表 / 母公司利润表 … repeat the consolidated statements' labels for the parent alone.
+_PARENT_STATEMENT = re.compile(r"母公司(?:资产负债表|利润表|现金流量表|所有者权益变动表|股东权益变动表)")
+_CONSOLIDATED_STATEMENT = re.compile(r"合并(?:资产负债表|利润表|现金流量表|所有者权益变动表|股东权益变动表)")
+
+
+def _statement_entity(analyzed: AnalyzedTable) -> str | None:
+    """ "母公司" for a table of the parent company's own statements, "" for a consolidated one,
+    None when the title and context name neither."""
+    table = analyzed.table
+    lines = table.context.splitlines()[-3:] if table.context else []
+    text = re.sub(r"\s+", "", " ".join([*lines, table.title]))
+    parent = [match.start() for match in _PARENT_STATEMENT.finditer(text)]
+    consolidated = [match.start() for match in _CONSOLIDATED_STATEMENT.finditer(text)]
+    if not parent and not consolidated:
+        return None
+    return "母公司" if max(parent, default=-1) > max(consolidated, default=-1) else ""
+
+
+def _within(statement_entity: str, entity: str) -> str:
+    if entity.startswith(("表", "段")):
+        return entity
+    return statement_entity + (f"·{entity}" if entity else "")
+
+
+def prose_facts(claims: Iterable[Claim]) -> list[Fact]:
+    """The VALUE claims of prose, as facts (source PROSE or INQUIRY)."""
+    found = []
+    for claim in claims:
+        if claim.kind is not ClaimKind.VALUE or not claim.metric:
+            continue
+        scale = claim.scale if claim.scale is not None else claim.quantity.scale
+        if claim.quantity.unit in (Unit.PERCENT, Unit.PERCENT_POINT, Unit.COUNT, Unit.MULTIPLE):
+            scale = None
+        entity = claim.entity
+        if not _comparable_metric(claim.metric):
+            # A metric the synonym table does not know ("计提比例", "回款") may mean different
+            # things in two sentences: the fact is only the same as itself.
+            where = claim.location.line if claim.location.line is not None else claim.location.page
+            entity = f"段{where}" + (f":{entity}" if entity else "")
+        found.append(
+            Fact(
+                metric=claim.metric,
+                metric_text=claim.metric_text,
+                entity=entity,
+                period=claim.period,
+                quantity=claim.quantity,
+                scale=scale,
+                location=claim.location,
+                source=claim.source,
+            )
+        )
+    return found
+
+
+def _comparable_metric(metric: str) -> bool:
+    """A metric two statements can share: a known one, or the segment "收入"/"成本"."""
+    for suffix in (metrics.CHANGE_RATE_SUFFIX, metrics.SHARE_SUFFIX, metrics.PP_CHANGE_SUFFIX):
+        if metric.endswith(suffix) and metric != suffix:
+            metric = metric[: -len(suffix)]
+            break
+    return metrics.is_known_metric(metric) or metric in _VAGUE_METRICS
+
+
+# --- tables -----------------------------------------------------------------------------------
+
+
+def table_facts(analyzed: AnalyzedTable, year: int | None) -> list[Fact]:
+    """One fact per figure cell of ``analyzed`` (blank and unparsed cells state none)."""
+    if not analyzed.columns or not analyzed.rows:
+        return []
+    table = analyzed.table
+    context_period = _context_period(table.title, table.unit or "", table.context, year)
+    readings = _with_group_periods(analyzed.columns, [_read_column(c, year) for c in analyzed.columns])
+    row_metrics = [_known_metric(row.label) for row in analyzed.rows]
+    base_metric = _table_metric(analyzed, row_metrics) or _column_metric(readings)
+    found: list[Fact] = []
+    section = ""
+    for row, row_metric in zip(analyzed.rows, row_metrics, strict=True):
+        if row.kind is RowKind.SECTION or (
+            row.label and all(cell is None or cell.quantity is None for cell in row.cells)
+        ):
+            # "分行业" / "分产品" / "分地区": the same label ("染料") under two sections is two items.
+            section = metrics.clean_label(row.label)
+            continue
+        row_period = parse_period(row.label, year) if analyzed.transposed or not row_metric else None
+        for position, (column, reading) in enumerate(zip(analyzed.columns, readings, strict=True)):
+            if column.kind in (ColumnKind.LABEL, ColumnKind.OTHER):
+                continue
+            cell = row.cells[position] if position < len(row.cells) else None
+            if cell is None or cell.blank or cell.quantity is None:
+                continue
+            fact = _cell_fact(
+                analyzed,
+                row,
+                row_metric,
+                column,
+                reading,
+                base_metric,
+                row_period,
+                context_period,
+                section,
+                cell.quantity,
+            )
+            if fact is not None:
+                found.append(replace(fact, quantity=cell.quantity, location=cell.location))
+    return _unique_in_rows(analyzed, found)
+
+
+_PLACEHOLDER = Quantity(Decimal(0), 0)
+
+
+def _cell_fact(
+    analyzed: AnalyzedTable,
+    row: Row,
+    row_metric: str,
+    column: Column,
+    reading: _ColumnReading,
+    base_metric: str,
+    row_period: Period | None,
+    context_period: Period | None,
+    section: str = "",
+    quantity: Quantity = _PLACEHOLDER,
+) -> Fact | None:
+    label = metrics.clean_label(row.label)
+    row_entity: str | None = None
+    metric = row_metric
+    metric_text = label
+    if not metric:
+        entity_part, metric_part = metrics.split_entity(row.label)
+        known = _known_metric(metric_part)
+        if known and entity_part:
+            metric, row_entity = known, entity_part
+        elif row_period is not None and analyzed.transposed:
+            metric = ""  # the row is a period; the column names the metric
+        elif reading.metric or base_metric or reading.vague_metric:
+            row_entity = _row_entity(label)
+    if not metric:
+        metric = reading.metric or _refine(reading.vague_metric, base_metric)
+        metric_text = metric_text if row_entity is not None else (reading.metric or metric_text)
+    resolved = bool(metric)
+    if not metric:
+        metric = label or metrics.clean_label(column.header)
+    if reading.qualifier:
+        # A column that measures something the synonym table does not know: its own metric.
+        metric = f"{metric}·{reading.qualifier}"
+        resolved = False
+    if reading.suffix:
+        metric += reading.suffix
+    elif column.kind is ColumnKind.MARGIN and metric != "毛利率":
+        metric = "毛利率" if resolved else metric + "·毛利率"
+    if row_entity and section:
+        row_entity = f"{section}:{row_entity}"
+    entity = _combine_entities(reading.entity, row_entity)
+    if row_entity == "" and label in _GENERIC_LABELS:
+        resolved = False
+    if row_period is not None and not analyzed.transposed and _relative(row.label):
+        # "上年年末余额" in an equity statement is relative to its section (本期 or 上期), which
+        # the table does not say: the period is not known.
+        resolved = False
+    if column.kind is ColumnKind.PERCENT and not reading.metric:
+        # A percentage column whose header names no metric: a rate of what, hecha cannot say.
+        resolved = False
+    if not _kind_agrees(column.kind, quantity):
+        # A misread header (a share column holding 2,941,412,770.30): name nothing.
+        resolved = False
+    if not resolved or entity is None:
+        entity = _scoped(analyzed, row, column, entity)
+    period = reading.period or row_period or context_period
+    if analyzed.transposed and row_period is not None:
+        period = row_period
+    scale = None if reading.ratio else (column.scale if column.scale is not None else analyzed.scale)
+    return Fact(
+        metric=metric,
+        metric_text=metric_text,
+        entity=entity,
+        period=period,
+        quantity=_PLACEHOLDER,
+        scale=scale,
+        location=analyzed.table.location,
+        source=FactSource.TABLE,
+    )
+
+
+def _relative(label: str) -> bool:
+    return not any(char.isdigit() for char in label)
+
+
+def _scoped(analyzed: AnalyzedTable, row: Row, column: Column, entity: str | None) -> str:
+    """An entity that makes a fact's key its cell's own ("表12行3列2"): nothing else can be
+    "the same fact" as a figure whose metric or entity hecha could not name."""
+    scope = f"表{analyzed.table.index + 1}行{row.index + 1}列{column.index + 1}"
+    return scope + (f":{entity}" if entity else "")
+
+
+def _unique_in_rows(analyzed: AnalyzedTable, facts: list[Fact]) -> list[Fact]:
+    """Two cells of one row with one key mean hecha misread a header (two columns both "2019"):
+    neither is trusted as that fact."""
+    seen: dict[tuple[int | None, tuple[str, str, str | None]], int] = {}
+    for fact in facts:
+        marker = (fact.location.row, fact.key)
+        seen[marker] = seen.get(marker, 0) + 1
+    rows = {row.index: row for row in analyzed.rows}
+    columns = {column.index: column for column in analyzed.columns}
+    kept = []
+    for fact in facts:
+        row = rows.get(fact.location.row if fact.location.row is not None else -1)
+        column = columns.get(fact.location.col if fact.location.col is not None else -1)
+        if seen[(fact.location.row, fact.key)] > 1 and row is not None and column is not None:
+            fact = replace(fact, entity=_scoped(analyzed, row, column, fact.entity))
+        kept.append(fact)
+    return kept
+
+
+def _kind_agrees(kind: ColumnKind, quantity: Quantity) -> bool:
+    """False when a cell cannot be what its column's kind says: a percentage in an amount
+    column, or an amount of thousands in a share/rate column (a header hecha misread)."""
+    if kind is ColumnKind.AMOUNT or kind is ColumnKind.DIFFERENCE:
+        return not quantity.is_percent
+    if kind in _RATIO_KINDS:
+        return quantity.is_percent or abs(quantity.value) < 1000
+    return True
+
+
+def _with_group_periods(columns: Sequence[Column], readings: list[_ColumnReading]) -> list[_ColumnReading]:
+    """A change column without a period of its own ("年度收入 / 同比变动") is about the period of
+    the first amount column of its group (the current one: tables print it first)."""
+    first_period: dict[str, Period] = {}
+    for column, reading in zip(columns, readings, strict=True):
+        if column.kind is ColumnKind.AMOUNT and reading.period is not None and column.group:
+            first_period.setdefault(column.group, reading.period)
+    return [
+        replace(reading, period=first_period[column.group])
+        if reading.period is None and reading.suffix and column.group in first_period
+        else reading
+        for column, reading in zip(columns, readings, strict=True)
+    ]
+
+
+def _column_metric(readings: list[_ColumnReading]) -> str:
+    """The one metric (or vague "收入") the column headers name, when they name exactly one."""
+    named = {reading.metric or reading.vague_metric for reading in readings} - {""}
+    return named.pop() if len(named) == 1 else ""
+
+
+def _row_entity(label: str) -> str:
+    """The entity a row label names in a table of one metric ("半导体存储业务" → "半导体存储");
+    "" for a total or average row, which the caller scopes to its table."""
+    if label in _GENERIC_LABELS or not label:
+        return ""
+    stripped = _TOTAL_SUFFIX.sub("", label)
+    return metrics.entity_name(stripped) or ""
+
+
+def _combine_entities(column_entity: str | None, row_entity: str | None) -> str | None:
+    if column_entity is None:
+        return row_entity if row_entity is not None else ""
+    if not row_entity:
+        return column_entity
+    if not column_entity:
+        return row_entity
+    return f"{column_entity}·{row_entity}"
+
+
+def _refine(vague: str, base: str) -> str:
+    """The table's metric when a header says only "收入"; else the vague word itself."""
+    if not vague:
+        return base
+    if base in _VAGUE_METRICS.get(vague, ()):
+        return base
+    return vague
+
+
+@lru_cache(maxsize=8192)
+def _known_metric(text: str) -> str:
+    """The canonical metric ``text`` names when the synonym table knows it; else ""."""
+    name = metrics.normalize_metric(text)
+    return name if metrics.is_known_metric(name) else ""
+
+
+def _table_metric(analyzed: AnalyzedTable, row_metrics: list[str]) -> str:
+    """The one metric a table is about when its rows are items of it ("收入增长主要来源…"
+    over rows 半导体存储业务 / 生态环境建设业务 / 营业收入): its last row's metric when only that row
+    names one, else the one metric its title, unit line or context names."""
+    named = [metric for metric in row_metrics if metric]
+    if len(named) == 1 and row_metrics[-1] and len(row_metrics) > 1:
+        return named[0]
+    if named:
+        return ""
+    table = analyzed.table
+    lines = [table.title, table.unit or ""]
+    if table.context:
+        lines.append(table.context.splitlines()[-1] if table.context.splitlines() else "")
+    return _metric_in_text(" ".join(lines))
+
+
+@lru_cache(maxsize=4096)
+def _metric_in_text(text: str) -> str:
+    """The one known metric a heading names ("分季度、分业务类别营业收入列示" → 营业收入); "" when
+    it names none or several."""
+    found = metrics.find_metrics(text)
+    return found[0] if len(set(found)) == 1 else ""
+
+
+@lru_cache(maxsize=4096)
+def _context_period(title: str, unit: str, context: str, year: int | None) -> Period | None:
+    """The one period a table's title or context names, when it names exactly one."""
+    last_lines = context.splitlines()[-2:] if context else []
+    keys: dict[str, Period] = {}
+    for text in (title, unit, *last_lines):
+        for found in find_periods(text, year):
+            keys.setdefault(found.period.key, found.period)
+    return next(iter(keys.values())) if len(keys) == 1 else None
+
+
+@lru_cache(maxsize=8192)
+def _read_column_cached(
+    header: str, group: str, period_text: str | None, kind: ColumnKind, year: int | None
+) -> _ColumnReading:
+    period = parse_period(period_text, year) if period_text else None
+    parts = [part for part in header.split(" / ") if part.strip()]
+    if period is None:
+        for part in reversed(parts):
+            period = parse_period(part, year)
+            if period is not None:
+                break
+    metric = ""
+    vague = ""
+    entity: str | None = None
+    qualifiers: list[str] = []
+    ring = any(word in header for word in _RING_WORDS)
+    for index, part in enumerate(parts):
+        residue = _residue(part, year)
+        if not residue:
+            if group and part.strip() == group.strip() and metrics.clean_label(part) in ("合计", "总计"):
+                entity = ""
+            continue
+        known = _known_metric(residue)
+        if known:
+            metric = known
+            continue
+        if residue in _VAGUE_METRICS:
+            vague = residue
+            continue
+        entity_part, metric_part = metrics.split_entity(residue)
+        known = _known_metric(metric_part)
+        if known and entity_part:
+            metric, entity = known, entity_part
+            continue
+        is_group = index == 0 and group and part.strip() == group.strip() and len(parts) > 1
+        if is_group:
+            entity = metrics.entity_name(residue)
+        else:
+            qualifiers.append(residue)
+    suffix = _KIND_SUFFIX.get(kind, "")
+    if ring and suffix:
+        suffix = metrics.RING_PREFIX + suffix
+    return _ColumnReading(
+        period=period,
+        metric=metric,
+        vague_metric=vague,
+        entity=entity,
+        qualifier="·".join(qualifiers),
+        suffix=suffix,
+        ratio=kind in _RATIO_KINDS,
+    )
+
+
+def _read_column(column: Column, year: int | None) -> _ColumnReading:
+    return _read_column_cached(column.header, column.group, column.period, column.kind, year)
+
+
+@lru_cache(maxsize=8192)
+def _residue(part: str, year: int | None) -> str:
+    """A header part without its period, unit, measure words: what it says the column is about."""
+    cleaned = metrics.clean_label(part)
+    spans = list(find_periods(cleaned, year))
+    compact = re.sub(r"\s+", "", cleaned)
+    for found in reversed(spans):
+        compact = compact[: found.start] + compact[found.end :]
+    compact = re.sub(r"^(?:全年|年度|第|年)", "", compact)
+    compact = compact.replace("（万元）", "").replace("（元）", "").strip("/（）()：: ")
+    if compact in ("合计", "总计"):
+        return ""
+    for _ in range(3):
+        stripped = _MEASURE_WORDS.sub("", compact)
+        if stripped == compact:
+            break
+        compact = stripped
+    compact = re.sub(r"^(?:同比|环比|较上年|比上年|本年比上年|与上年相比)", "", compact)
+    return compact.strip("/（）()：:、 ")
+
+
+# --- linking prose figures to facts ------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _ValueIndex:
+    """Fact intervals of one unit family, sorted by their low end, for overlap queries."""
+
+    lows: list[Decimal]
+    intervals: list[Interval]
+    widest: Decimal
+
+    @staticmethod
+    def build(intervals: Iterable[Interval]) -> _ValueIndex:
+        ordered = sorted(intervals, key=lambda interval: interval.low)
+        widest = max((interval.high - interval.low for interval in ordered), default=Decimal(0))
+        return _ValueIndex([interval.low for interval in ordered], ordered, widest)
+
+    def overlaps(self, target: Interval) -> bool:
+        end = bisect.bisect_right(self.lows, target.high)
+        start = bisect.bisect_left(self.lows, target.low - self.widest)
+        return any(self.intervals[i].high >= target.low for i in range(start, end))
+
+
+def _family(quantity: Quantity, fact_scale: int | None) -> str:
+    if quantity.unit is Unit.PERCENT:
+        return "percent"
+    if quantity.unit is Unit.PERCENT_POINT:
+        return "pp"
+    if quantity.unit in (Unit.COUNT, Unit.MULTIPLE):
+        return quantity.unit.value
+    return "amount" if (quantity.scale is not None or fact_scale is not None) else "plain"
+
+
+def _fact_intervals(facts: Sequence[Fact]) -> dict[str, _ValueIndex]:
+    grouped: dict[str, list[Interval]] = {}
+    for fact in facts:
+        quantity = fact.quantity
+        family = _family(quantity, fact.scale)
+        interval = fact.base_interval() if family == "amount" else quantity.interval
+        grouped.setdefault(family, []).append(interval)
+        if family == "amount":
+            # A table figure is also compared as printed (a bare "50,356.55" in prose).
+            grouped.setdefault("plain", []).append(quantity.interval)
+        elif family == "plain":
+            grouped.setdefault("count", []).append(quantity.interval)
+        elif family == "percent":
+            # Ratio columns may print 44.75 under a "(%)" header and prose 44.75%.
+            grouped.setdefault("plain", []).append(quantity.interval)
+    return {family: _ValueIndex.build(intervals) for family, intervals in grouped.items()}
+
+
+def _significant_digits(quantity: Quantity) -> int:
+    digits = quantity.text.replace(",", "")
+    return sum(char.isdigit() for char in digits.lstrip("-+0.").split("%")[0])
+
+
+_TOKEN_FIGURE = re.compile(
+    r"[-+]?\d[\d,]*(?:\.\d+)?\s*(?:个百分点|百分点|%|亿元|万元|元|亿|万|倍|人|家|台|个)?"
+)
+
+
+def _token_quantity(text: str) -> Quantity | None:
+    quantity = parse_quantity(text)
+    if quantity is None:
+        match = re.search(
+            r"[-+]?\d[\d,]*(?:\.\d+)?\s*(?:个百分点|百分点|%|亿元|万元|元|亿|万|倍|人|家|台|个)?", text
+        )
+        quantity = parse_quantity(match.group(0)) if match else None
+    return quantity
+
+
+def link_tokens(tokens: Sequence[NumericToken], facts: Sequence[Fact]) -> list[NumericToken]:
+    """Marks FACT every UNLINKED prose figure that equals a fact of the document (within
+    rounding, after unit conversion). Figures with fewer than three significant digits are too
+    common to link by value alone and stay unlinked."""
+    unlinked = [token for token in tokens if token.token_class is TokenClass.UNLINKED]
+    if not unlinked:
+        return list(tokens)
+    indexes = _fact_intervals(facts)
+    linked = []
+    for token in tokens:
+        if token.token_class is TokenClass.UNLINKED and _equals_a_fact(token.text, indexes):
+            token = replace(token, token_class=TokenClass.FACT)
+        linked.append(token)
+    return linked
+
+
+def _equals_a_fact(text: str, indexes: dict[str, _ValueIndex]) -> bool:
+    quantity = _token_quantity(text)
+    if quantity is None or _significant_digits(quantity) < 3:
+        return False
+    family = _family(quantity, None)
+    index = indexes.get(family)
+    if index is None:
+        return False
+    target = quantity.in_base_units() if family == "amount" else quantity.interval
+    if index.overlaps(target):
+        return True
+    return family == "amount" and quantity.value < 0 and index.overlaps(-target)
+
+
+# --- claims to facts ---------------------------------------------------------------------------
+
+
+def claim_fact_keys(claim: Claim) -> list[tuple[str, str, str | None]]:
+    """The fact keys a claim speaks about: the stated fact for a value; the current and base
+    period of its metric (and its tabulated change) for a change; the part and the whole for a
+    share."""
+    period = claim.period.key if claim.period else None
+    base = claim.base_period.key if claim.base_period else None
+    keys: list[tuple[str, str, str | None]] = [(claim.metric, claim.entity, period)]
+    if claim.kind in (ClaimKind.CHANGE_RATE, ClaimKind.PP_CHANGE, ClaimKind.FROM_TO, ClaimKind.DIFFERENCE):
+        if base is not None:
+            keys.append((claim.metric, claim.entity, base))
+        suffix = {
+            ClaimKind.CHANGE_RATE: metrics.CHANGE_RATE_SUFFIX,
+            ClaimKind.PP_CHANGE: metrics.PP_CHANGE_SUFFIX,
+            ClaimKind.DIFFERENCE: metrics.DIFFERENCE_SUFFIX,
+        }.get(claim.kind)
+        if suffix:
+            keys.append((claim.metric + suffix, claim.entity, period))
+    elif claim.kind is ClaimKind.SHARE:
+        if claim.base_metric:
+            keys.append((claim.base_metric, "", period))
+        keys.append((claim.metric + metrics.SHARE_SUFFIX, claim.entity, period))
+    elif claim.kind is ClaimKind.MULTIPLE and base is not None:
+        keys.append((claim.metric, claim.entity, base))
+    return keys
+
+
+def linked_facts(facts: FactBase, claim: Claim) -> list[Fact]:
+    """Facts of ``facts`` the claim speaks about (never the claim's own prose fact)."""
+    found: list[Fact] = []
+    for metric, entity, period in claim_fact_keys(claim):
+        if not metric:
+            continue
+        for fact in facts.lookup(metric, entity, period):
+            if fact.location != claim.location and fact not in found:
+                found.append(fact)
+    return found
