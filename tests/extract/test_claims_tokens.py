@@ -61,3 +61,66 @@ def test_unreadable_list_stays_unlinked() -> None:
 def test_durations_and_dates() -> None:
     tokens = _tokens("前 8 个月的月均产量明显低于 2024 年四季度月均产量，主要设备需 24 小时运行。")
     assert dict(tokens) == {"8个": TokenClass.DATE, "2024": TokenClass.YEAR, "24": TokenClass.DATE}
+
+
+def _page_tokens(source: str, page: int, text: str) -> list[tuple[str, TokenClass]]:
+    paragraphs = (Paragraph(text, Location(source, page=page)),)
+    _, tokens = extract_claims(Document(source, "pdf", None, paragraphs), 2020)
+    return [(token.text.replace(" ", ""), token.token_class) for token in tokens]
+
+
+def test_running_footer_and_table_of_contents_are_pages() -> None:
+    # jinyu_2020_annual.pdf p.41 footer and p.3 contents; haixiang_2019_annual.alltxt p.3 contents.
+    assert _page_tokens("jinyu.pdf", 41, "41/195") == [("41", TokenClass.PAGE), ("195", TokenClass.PAGE)]
+    assert _page_tokens("jinyu.pdf", 3, "第四节经营情况讨论与分析11") == [("11", TokenClass.PAGE)]
+    leader = "第四节经营情况讨论与分析" + "." * 40 + "14"
+    assert [cls for _, cls in _page_tokens("haixiang.alltxt", 3, leader)] == [TokenClass.PAGE]
+    # A footer's numbers are pages only on their own page: elsewhere "41/195" stays a figure.
+    assert _page_tokens("jinyu.pdf", 40, "41/195")[0][1] is not TokenClass.PAGE
+
+
+def test_glued_heading_numbers_are_ordinals() -> None:
+    # jinyu_2020_annual.pdf p.134: PDF extraction moves the 、 of "13、其他流动资产" after the title.
+    text = (
+        "□适用√不适用13其他流动资产、√适用□不适用单位：元币种：人民币14债权投资、(1).债权投资情况"
+        "□适用√不适用(2).期末重要的债权投资□适用√不适用"
+    )
+    assert _page_tokens("jinyu.pdf", 134, text) == [
+        ("13", TokenClass.ORDINAL),
+        ("14", TokenClass.ORDINAL),
+        ("1", TokenClass.ORDINAL),
+        ("2", TokenClass.ORDINAL),
+    ]
+    assert _page_tokens("jinyu.pdf", 94, "应收票据组合1：银行承兑汇票") == [("1", TokenClass.ORDINAL)]
+
+
+def test_document_note_and_standard_numbers_are_identifiers() -> None:
+    # haixiang_2019_annual.alltxt l.789; jinyu_2020_annual.pdf p.63 and p.47.
+    tokens = _page_tokens(
+        "haixiang.alltxt",
+        32,
+        "1.本公司根据财政部《关于修订印发2019年度一般企业财务报表格式的通知》(财会〔2019〕6号)和企业会计准则",
+    )
+    # Years inside period words are classified first, then the clause's other figures.
+    assert tokens == [
+        ("2019", TokenClass.YEAR),
+        ("1", TokenClass.ORDINAL),
+        ("2019", TokenClass.IDENTIFIER),
+        ("6", TokenClass.IDENTIFIER),
+    ]
+    notes = _page_tokens("jinyu.pdf", 63, "相关信息披露详见财务报表附注五38及附注七61、、。")
+    assert notes == [("38", TokenClass.IDENTIFIER), ("61", TokenClass.IDENTIFIER)]
+    standard = _page_tokens(
+        "jinyu.pdf",
+        47,
+        "1，废水排放执行《生物工程类制药工业水污染排放标准》GB21907-2008表2标准后，排至市政管网最终排入园区污水处理厂。",
+    )
+    assert ("-2008", TokenClass.IDENTIFIER) in standard
+
+
+def test_ranks_are_ordinals_but_ranges_of_years_are_not_identifiers() -> None:
+    # haixiang_2019_annual.alltxt l.1306; chengbang_2025_inquiry_reply.md l.513.
+    ranks = _tokens("公司前10名普通股股东、前10名无限售条件普通股股东在报告期内是否进行约定购回交易")
+    assert ranks == [("10名", TokenClass.ORDINAL), ("10名", TokenClass.ORDINAL)]
+    years = _tokens("公司2019-2020 年度对致达金控累计提供借款")
+    assert [cls for _, cls in years] == [TokenClass.YEAR, TokenClass.YEAR]

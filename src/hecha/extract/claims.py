@@ -11,6 +11,22 @@ Every figure in the prose also gets a NumericToken saying what it is: part of a 
 date, an ordinal, an identifier, a page, or UNLINKED. Extraction is conservative: a clause whose
 metric cannot be found gives no claim and its figures stay UNLINKED; nothing is guessed.
 
+Classification choices (what counts as excluded, and why):
+- PAGE: a running footer "41/195" (this page / pages), a table-of-contents entry ("第四节经营情况讨论与
+  分析11", "第五节重要事项..28") and a dotted leader's page read as a decimal (".14").
+- ORDINAL: a heading number that PDF extraction glued to its title ("12一年内到期的非流动资产、" after
+  the previous heading's "□适用√不适用"), "组合1：", and ranks "前10名", "前5大", "排名前10" (a rank
+  bound, not an amount).
+- IDENTIFIER: document numbers 财会〔2019〕6号 (the year inside 〔〕 and the serial after it), 公告编号
+  2020-002, note references 附注五38, standards GB21907-2008 / DB11/139-2015, serotypes and strains
+  (4型, 99株).
+- DATE: durations that are spans of time (24 小时, 前 8 个月, 9-28 年). Bounds of a policy ("10%以上的
+  行业", "20%以下表决权") and share counts (万股) stay UNLINKED: they are figures, but hecha cannot yet
+  name what they measure without guessing the period or the entity.
+- A base amount ("较2024年度的27,584.81万元") is a VALUE claim of the metric the sentence just stated,
+  for the period named after 较; a share may name its whole without 的比重 ("占营业收入95.93%") but
+  not when a noun follows the figure ("占科菲化工公司49.00%的股权" is a stake).
+
 Direction (Claim.direction) is the sign of the change of the metric's value, as the domain's
 change rate (current − prior) / |prior| gives it: 增长/增加/上升 → +1, 下降/减少 → −1; for a loss,
 增亏/亏损扩大 → −1 (profit fell) and 减亏/亏损缩窄 → +1 (profit rose), as documents state them.
@@ -88,7 +104,7 @@ _COMPARE = (
 _CHANGE_RE = re.compile(_COMPARE + _ADVERBS + r"(?:" + _DIRECTION_WORD + r")" + r"(?:了|达到|达|为|约|至)*$")
 _SHARE_RE = re.compile(
     r"(?:占比|所占比例|占(?P<base>[^,，占]{1,20}?)(?:的)?(?:比重|比例|比率|份额)|占(?P<base3>[^,，占]{1,20}?)的"
-    r"|^的?(?:比重|比例))"
+    r"|^的?(?:比重|比例)|占(?P<base4>[^,，占的比达为应]{2,20}))"
     r"(?:分别)?(?:为|达到|达|约为|约|仅为|高达)?$"
 )
 _MULTIPLE_RE = re.compile(r"(?:是|为|相当于)(?P<base>[^,，]{1,20}?)的$")
@@ -128,6 +144,8 @@ _RATIO_METRIC = re.compile(r"(?:率|比例|比重|占比|份额)$")
 # After a stated value the clause goes on or ends; a noun right after it means the figure
 # qualifies what follows ("3900 万元借款"); 左右/以上 and 约/超过 make it approximate.
 _VALUE_AFTER = re.compile(r"^(?:$|[,，。；;、:：)）(（]|和|及|与|同比|环比|较|比|占|其中|分别)")
+# "较 2024 年度的 27,584.81 万元": the amount of the period compared with.
+_STATED_BASE = re.compile(r"^(?:较|比|相比)(?P<period>[^,，较比的]{2,16}?)的$")
 _APPROXIMATE_BEFORE = re.compile(r"(?:约|近|超过|逾|不足|不到|接近|大约|约为|最高可达|最高|最低|平均约为)$")
 _APPROXIMATE_AFTER = re.compile(r"^(?:左右|以上|以下|多|余|上下)")
 _DURATION_AFTER = re.compile(r"^(?:小时|个月|天|周|年内|年以上|年以内|年|个工作日|日内)")
@@ -217,14 +235,93 @@ def _strip_periods(text: str, periods: tuple[tuple[int, int, Period], ...], offs
 # ---------------------------------------------------------------------------------------------
 # Figures that are not claims: years, dates, ordinals, identifiers, pages
 
+# A running footer "41/195" (page / pages) and a table of contents line: "第四节经营情况讨论与分析11",
+# "第五节重要事项..28", "......14" (a dotted leader read as ".14").
+_FOOTER = re.compile(r"^/\d{1,4}$")
+_TOC_LINE = re.compile(r"^第[一二三四五六七八九十]{1,3}节[^\d,，。；]{1,30}?[.…·]*$")
+_DOTTED_LEADER = re.compile(r"[.…·]{2,}$")
+# A heading numbered "12一年内到期的非流动资产、" (PDF extraction moves the 、 after the title) after
+# the previous heading's "□适用√不适用": the number opens the clause or follows a check box.
+_HEADING_BEFORE = re.compile(r"(?:^|适用|说明|人民币|[□√]|[)）])$")
+_HEADING_AFTER = re.compile(
+    r"^[\u4e00-\u9fff][^，。；:：\d%]{1,30}?(?:、(?:$|[□√(（\u4e00-\u9fff])|[□√](?:适用|不适用))"
+)
+# Document numbers: 财会〔2019〕6号, 天健审〔2020〕58号, 公告编号：2020-002, GB21907-2008, DB11/139-2015.
+_DOCUMENT_NUMBER_BEFORE = re.compile(r"[〔【\[][\d]{4}[〕】\]]$")
+_NOTE_REFERENCE = re.compile(
+    r"附注[一二三四五六七八九十]{1,3}(?:[(（][一二三四五六七八九十]{1,3}[)）])?[、.]?(?:\d{1,2}[、.])?$"
+)
+# "前10名股东", "前5大客户", "排名前10": a rank, not an amount.
+_RANK = re.compile(r"前$")
+_RANK_AFTER = re.compile(r"^(?:名|大|位|$|的)")
 
-def _classify_other(compact: str, figure: _Figure) -> TokenClass:
+
+def _reference_class(
+    before: str, after: str, quantity: Quantity, plain: bool, context: str, page: int | None
+) -> TokenClass | None:
+    """Pages, headings, ranks and document numbers that the sentence-level tests below miss."""
+    text = quantity.text.strip()
+    integer = abs(quantity.value)
+    if plain and page is not None and integer == page and _FOOTER.match(after):
+        return TokenClass.PAGE  # 41/195: this page's number
+    if plain and page is not None and re.search(rf"(?:^|\D){page}/$", before) and not after:
+        return TokenClass.PAGE  # 41/195: the number of pages
+    if (plain or text.startswith(".")) and not after:
+        if _DOTTED_LEADER.search(before) or (text.startswith(".") and before.endswith(".")):
+            return TokenClass.PAGE
+        if text.startswith(".") and not before:
+            return TokenClass.PAGE  # a leader's last dot on its own: ".14"
+        if _TOC_LINE.match(before):
+            return TokenClass.PAGE
+    if plain and 1 <= integer <= 99 and _HEADING_BEFORE.search(before) and _HEADING_AFTER.match(after):
+        return TokenClass.ORDINAL
+    if plain and re.search(r"组合$", before) and not after:
+        return TokenClass.ORDINAL  # 应收票据组合1：银行承兑汇票
+    if plain and re.search(r"[〔【\[]$", before) and re.match(r"^[〕】\]]", after):
+        return TokenClass.IDENTIFIER  # the year inside 〔2019〕 of a document number
+    if plain and _DOCUMENT_NUMBER_BEFORE.search(before):
+        return TokenClass.IDENTIFIER  # the serial number after 〔2019〕
+    if plain and _NOTE_REFERENCE.search(before):
+        return TokenClass.IDENTIFIER  # 附注五38: a note number
+    if plain and re.search(r"编号$", context) and re.fullmatch(r"(?:-\d{1,4})?[)）]?", after):
+        return TokenClass.IDENTIFIER  # 公告编号：2020-002
+    if plain and re.search(r"编号\d{4}$", context + before):
+        return TokenClass.IDENTIFIER
+    if plain and text.startswith("-") and re.search(r"[A-Za-z]+\d+$|[A-Za-z]+\d*/\d+$", before):
+        return TokenClass.IDENTIFIER  # GB21907-2008, DB11/139-2015: a standard's year
+    if plain and re.search(r"[A-Za-z]+\d*/?$", before) and re.match(r"^-\d{4}", after):
+        return TokenClass.IDENTIFIER  # DB11/139-2015: the standard's number
+    if plain and re.match(r"^(?:型|株)", after):
+        return TokenClass.IDENTIFIER  # 4型SH株, O/HB/HK/99株: serotypes and strains
+    if (
+        _RANK.search(before)
+        and integer <= 100
+        and quantity.decimals == 0
+        and quantity.unit
+        in (
+            Unit.NUMBER,
+            Unit.COUNT,
+        )
+    ):
+        if quantity.unit == Unit.COUNT and not text.endswith(("名", "大", "位")):
+            return None
+        if quantity.unit == Unit.COUNT or _RANK_AFTER.match(after):
+            return TokenClass.ORDINAL
+    return None
+
+
+def _classify_other(compact: str, figure: _Figure, context: str = "", page: int | None = None) -> TokenClass:
+    """What a figure that is part of no claim is. ``context`` is the sentence before the clause
+    (compact), ``page`` the page the paragraph is printed on."""
     before = compact[: figure.start]
     after = compact[figure.end :]
     quantity = figure.quantity
     digits = quantity.text.strip().lstrip("+-")
     plain = quantity.unit == Unit.NUMBER and quantity.scale is None and quantity.decimals == 0
     integer = abs(quantity.value)
+    reference = _reference_class(before, after, quantity, plain, context, page)
+    if reference is not None:
+        return reference
     inside_title = "《" in before and "》" not in before[before.rfind("《") :]
     if before.endswith(("《", "第")) and re.match(r"^(?:号|条|款|项)", after) and inside_title:
         return TokenClass.IDENTIFIER
@@ -301,6 +398,8 @@ class _ClauseReader:
         self.subject = _Subject()
         self.claims: list[Claim] = []
         self.tokens: list[NumericToken] = []
+        self.context = ""  # the end of the sentence's previous clause (compact)
+        self.last_claim: Claim | None = None  # the claim of the last figure read, if it made one
 
     # -- helpers ------------------------------------------------------------------------------
 
@@ -367,6 +466,9 @@ class _ClauseReader:
     def _remember(self, metric: tuple[str, str, str]) -> None:
         self.subject.entity, self.subject.metric, self.subject.metric_text = metric
 
+    def _other(self, compact: str, figure: _Figure) -> TokenClass:
+        return _classify_other(compact, figure, self.context, self.item.paragraph.location.page)
+
     def _token(self, figure: _Figure, token_class: TokenClass) -> None:
         self.tokens.append(NumericToken(figure.quote, self._location(figure), token_class))
 
@@ -383,9 +485,11 @@ class _ClauseReader:
             sentence_text = sentence.strip()
             if not sentence_text:
                 continue
+            self.context = ""
             for clause in _CLAUSE_END.split(sentence):
                 if clause.strip():
                     self._read_clause(clause, sentence_text)
+                    self.context = _SPACES.sub("", normalize(clause))[-24:]
 
     def _figures(self, clause: str) -> tuple[str, list[_Figure]]:
         normalized = normalize(clause)
@@ -413,7 +517,7 @@ class _ClauseReader:
         for figure in figures:
             if any(start <= figure.start < end for start, end, _ in periods):
                 # Figures inside period words ("2025年", "10-12月") are years and dates.
-                token_class = _classify_other(compact, figure)
+                token_class = self._other(compact, figure)
                 if token_class not in (TokenClass.YEAR, TokenClass.DATE):
                     token_class = TokenClass.DATE if abs(figure.quantity.value) < 1900 else TokenClass.YEAR
                 self._token(figure, token_class)
@@ -458,8 +562,13 @@ class _ClauseReader:
             position = figure.end
             index += 1
         for index, figure in enumerate(free):
-            token_class = TokenClass.CLAIM if index in claimed else _classify_other(compact, figure)
+            token_class = TokenClass.CLAIM if index in claimed else self._other(compact, figure)
             self._token(figure, token_class)
+        if free:
+            last_claimed = (
+                len(free) - 1 in claimed and self.claims and self.claims[-1].location.quote == free[-1].quote
+            )
+            self.last_claim = self.claims[-1] if last_claimed else None
         if free and len(free) - 1 not in claimed:
             # A figure hecha could not read breaks the chain: later clauses do not inherit a
             # subject from before it ("…11.08 亿元，合计 22.78 亿元，同比下降 2.85%").
@@ -560,14 +669,20 @@ class _ClauseReader:
         ):
             return None  # the end of a 由 A 至 B that _from_to could not read
 
+        stated_base = self._stated_base(free, index, before, sentence)
+        if stated_base is not None:
+            return stated_base
+
         change = _CHANGE_RE.search(before)
         if change is not None:
             return self._change(figure, change, before, periods, position, own_periods, period, sentence)
 
         if quantity.unit == Unit.PERCENT:
             share = _SHARE_RE.search(before)
+            if share is not None and share.group("base4") and not _VALUE_AFTER.match(after):
+                share = None  # 占科菲化工公司 49.00% 的股权: a stake, not a share of a total
             if share is not None:
-                base_text = share.group("base") or share.group("base3") or ""
+                base_text = share.group("base") or share.group("base3") or share.group("base4") or ""
                 if not base_text and index > 0 and re.match(r"^的?(?:比重|比例)", before):
                     # 占全年收入 33,865.58 万元的比重达 44.30%: the base is named before the amount.
                     base_phrase = re.search(r"占([^,，占]{1,24})$", compact[: free[index - 1].start])
@@ -604,6 +719,30 @@ class _ClauseReader:
         if quantity.unit == Unit.PERCENT_POINT:
             return None
         return self._value(figure, before, after, periods, position, period, sentence)
+
+    def _stated_base(self, free: list[_Figure], index: int, before: str, sentence: str) -> Claim | None:
+        """收入为 22,210.37 万元，较 2024 年度的 27,584.81 万元有所下降: the base amount is the value
+        of the metric just stated, for the period named after 较 (only when the figure before it
+        in the clause is that claim, in the same unit)."""
+        base = _STATED_BASE.search(before)
+        last = self.last_claim if index == 0 else None
+        if index > 0 and self.claims and self.claims[-1].location.quote == free[index - 1].quote:
+            last = self.claims[-1]
+        if base is None or last is None:
+            return None
+        figure = free[index]
+        if (
+            last.kind is not ClaimKind.VALUE
+            or last.sentence != sentence
+            or last.quantity.unit != figure.quantity.unit
+            or (last.quantity.scale is None) != (figure.quantity.scale is None)
+        ):
+            return None
+        period = parse_period(base.group("period"), self.item.report_year)
+        if period is None:
+            return None
+        metric = (last.entity, last.metric, last.metric_text)
+        return self._claim(ClaimKind.VALUE, figure, metric, period, sentence)
 
     def _change(
         self,
