@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 from hecha.model.quantity import Quantity, Unit
 
@@ -73,8 +74,11 @@ _SPLIT_DECIMAL = re.compile(r"(?<=\d)(?:\s*\.\s+|\s+\.\s*)(?=\d{1,2}(?!\d))")
 _LATEX = re.compile(r"\$([^$]*)\$")
 
 
+@lru_cache(maxsize=65536)
 def normalize(text: str) -> str:
-    """Half-width digits and punctuation, one minus sign, no stray spaces inside figures."""
+    """Half-width digits and punctuation, one minus sign, no stray spaces inside figures.
+
+    Cached: labels and cells are normalized again by every stage that reads them."""
     text = text.translate(_TRANSLATE)
     if "$" in text:
         text = _LATEX.sub(lambda m: _latex_to_plain(m.group(1)), text)

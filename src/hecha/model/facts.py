@@ -76,9 +76,10 @@ class Claim:
     ``quantity`` is the stated number (the value, the rate, the share…); ``direction`` is the sign
     the words give to the change (current − prior) / |prior|: +1 for 增长/增加/上升 and for a loss
     that narrows (减亏, 亏损缩窄), -1 for 下降/减少 and for a loss that widens (增亏, 亏损扩大), 0 when
-    the words give none (the sign is then the quantity's own). ``period`` is the period the claim is about and ``base_period`` the period it
-    compares with (上年, 2022年度), ``base_metric`` the metric a share is a share of (营业收入).
-    ``facts`` are the locations of the facts the claim was linked to (empty: unlinked).
+    the words give none (the sign is then the quantity's own). ``period`` is the period the claim
+    is about and ``base_period`` the period it compares with (上年, 2022年度), ``base_metric`` the
+    metric a share is a share of (营业收入). Linking a claim to the facts it speaks about is the
+    fact base's job (hecha.extract.facts.linked_facts).
     """
 
     kind: ClaimKind

@@ -8,13 +8,15 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
-from typing import ClassVar
+from typing import ClassVar, TypeVar, cast
 
 from hecha.extract.factbase import FactBase
 from hecha.extract.roles import AnalyzedTable
 from hecha.model.diagnostic import Diagnostic, Related, Severity
 from hecha.model.document import Document, Location
 from hecha.model.quantity import Interval, Quantity
+
+T = TypeVar("T")
 
 DOC_SECTIONS = ("What it checks", "Why it matters", "Failing example", "Passing example", "Options")
 
@@ -28,6 +30,9 @@ class CheckStats:
     # (table, row, col) of every cell that took part in a relation that held; the benchmark's
     # mutation mode changes these figures one at a time and expects a finding at or about them.
     verified_cells: set[tuple[int, int, int]] = field(default_factory=set)
+    # Locations outside any table cell (prose figures: claims, facts stated in a sentence) that
+    # took part in a relation that held; the mutation benchmark rewrites these in the prose.
+    verified_locations: set[Location] = field(default_factory=set)
 
     def relation(
         self,
@@ -44,6 +49,8 @@ class CheckStats:
             for location in cells:
                 if location.table is not None and location.row is not None and location.col is not None:
                     self.verified_cells.add((location.table, location.row, location.col))
+                elif location.table is None:
+                    self.verified_locations.add(location)
 
 
 @dataclass(frozen=True)
@@ -55,10 +62,18 @@ class RuleContext:
     tables: tuple[AnalyzedTable, ...]
     stats: CheckStats
     build_facts: Callable[[], FactBase] = field(default=FactBase, repr=False)
+    _shared: dict[str, object] = field(default_factory=dict, repr=False, compare=False)
 
     @cached_property
     def facts(self) -> FactBase:
         return self.build_facts()
+
+    def shared(self, key: str, build: Callable[[], T]) -> T:
+        """``build()``, computed once per document and shared by the rules that ask for ``key``
+        (several rules read the same derived data, e.g. the groups of restated facts)."""
+        if key not in self._shared:
+            self._shared[key] = build()
+        return cast(T, self._shared[key])
 
 
 @dataclass(frozen=True)

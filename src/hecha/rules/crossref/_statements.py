@@ -425,10 +425,19 @@ def labelled(fact: Fact) -> bool:
     return bool(fact.entity) and entity_name(fact.metric_text) == fact.entity
 
 
+def scope_reader(ctx: RuleContext) -> ScopeReader:
+    """The document's ScopeReader, built once and shared by the cross-reference rules."""
+    return ctx.shared("crossref.scope_reader", lambda: ScopeReader(ctx.document))
+
+
 def restatement_groups(ctx: RuleContext, reader: ScopeReader) -> list[list[Statement]]:
     """Groups of two or more places stating one fact in the document's own words (tables and the
     reply's prose, never the exchange's question): same metric, entity and period, same measure
-    and same scope markers."""
+    and same scope markers. Computed once per document (X001 and X002 both read them)."""
+    return ctx.shared("crossref.restatement_groups", lambda: _restatement_groups(ctx, reader))
+
+
+def _restatement_groups(ctx: RuleContext, reader: ScopeReader) -> list[list[Statement]]:
     by_key: dict[tuple[object, ...], list[Statement]] = {}
     for fact in stated_facts(ctx, (FactSource.TABLE, FactSource.PROSE)):
         if reader.is_spanned_copy(fact.location) or not labelled(fact):

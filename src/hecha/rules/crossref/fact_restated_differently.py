@@ -11,7 +11,6 @@ from hecha.model.diagnostic import Diagnosis, Diagnostic
 from hecha.model.facts import FactSource
 from hecha.rules.base import Rule, RuleContext, compare
 from hecha.rules.crossref._statements import (
-    ScopeReader,
     Statement,
     Verdict,
     as_printed,
@@ -22,6 +21,7 @@ from hecha.rules.crossref._statements import (
     reference_cluster,
     related_places,
     restatement_groups,
+    scope_reader,
     stated_in_table_of,
     subject,
     suffix,
@@ -70,7 +70,7 @@ class FactRestatedDifferently(Rule):
 
     def check(self, ctx: RuleContext) -> Iterator[Diagnostic]:
         options: FactRestatedDifferently.Options = self.options  # type: ignore[assignment]
-        reader = ScopeReader(ctx.document)
+        reader = scope_reader(ctx)
         for group in restatement_groups(ctx, reader):
             tables = [item for item in group if item.source is FactSource.TABLE]
             if len(tables) < 2:

@@ -25,6 +25,7 @@ from hecha.rules.crossref._statements import (
     place_of_en,
     related_places,
     scope_markers,
+    scope_reader,
     stated_facts,
     statement,
     subject,
@@ -85,9 +86,9 @@ class InquiryQuoteMismatch(Rule):
         any of the metrics it can mean (营业收入, 主营业务收入). A change rate the question quotes
         is compared with the reply's change-rate claims of the same metric and periods. A
         mismatch is kept but marked explained (severity info) when the document explains it: a
-        figure of another definition (主营业务收入 against 营业收入) equals the quote, the quote's
-        metric is vague while the document states both definitions, or a sentence near either
-        figure speaks of 口径, 重述, a 注 or another scope.
+        figure of another definition (主营业务收入 against 营业收入) equals the quote, or a sentence
+        near either figure speaks of 口径, 重述, a 注 or another scope. Naming 主营业务收入 somewhere
+        else does not explain a vague quote: the reviewer still has to ask.
 
     Why it matters:
         The exchange reads the reply against the figures it quoted; a reply whose figures differ
@@ -117,7 +118,11 @@ class InquiryQuoteMismatch(Rule):
 
     def check(self, ctx: RuleContext) -> Iterator[Diagnostic]:
         options: InquiryQuoteMismatch.Options = self.options  # type: ignore[assignment]
-        reader = ScopeReader(ctx.document)
+        if not any(fact.source is FactSource.INQUIRY for fact in ctx.facts.facts) and not any(
+            claim.source is FactSource.INQUIRY for claim in ctx.facts.claims
+        ):
+            return  # not a reply to an inquiry: nothing is quoted
+        reader = scope_reader(ctx)
         reply = [
             statement(fact, reader, ctx)
             for fact in stated_facts(ctx, (FactSource.TABLE, FactSource.PROSE))
@@ -213,28 +218,20 @@ class InquiryQuoteMismatch(Rule):
     def _explaining_sentence(
         self, reader: ScopeReader, metric: str, places: Sequence[Location], reach: int
     ) -> _Explanation | None:
-        vague = metric in _VAGUE
         near = [
             (sentence, location)
             for location in places
             for sentence in reader.sentences_near(location, reach)
             if not _ROUNDING_NOTE.search(sentence) and not _REQUEST.search(sentence)
         ]
-        # A vague quote is best explained by the other definition named near it.
-        for pattern in (_MAIN_BUSINESS, _EXPLAINING) if vague else (_EXPLAINING,):
-            for sentence, location in near:
-                if pattern.search(sentence):
-                    return _Explanation(sentence, location)
-        if vague:
-            # The quote does not say which revenue it means, and the document states 主营业务…
-            # apart from 营业… (the exchange itself quotes 主营业务收入 elsewhere, or the reply does).
-            for paragraph in reader.document.paragraphs:
-                for sentence in re.split(r"[。；;]", paragraph.text):
-                    if _MAIN_BUSINESS.search(sentence) and not _ROUNDING_NOTE.search(sentence):
-                        return _Explanation(
-                            "问询函所引数据未注明口径，本文件另有主营业务口径：" + sentence.strip(),
-                            paragraph.location,
-                        )
+        # A sentence that merely names 主营业务收入 near a vague quote explains nothing; it takes
+        # words about the difference itself (口径, 重述, 注…) or an equal figure of the other
+        # definition (_other_definition).
+        for sentence, location in near:
+            if _EXPLAINING.search(sentence):
+                return _Explanation(sentence, location)
+        # Only what the document itself says explains a difference: a vague quote in a document
+        # that mentions 主营业务 somewhere is still unexplained (the reviewer must ask).
         return None
 
     def _finished(

@@ -12,7 +12,6 @@ from hecha.model.facts import FactSource
 from hecha.rules.base import Comparison, Rule, RuleContext
 from hecha.rules.crossref._statements import (
     Judgement,
-    ScopeReader,
     Statement,
     Verdict,
     agree,
@@ -23,6 +22,7 @@ from hecha.rules.crossref._statements import (
     reference_cluster,
     related_places,
     restatement_groups,
+    scope_reader,
     subject,
     suffix,
 )
@@ -70,7 +70,7 @@ class WrongRounding(Rule):
 
     def check(self, ctx: RuleContext) -> Iterator[Diagnostic]:
         options: WrongRounding.Options = self.options  # type: ignore[assignment]
-        reader = ScopeReader(ctx.document)
+        reader = scope_reader(ctx)
         for group in restatement_groups(ctx, reader):
             tables = [item for item in group if item.source is FactSource.TABLE]
             if not tables:
