@@ -69,3 +69,89 @@ def test_misread_share_columns_state_no_named_fact() -> None:
     base = _fact_base("text/haixiang_p15-16.pdfplumber.txt")
     amount = [fact for fact in base.facts if fact.quantity.value == Decimal("2941412770.30")]
     assert amount and all(fact.entity.startswith("表") for fact in amount)
+
+
+# --- scope: the statement, note or section a figure stands in ---------------------------------
+
+SCOPES = "facts/haixiang_statement_scopes.alltxt"
+
+
+def test_parent_company_statements_are_not_the_consolidated_ones() -> None:
+    base = _fact_base(SCOPES)
+    # p.77 合并资产负债表 and p.81 母公司资产负债表 both print 货币资金 2018年12月31日.
+    assert _table_values(base, "货币资金", "", "2018-12-31") == {Decimal("1956089124.33")}
+    assert _table_values(base, "货币资金", "母公司", "2018-12-31") == {Decimal("983565710.16")}
+    # p.83 合并利润表; p.86 "…会计机构负责人：朱勇4、母公司利润表": the heading glued to the
+    # signatures of the statement before still opens the parent company's statement.
+    assert _table_values(base, "营业收入", "", "2019") == {Decimal("2941412770.30")}
+    assert _table_values(base, "营业收入", "母公司", "2019") == {Decimal("812259638.86")}
+
+
+def test_the_parent_company_scope_lasts_until_a_heading_ends_it() -> None:
+    base = _fact_base(SCOPES)
+    # p.119: the 首次执行新金融工具准则 table of the parent company, headed "母公司资产负债表".
+    assert _table_values(base, "交易性金融资产", "母公司", "2019-01-01") == {Decimal("100000000.00")}
+    assert not _table_values(base, "交易性金融资产", "", "2019-01-01")
+    # p.123 "七、合并财务报表项目注释" ends it: the 在建工程 note (p.141) is consolidated …
+    notes = [fact for fact in base.facts if fact.location.table == 6]
+    assert notes and not any(fact.entity.startswith("母公司") for fact in notes)
+    # … and p.194 "十七、母公司财务报表主要项目注释" opens the parent company's notes, whose
+    # 其他应收款 table continues over the page break to p.197.
+    parent_notes = [fact for fact in base.facts if fact.location.table == 7]
+    assert parent_notes and all(fact.entity.startswith(("母公司", "表")) for fact in parent_notes)
+
+
+def test_an_opening_balance_after_a_new_standard_is_its_own_instant() -> None:
+    base = _fact_base(SCOPES)
+    # p.119 prints 2018年12月31日 (as the balance sheet on p.81) beside 2019年01月01日 (after the new
+    # financial instruments standard, what the notes call 期初): two instants, two keys.
+    closing = base.lookup("货币资金", "母公司", "2018-12-31")
+    opening = base.lookup("货币资金", "母公司", "2019-01-01")
+    assert {fact.location.table for fact in closing} == {1, 4}
+    assert [fact.location.col for fact in opening] == [2]
+    # Its 调整数 column (应收账款 -149,204,899.98) is a difference, no balance of any period.
+    adjustments = [fact for fact in base.facts if fact.quantity.value == Decimal("-149204899.98")]
+    assert adjustments and all(fact.entity.startswith("表") for fact in adjustments)
+
+
+def test_a_row_named_like_its_note_is_a_part_of_the_line_item() -> None:
+    base = _fact_base(SCOPES)
+    # p.141 "22、在建工程": 在建工程 535,836,082.97 + 工程物资 24,838,551.46 = 合计 560,674,634.43,
+    # the balance sheet's 在建工程. The row 在建工程 is the projects alone.
+    assert not _table_values(base, "在建工程", "", "2019-12-31") & {Decimal("535836082.97")}
+    # p.196–197 母公司 其他应收款 note: 应收股利 722,088,153.34 + 其他应收款 320,967,765.38 = 合计
+    # 1,043,055,918.72, the parent balance sheet's 其他应收款 at 2019年01月01日 (p.119).
+    assert _table_values(base, "其他应收款", "母公司", "2019-01-01") == {Decimal("1043055918.72")}
+
+
+def test_a_movement_table_keys_each_section_and_no_movement_as_a_balance() -> None:
+    base = _fact_base(SCOPES)
+    # p.139–140 固定资产情况: 期末余额 of 一、账面原值 (2,940,642,580.70), 二、累计折旧 and 三、减值准备
+    # are three balances, none of them the balance sheet's 固定资产; 本期增加金额 is a flow.
+    gross = [fact for fact in base.facts if fact.quantity.value == Decimal("2940642580.70")]
+    depreciation = [fact for fact in base.facts if fact.quantity.value == Decimal("1204042394.51")]
+    assert gross and depreciation
+    assert {fact.key for fact in gross}.isdisjoint({fact.key for fact in depreciation})
+    assert all(fact.entity for fact in gross + depreciation)
+    additions = [fact for fact in base.facts if fact.quantity.value == Decimal("690001038.97")]
+    assert additions and all(fact.entity.startswith("表") for fact in additions)
+
+
+def test_no_key_of_the_cut_statements_holds_two_different_table_figures() -> None:
+    base = _fact_base(SCOPES)
+    for group in base.groups():
+        tables = [fact for fact in group if fact.source is FactSource.TABLE]
+        intervals = [fact.base_interval() for fact in tables]
+        if len(intervals) > 1:
+            assert max(i.low for i in intervals) <= min(i.high for i in intervals), tables[0].key
+
+
+def test_a_change_column_is_about_the_metric_of_its_amount_columns() -> None:
+    base = _fact_base("facts/chengbang_product_changes.md")
+    # chengbang lines 313–319: 收入 / 成本 tables of one product breakdown, each with 变动比例,
+    # under a sentence that names 毛利率. 141.71% is the change of revenue, 115.91% of cost.
+    revenue = base.lookup("收入变动比例", "固态硬盘类", "2025")
+    cost = base.lookup("成本变动比例", "固态硬盘类", "2025")
+    assert [fact.quantity.value for fact in revenue] == [Decimal("141.71")]
+    assert [fact.quantity.value for fact in cost] == [Decimal("115.91")]
+    assert not base.lookup("毛利率变动比例", "固态硬盘类", "2025")

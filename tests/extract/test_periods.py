@@ -38,7 +38,11 @@ FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
         ("上年同期", "2024"),
         ("去年", "2024"),
         ("期末", "2025-12-31"),
-        ("期初", "2024-12-31"),
+        ("期初", "2025-01-01"),
+        ("期初余额", "2025-01-01"),
+        ("年初", "2025-01-01"),
+        ("2025年初", "2025-01-01"),
+        ("2025年1月1日", "2025-01-01"),
         ("上年末", "2024-12-31"),
         ("本年比上年增减", "2025"),
         ("2025年度 / 变动比例", "2025"),
@@ -77,3 +81,14 @@ def test_report_year_from_the_reply_title() -> None:
 def test_report_year_from_table_headers_when_the_title_is_a_running_header() -> None:
     document = load(str(FIXTURES / "text" / "haixiang_p15-16.pdfplumber.txt"))
     assert report_year(document) == 2019
+
+
+def test_an_opening_balance_is_not_the_prior_closing_one() -> None:
+    # haixiang_2019_annual p.116: 首次执行新金融工具准则 prints 2018年12月31日 and 2019年01月01日
+    # side by side with different figures; the notes' 期初余额 is the second one.
+    opening = parse_period("期初余额", 2019)
+    prior_closing = parse_period("2018年12月31日", 2019)
+    adjusted = parse_period("2019年01月01日", 2019)
+    assert opening is not None and prior_closing is not None and adjusted is not None
+    assert opening.key == adjusted.key
+    assert opening.key != prior_closing.key

@@ -24,7 +24,7 @@ from hecha.extract.factbase import FactBase, NumericToken, TokenClass
 from hecha.extract.periods import find_periods, parse_period, report_year
 from hecha.extract.roles import AnalyzedTable, Column, ColumnKind, Row, RowKind
 from hecha.ingest.numbers import parse_quantity
-from hecha.model.document import Document
+from hecha.model.document import Document, Location, Table
 from hecha.model.facts import Claim, ClaimKind, Fact, FactSource, Period
 from hecha.model.quantity import Interval, Quantity, Unit
 
@@ -92,21 +92,9 @@ def build_fact_base(document: Document, tables: Sequence[AnalyzedTable]) -> Fact
     figures classified (linked to a claim or a fact, excluded as a year/ordinal/…, or unlinked)."""
     year = report_year(document)
     facts: list[Fact] = []
-    statement_entity = ""
-    last_page: int | None = None
+    scopes = table_scopes(document)
     for analyzed in tables:
-        named = _statement_entity(analyzed)
-        table = analyzed.table
-        first_page = table.pages[0] if table.pages else table.location.page
-        if named is not None:
-            statement_entity = named
-        elif last_page is None or first_page is None or first_page - last_page > 1:
-            statement_entity = ""  # a parent-company statement continues only onto the next page
-        last_page = table.pages[-1] if table.pages else table.location.page
-        found = table_facts(analyzed, year)
-        if statement_entity:
-            found = [replace(fact, entity=_within(statement_entity, fact.entity)) for fact in found]
-        facts.extend(found)
+        facts.extend(table_facts(analyzed, year, scopes.get(analyzed.table.index)))
     claims, tokens = _extract_claims(document, year)
     facts.extend(prose_facts(claims))
     linked = link_tokens(tokens, facts)
@@ -135,28 +123,155 @@ def _extract_claims(document: Document, year: int | None) -> tuple[list[Claim], 
     return list(claims), list(tokens)
 
 
-# 母公司资产负债表 / 母公司利润表 … repeat the consolidated statements' labels for the parent alone.
-_PARENT_STATEMENT = re.compile(r"母公司(?:资产负债表|利润表|现金流量表|所有者权益变动表|股东权益变动表)")
-_CONSOLIDATED_STATEMENT = re.compile(r"合并(?:资产负债表|利润表|现金流量表|所有者权益变动表|股东权益变动表)")
+# --- the statement or section a table stands in ---------------------------------------------
+
+# A parent company's statements and their notes repeat the consolidated labels (货币资金,
+# 营业收入…) with other figures; a segment note repeats them per segment. The scope a table stands
+# in is read from the headings above it, in reading order, and carried until another heading
+# changes it: continuation pages and "(续)" tables carry no heading of their own.
+_HEADING_NUMBER = r"、?(?:第[一二三四五六七八九十]+节|[（(]?[一二三四五六七八九十\d]{1,3}[)）、.．]?)?"
+_STATEMENT_NAME = (
+    r"(?P<scope>母公司|合并)"
+    r"(?:资产负债表|利润表|现金流量表|所有者权益变动表|股东权益变动表|财务报表)(?P<rest>.{0,16})$"
+)
+_STATEMENT_HEADING = re.compile(r"^" + _HEADING_NUMBER + _STATEMENT_NAME)
+# Text extraction may glue the next statement's heading to the signatures closing the previous
+# one ("…会计机构负责人：袁宏母公司资产负债表2020 年 12 月 31 日").
+_SIGNED_STATEMENT_HEADING = re.compile(r"负责人[:：].{0,60}?" + _STATEMENT_NAME)
+# "十八、补充资料" / "第十一节 …": a heading of the top level ends the 母公司 notes.
+_TOP_HEADING = re.compile(r"^(?:第[一二三四五六七八九十]+节|[一二三四五六七八九十]{1,3}、)\S{1,30}$")
+# Lines of a statement a text reader left outside its table ("五、其他综合收益的税后净额",
+# "一、经营活动产生的现金流量：") are numbered like top-level headings but end nothing.
+_STATEMENT_LINE_WORDS = re.compile(
+    r"收入|成本|利润|收益|损失|费用|现金|资产|负债|权益|股本|资本|公积|余额|变动|每股|综合|净额|合计|总额|分配"
+)
+# "6、分部信息" / "（2）报告分部的财务信息": a numbered heading of any level opens or closes a section.
+_SUB_HEADING = re.compile(
+    r"^(?:[（(][一二三四五六七八九十\d]{1,3}[)）]|[一二三四五六七八九十\d]{1,3}[、.．])\S{1,30}$"
+)
+PARENT_SCOPE = "母公司"
+SEGMENT_SCOPE = "分部"
 
 
-def _statement_entity(analyzed: AnalyzedTable) -> str | None:
-    """ "母公司" for a table of the parent company's own statements, "" for a consolidated one,
-    None when the title and context name neither."""
-    table = analyzed.table
-    lines = table.context.splitlines()[-3:] if table.context else []
-    text = re.sub(r"\s+", "", " ".join([*lines, table.title]))
-    parent = [match.start() for match in _PARENT_STATEMENT.finditer(text)]
-    consolidated = [match.start() for match in _CONSOLIDATED_STATEMENT.finditer(text)]
-    if not parent and not consolidated:
-        return None
-    return "母公司" if max(parent, default=-1) > max(consolidated, default=-1) else ""
+@dataclass(frozen=True, slots=True)
+class TableScope:
+    """Where a table stands: ``entity`` the scope prefix of its facts ("母公司", "分部", "" in the
+    consolidated statements), ``heading`` the note heading above it ("22、在建工程")."""
+
+    entity: str = ""
+    heading: str = ""
 
 
-def _within(statement_entity: str, entity: str) -> str:
-    if entity.startswith(("表", "段")):
+@dataclass(frozen=True, slots=True)
+class _Scope:
+    """Where the reading stands: under a parent-company heading, under a segment heading."""
+
+    parent: bool = False
+    segment: bool = False
+
+    @property
+    def entity(self) -> str:
+        return "·".join(
+            word for word, on in ((PARENT_SCOPE, self.parent), (SEGMENT_SCOPE, self.segment)) if on
+        )
+
+    def after(self, line: str) -> _Scope:
+        """The scope after reading ``line`` (a paragraph, a title line, a heading row)."""
+        compact = _compact_text(line)
+        if not compact:
+            return self
+        statement = _STATEMENT_HEADING.match(compact) if len(compact) <= 40 else None
+        if statement is None and "负责人" in compact:
+            statement = _SIGNED_STATEMENT_HEADING.search(compact)
+        if statement is not None and not re.search(r"[，。；;、]", statement.group("rest")):
+            return _Scope(parent=statement.group("scope") == "母公司", segment=False)
+        if len(compact) > 40:
+            return self
+        if _TOP_HEADING.match(compact) and not _STATEMENT_LINE_WORDS.search(compact):
+            return _Scope()
+        if _SUB_HEADING.match(compact):
+            return replace(self, segment="分部" in compact)
+        return self
+
+
+def _compact_text(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def _block_position(location: Location) -> tuple[int, int, int]:
+    top = int(location.bbox[1]) if location.bbox is not None else 0
+    return (location.page or 0, location.line or 0, top)
+
+
+def table_scopes(document: Document) -> dict[int, TableScope]:
+    """Where each table (by index) starts: its entity prefix, "母公司" under a parent company
+    statement or its notes, "分部" under a segment note, "" in the consolidated statements and
+    elsewhere; and the note heading ("22、在建工程") it stands under. Headings are read in
+    reading order, from paragraphs, from the tables' titles and context lines, and from heading
+    rows inside tables (a reader may join the consolidated and the parent-company balance sheet
+    into one table)."""
+    blocks: list[tuple[tuple[int, int, int], int, int]] = [
+        (_block_position(paragraph.location), 0, position)
+        for position, paragraph in enumerate(document.paragraphs)
+    ]
+    blocks += [
+        (_block_position(table.location), 1, position) for position, table in enumerate(document.tables)
+    ]
+    blocks.sort()
+    scope = _Scope()
+    heading = ""
+    found: dict[int, TableScope] = {}
+    for _, kind, position in blocks:
+        if kind == 0:
+            text = document.paragraphs[position].text
+            scope = scope.after(text)
+            heading = _heading_after(heading, text)
+            continue
+        table = document.tables[position]
+        for line in [*table.context.splitlines(), table.title]:
+            scope = scope.after(line)
+            heading = _heading_after(heading, line)
+        found[table.index] = TableScope(scope.entity, heading)
+        for row_scope in _row_scopes(table, scope).values():
+            scope = row_scope
+    return found
+
+
+# "22、在建工程" (PDF text may print "21固定资产、"): a note of the financial statements.
+_NOTE_HEADING = re.compile(r"^\d{1,2}(?:[、.．]\D{1,20}|[^\d、.．]{1,20}、)$")
+
+
+def _heading_after(heading: str, line: str) -> str:
+    """The note heading in force after ``line``: a new note heading, "" after a top-level one."""
+    compact = _compact_text(line)
+    if len(compact) > 24:
+        return heading
+    if _NOTE_HEADING.match(compact):
+        return compact
+    if _TOP_HEADING.match(compact) and not _STATEMENT_LINE_WORDS.search(compact):
+        return ""
+    return heading
+
+
+def _row_scopes(table: Table, start: _Scope) -> dict[int, _Scope]:
+    """The scope from each heading row of ``table`` on ({} when it has none)."""
+    changes: dict[int, _Scope] = {}
+    scope = start
+    for index, row in enumerate(table.rows):
+        label = " ".join(cell.text for cell in row if cell.quantity is None and cell.text.strip())
+        if "表" not in label and "注释" not in label:
+            continue
+        changed = scope.after(label.replace("单位：元", "").replace("单位:元", ""))
+        if changed != scope:
+            changes[index] = scope = changed
+    return changes
+
+
+def _scope_entity(scope: str, entity: str) -> str:
+    """``entity`` within a scope ("母公司", "母公司·芯存科技"); cell-scoped entities stay as they are."""
+    if not scope or entity.startswith(("表", "段")):
         return entity
-    return statement_entity + (f"·{entity}" if entity else "")
+    return scope + (f"·{entity}" if entity else "")
 
 
 def prose_facts(claims: Iterable[Claim]) -> list[Fact]:
@@ -201,18 +316,36 @@ def _comparable_metric(metric: str) -> bool:
 # --- tables -----------------------------------------------------------------------------------
 
 
-def table_facts(analyzed: AnalyzedTable, year: int | None) -> list[Fact]:
-    """One fact per figure cell of ``analyzed`` (blank and unparsed cells state none)."""
+def table_facts(analyzed: AnalyzedTable, year: int | None, scope: TableScope | None = None) -> list[Fact]:
+    """One fact per figure cell of ``analyzed`` (blank and unparsed cells state none).
+
+    ``scope`` is where the table stands (see ``table_scopes``): its entity prefix ("母公司",
+    "分部"), which heading rows inside the table ("母公司资产负债表") change from that row on, and
+    the heading that names what the table itemizes.
+    """
     if not analyzed.columns or not analyzed.rows:
         return []
+    scope = scope or TableScope()
+    start = _Scope(parent=PARENT_SCOPE in scope.entity, segment=SEGMENT_SCOPE in scope.entity)
+    scope_changes = _row_scopes(analyzed.table, start)
+    row_scope = start.entity
     table = analyzed.table
     context_period = _context_period(table.title, table.unit or "", table.context, year)
     readings = _with_group_periods(analyzed.columns, [_read_column(c, year) for c in analyzed.columns])
+    readings = _with_sibling_metric(readings)
     row_metrics = [_known_metric(row.label) for row in analyzed.rows]
     base_metric = _table_metric(analyzed, row_metrics) or _column_metric(readings)
+    parts = _part_rows(analyzed, row_metrics, scope.heading)
+    adjustment = _ADJUSTMENT_TABLE.search(
+        _compact_text(" ".join([table.title, table.unit or "", *table.context.splitlines()[-2:]]))
+    )
     found: list[Fact] = []
-    section = ""
+    # In a table of sections ("一、账面原值 … 二、累计折旧 … 四、账面价值"), rows before the first
+    # section row stand under a section the header named, which hecha does not read.
+    section: str | None = None if any(row.kind is RowKind.SECTION for row in analyzed.rows) else ""
     for row, row_metric in zip(analyzed.rows, row_metrics, strict=True):
+        for index in [index for index in scope_changes if index <= row.index]:
+            row_scope = scope_changes.pop(index).entity
         if row.kind is RowKind.SECTION or (
             row.label and all(cell is None or cell.quantity is None for cell in row.cells)
         ):
@@ -237,13 +370,41 @@ def table_facts(analyzed: AnalyzedTable, year: int | None) -> list[Fact]:
                 context_period,
                 section,
                 cell.quantity,
+                year,
             )
             if fact is not None:
-                found.append(replace(fact, quantity=cell.quantity, location=cell.location))
+                entity = _scope_entity(row_scope, fact.entity)
+                if adjustment is not None or row.index in parts:
+                    entity = _scoped(analyzed, row, column, entity)
+                found.append(replace(fact, entity=entity, quantity=cell.quantity, location=cell.location))
     return _unique_in_rows(analyzed, found)
 
 
 _PLACEHOLDER = Quantity(Decimal(0), 0)
+# A table of the effects of a change of policy or a restatement ("受影响的报表项目 | 影响金额"):
+# its figures are differences, not the items' balances.
+_ADJUSTMENT_TABLE = re.compile(r"影响金额|影响数|调整金额|调整数|累积影响")
+
+
+def _part_rows(analyzed: AnalyzedTable, row_metrics: list[str], heading: str) -> frozenset[int]:
+    """Rows that are one part of the item the table's heading names: under "22、在建工程" a table
+    of 在建工程 / 工程物资 / 合计 itemizes the balance-sheet line, and its row "在建工程" is the
+    projects alone, not the line."""
+    table = analyzed.table
+    subject = _metric_in_text(heading) or _metric_in_text(
+        " ".join([table.title, *table.context.splitlines()[-2:]])
+    )
+    if not subject:
+        return frozenset()
+    has_total = any(
+        row.kind is RowKind.TOTAL and metrics.clean_label(row.label) in ("合计", "总计")
+        for row in analyzed.rows
+    )
+    if not has_total:
+        return frozenset()
+    return frozenset(
+        row.index for row, metric in zip(analyzed.rows, row_metrics, strict=True) if metric == subject
+    )
 
 
 def _cell_fact(
@@ -255,20 +416,23 @@ def _cell_fact(
     base_metric: str,
     row_period: Period | None,
     context_period: Period | None,
-    section: str = "",
+    section: str | None = "",
     quantity: Quantity = _PLACEHOLDER,
+    year: int | None = None,
 ) -> Fact | None:
-    label = metrics.clean_label(row.label)
+    label = _clean_label(row.label)
     row_entity: str | None = None
     metric = row_metric
     metric_text = label
+    period_row = False
     if not metric:
-        entity_part, metric_part = metrics.split_entity(row.label)
+        entity_part, metric_part = _split_entity(row.label)
         known = _known_metric(metric_part)
         if known and entity_part:
             metric, row_entity = known, entity_part
         elif row_period is not None and analyzed.transposed:
             metric = ""  # the row is a period; the column names the metric
+            period_row = True
         elif reading.metric or base_metric or reading.vague_metric:
             row_entity = _row_entity(label)
     if not metric:
@@ -287,8 +451,17 @@ def _cell_fact(
         metric = "毛利率" if resolved else metric + "·毛利率"
     if row_entity and section:
         row_entity = f"{section}:{row_entity}"
+    if period_row:
+        # "期末余额" under "二、累计折旧" is the balance of accumulated depreciation, not of the
+        # asset: the section is the entity; a movement row ("本期增加金额") is a flow, not the
+        # period's balance, and its own fact.
+        if section is None or not _is_balance_row(label, year):
+            resolved = False
+        elif section:
+            row_entity = section
     entity = _combine_entities(reading.entity, row_entity)
-    if row_entity == "" and label in _GENERIC_LABELS:
+    if row_entity == "" and (label in _GENERIC_LABELS or not label):
+        # A total row, or a row whose label a reader split onto another line: no item of its own.
         resolved = False
     if row_period is not None and not analyzed.transposed and _relative(row.label):
         # "上年年末余额" in an equity statement is relative to its section (本期 or 上期), which
@@ -300,11 +473,14 @@ def _cell_fact(
     if not _kind_agrees(column.kind, quantity):
         # A misread header (a share column holding 2,941,412,770.30): name nothing.
         resolved = False
-    if not resolved or entity is None:
-        entity = _scoped(analyzed, row, column, entity)
     period = reading.period or row_period or context_period
     if analyzed.transposed and row_period is not None:
         period = row_period
+    if period is None and not reading.ratio:
+        # An amount of no known period: two tables' "染料 营业成本" may be two different years.
+        resolved = False
+    if not resolved or entity is None:
+        entity = _scoped(analyzed, row, column, entity)
     scale = None if reading.ratio else (column.scale if column.scale is not None else analyzed.scale)
     return Fact(
         metric=metric,
@@ -316,6 +492,19 @@ def _cell_fact(
         location=analyzed.table.location,
         source=FactSource.TABLE,
     )
+
+
+_BALANCE_WORDS = frozenset({"", "余额", "金额", "数", "账面余额", "账面价值", "发生额", "合计"})
+
+
+@lru_cache(maxsize=4096)
+def _is_balance_row(label: str, year: int | None) -> bool:
+    """True for a period row that states the period's amount itself ("期末余额", "2019年12月31日"),
+    not a movement within it ("本期增加金额", "本期计提")."""
+    compact = _compact_text(metrics.clean_label(label))
+    for found in reversed(list(find_periods(compact, year))):
+        compact = compact[: found.start] + compact[found.end :]
+    return compact.strip("：:") in _BALANCE_WORDS
 
 
 def _relative(label: str) -> bool:
@@ -330,22 +519,36 @@ def _scoped(analyzed: AnalyzedTable, row: Row, column: Column, entity: str | Non
 
 
 def _unique_in_rows(analyzed: AnalyzedTable, facts: list[Fact]) -> list[Fact]:
-    """Two cells of one row with one key mean hecha misread a header (two columns both "2019"):
-    neither is trusted as that fact."""
-    seen: dict[tuple[int | None, tuple[str, str, str | None]], int] = {}
+    """Two cells of one row with one key mean hecha misread a header (two columns both "2019");
+    two cells of one table with one key and different values mean it misread a label (two
+    "押金保证金" rows of two debtors, a movement row read as a balance): neither is trusted as
+    that fact."""
+    in_row: dict[tuple[int | None, tuple[str, str, str | None]], int] = {}
+    in_table: dict[tuple[str, str, str | None], list[Fact]] = {}
     for fact in facts:
         marker = (fact.location.row, fact.key)
-        seen[marker] = seen.get(marker, 0) + 1
+        in_row[marker] = in_row.get(marker, 0) + 1
+        in_table.setdefault(fact.key, []).append(fact)
+    conflicting = {
+        key
+        for key, same in in_table.items()
+        if len(same) > 1 and not _all_overlap([fact.base_interval() for fact in same])
+    }
     rows = {row.index: row for row in analyzed.rows}
     columns = {column.index: column for column in analyzed.columns}
     kept = []
     for fact in facts:
         row = rows.get(fact.location.row if fact.location.row is not None else -1)
         column = columns.get(fact.location.col if fact.location.col is not None else -1)
-        if seen[(fact.location.row, fact.key)] > 1 and row is not None and column is not None:
+        ambiguous = in_row[(fact.location.row, fact.key)] > 1 or fact.key in conflicting
+        if ambiguous and row is not None and column is not None:
             fact = replace(fact, entity=_scoped(analyzed, row, column, fact.entity))
         kept.append(fact)
     return kept
+
+
+def _all_overlap(intervals: list[Interval]) -> bool:
+    return max(interval.low for interval in intervals) <= min(interval.high for interval in intervals)
 
 
 def _kind_agrees(kind: ColumnKind, quantity: Quantity) -> bool:
@@ -373,12 +576,28 @@ def _with_group_periods(columns: Sequence[Column], readings: list[_ColumnReading
     ]
 
 
+def _with_sibling_metric(readings: list[_ColumnReading]) -> list[_ColumnReading]:
+    """A change column that names no metric ("2025年度收入 | 2024年度收入 | 变动比例") is about the
+    metric its table's amount columns name, not about one its heading mentions."""
+    named = _column_metric(readings)
+    if not named:
+        return readings
+    known = metrics.is_known_metric(named)
+    return [
+        replace(reading, metric=named if known else "", vague_metric="" if known else named)
+        if reading.suffix and not reading.metric and not reading.vague_metric
+        else reading
+        for reading in readings
+    ]
+
+
 def _column_metric(readings: list[_ColumnReading]) -> str:
     """The one metric (or vague "收入") the column headers name, when they name exactly one."""
     named = {reading.metric or reading.vague_metric for reading in readings} - {""}
     return named.pop() if len(named) == 1 else ""
 
 
+@lru_cache(maxsize=8192)
 def _row_entity(label: str) -> str:
     """The entity a row label names in a table of one metric ("半导体存储业务" → "半导体存储");
     "" for a total or average row, which the caller scopes to its table."""
@@ -405,6 +624,16 @@ def _refine(vague: str, base: str) -> str:
     if base in _VAGUE_METRICS.get(vague, ()):
         return base
     return vague
+
+
+@lru_cache(maxsize=8192)
+def _clean_label(label: str) -> str:
+    return metrics.clean_label(label)
+
+
+@lru_cache(maxsize=8192)
+def _split_entity(label: str) -> tuple[str, str]:
+    return metrics.split_entity(label)
 
 
 @lru_cache(maxsize=8192)

@@ -4,6 +4,8 @@
 Keys: "2025" (a fiscal year), "2025-12-31" (an instant), "2025Q4" (a quarter),
 "2025-01~2025-06" (a range of months). Two texts that name the same period get the same key, so
 that "2025年末", "2025年12月31日", "2025.12.31" and (in a 2025 report) "期末" are one period.
+An opening balance ("期初", "年初", "2025年初") is "2025-01-01", the same instant as "2025年1月1日"
+and not the prior year's closing "2024-12-31": a change of accounting standards restates it.
 
 Also ``report_year(document)``: the fiscal year a document reports on, which the relative words
 (本期, 上年同期, 期初…) are read against.
@@ -56,6 +58,11 @@ _BARE_YEAR = re.compile(r"^" + _YEAR + r"(?:年度|年)?(?:/|$)")
 
 # Relative forms, longest first. (offset in years from the report year, kind)
 _RELATIVE: tuple[tuple[str, int, str], ...] = (
+    ("上年年初", -1, "start"),
+    ("本年年初", 0, "start"),
+    ("本期期初", 0, "start"),
+    ("上年初", -1, "start"),
+    ("本年初", 0, "start"),
     ("上年同期", -1, "year"),
     ("上年年末", -1, "end"),
     ("上年期末", -1, "end"),
@@ -85,8 +92,10 @@ _RELATIVE: tuple[tuple[str, int, str], ...] = (
     ("今年", 0, "year"),
     ("期末", 0, "end"),
     ("年末", 0, "end"),
-    ("期初", -1, "end"),
-    ("年初", -1, "end"),
+    # The opening balance of the year is its first day, not the prior year's closing one: after a
+    # new standard (or a restatement) 2019年1月1日 differs from 2018年12月31日.
+    ("期初", 0, "start"),
+    ("年初", 0, "start"),
 )
 _RELATIVE_RE = re.compile("|".join(re.escape(word) for word, _, _ in _RELATIVE))
 _RELATIVE_BY_WORD = {word: (offset, kind) for word, offset, kind in _RELATIVE}
@@ -161,13 +170,15 @@ def _absolute_key(kind: str, match: re.Match[str]) -> str | None:
     if kind == "year_end":
         return f"{year}-12-31"
     if kind == "year_start":
-        return f"{year - 1}-12-31"
+        return f"{year}-01-01"
     return str(year)
 
 
 def _relative_key(word: str, report_year: int) -> str:
     offset, kind = _RELATIVE_BY_WORD[word]
     year = report_year + offset
+    if kind == "start":
+        return f"{year}-01-01"
     return f"{year}-12-31" if kind == "end" else str(year)
 
 
