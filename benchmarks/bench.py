@@ -1,4 +1,4 @@
-"""Command line of the benchmark: ``python -m benchmarks {speed,findings,mutation,all}``.
+"""Command line of the benchmark: ``python -m benchmarks {speed,findings,coverage,mutation,all}``.
 
 Prints each mode's figures as a table and writes them as JSON to benchmarks/results/ (git-ignored).
 See benchmarks/README.md for what each figure means and the targets.
@@ -15,33 +15,62 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from benchmarks.corpus import PageCount, corpus_dir, corpus_paths, page_count
+from benchmarks.coverage import (
+    EXCLUDED_CLASSES,
+    TARGET_COVERAGE,
+    DocumentCoverage,
+    document_coverage,
+    fact_base_of,
+)
+from benchmarks.coverage import overall as coverage_overall
 from benchmarks.findings import (
     INSPECTED_FILE,
     DocumentFindings,
+    FamilyCount,
     FindingsSummary,
     document_findings,
+    family_counts,
     load_inspections,
     overall,
 )
-from benchmarks.mutation import DocumentMutations, KindSummary, run_mutations, summarize
+from benchmarks.mutation import KINDS, DocumentMutations, KindSummary, run_mutations, summarize
 from benchmarks.output import RESULTS_DIR, JsonValue, fmt, render_table, share, write_results
+from benchmarks.prose_mutation import (
+    TARGETS,
+    DocumentProseMutations,
+    run_prose_mutations,
+    summarize_target,
+)
 from benchmarks.speed import TARGET_PAGES_PER_SECOND, SpeedResult, measure, measure_in_child, to_json_line
 from hecha.engine import check_document
+from hecha.extract.factbase import FactBase, TokenClass
 from hecha.ingest.loader import load
 from hecha.model.document import Document
 from hecha.rules.base import Rule
 from hecha.rules.registry import select_rules
 
+# Each prose or restatement mutation re-checks the whole document (~0.3-1.6 s): these defaults
+# keep `all` within a few minutes.
+PROSE_SAMPLE = 40
+RESTATEMENT_SAMPLE = 20
 ESTIMATE_NOTE = "* estimated pages (no pages in the format): characters / 1,500"
 
 
-@dataclass(frozen=True)
+@dataclass
 class LoadedDocument:
     name: str
     path: Path
     document: Document | None
     pages: PageCount | None
     error: str | None = None
+    _fact_base: FactBase | None = None
+
+    def fact_base(self) -> FactBase:
+        """The document's fact base, built once for the modes that need it."""
+        if self._fact_base is None:
+            assert self.document is not None
+            self._fact_base = fact_base_of(self.document)
+        return self._fact_base
 
 
 def load_documents(paths: list[Path]) -> list[LoadedDocument]:
@@ -131,7 +160,16 @@ def findings_payload(documents: list[DocumentFindings], errors: dict[str, str]) 
             for d in documents
         ],
         "overall": _summary_record(overall(summaries)),
+        "by_family": [_family_record(count) for count in family_counts(documents)],
         "errors": dict(errors),
+    }
+
+
+def _family_record(count: FamilyCount) -> dict[str, JsonValue]:
+    return {
+        **asdict(count),
+        "findings_per_100_pages": count.findings_per_100_pages,
+        "false_per_100_pages": count.false_per_100_pages,
     }
 
 
@@ -175,9 +213,32 @@ def print_findings(documents: list[DocumentFindings], errors: dict[str, str]) ->
     headers = ["document", "pages", "tables chk/found", "relations", "findings", "true", "false"]
     headers += ["uninspected", "findings/100p", "false/100p"]
     print(render_table(headers, rows))
-    print("target: ≤ 1 false alarm per 100 pages (false/100p counts uninspected findings as false)")
+    print(
+        "target: ≤ 1 false alarm per 100 pages, all rules together "
+        "(false/100p counts uninspected findings as false)"
+    )
     if any(s.pages_estimated for s in summaries):
         print(ESTIMATE_NOTE)
+    if documents:
+        print_families(family_counts(documents))
+
+
+def print_families(counts: list[FamilyCount]) -> None:
+    """One line per document: findings and false/100p of each rule family (T tables, C prose,
+    X cross-references)."""
+    families = list(dict.fromkeys(c.family for c in counts))
+    by_document: dict[str, dict[str, FamilyCount]] = {}
+    for count in counts:
+        by_document.setdefault(count.document, {})[count.family] = count
+    rows = []
+    for document, mine in by_document.items():
+        row = [document]
+        for family in families:
+            count = mine[family]
+            row.append(f"{count.findings} ({fmt(count.false_per_100_pages, 2)})")
+        rows.append(row)
+    print("findings by rule family: count (false/100p)")
+    print(render_table(["document", *families], rows))
 
 
 def run_findings(
@@ -194,13 +255,117 @@ def run_findings(
     return documents, errors
 
 
+# ---------------------------------------------------------------- coverage
+
+
+def run_coverage(
+    loaded: list[LoadedDocument], rules: list[Rule], examples: int, seed: int
+) -> tuple[list[DocumentCoverage], dict[str, str]]:
+    documents, errors = [], {}
+    for item in loaded:
+        if item.document is None:
+            errors[item.name] = item.error or "not loaded"
+            continue
+        try:
+            fact_base = item.fact_base()
+        except Exception as error:  # an extractor crash on one document must not stop the others
+            errors[item.name] = f"fact base: {type(error).__name__}: {error}"
+            continue
+        result = check_document(item.document, rules)
+        documents.append(document_coverage(item.name, item.document, fact_base, result, examples, seed))
+    return documents, errors
+
+
+def _coverage_record(coverage: DocumentCoverage) -> dict[str, JsonValue]:
+    return {
+        "document": coverage.document,
+        "by_class": dict(coverage.by_class),
+        "linked": coverage.linked,
+        "unlinked": coverage.unlinked,
+        "excluded": coverage.excluded,
+        "coverage": coverage.coverage,
+        "claims": coverage.claims,
+        "claims_linked": coverage.claims_linked,
+        "claims_checked": coverage.claims_checked,
+        "claims_held": coverage.claims_held,
+        "facts": coverage.facts,
+        "unlinked_examples": [asdict(e) for e in coverage.examples],
+    }
+
+
+def coverage_payload(documents: list[DocumentCoverage], errors: dict[str, str]) -> dict[str, JsonValue]:
+    return {
+        "target_coverage": TARGET_COVERAGE,
+        "documents": [_coverage_record(d) for d in documents],
+        "overall": _coverage_record(coverage_overall(documents)),
+        "errors": dict(errors),
+    }
+
+
+def print_coverage(documents: list[DocumentCoverage], errors: dict[str, str]) -> None:
+    print("== coverage of the figures in prose (linked to a claim or a fact)")
+    rows = []
+    for d in [*documents, coverage_overall(documents)] if documents else []:
+        excluded = "/".join(str(d.count(c)) for c in EXCLUDED_CLASSES)
+        rows.append(
+            [
+                d.document,
+                str(d.count(TokenClass.CLAIM)),
+                str(d.count(TokenClass.FACT)),
+                str(d.unlinked),
+                share(d.linked, d.counted),
+                f"{d.excluded} ({excluded})",
+                str(d.claims),
+                str(d.claims_linked),
+                f"{d.claims_checked} ({d.claims_held})",
+                str(d.facts),
+            ]
+        )
+    for name, error in errors.items():
+        rows.append([name, "error: " + error[:80], "", "", "", "", "", "", "", ""])
+    headers = ["document", "claim", "fact", "unlinked", "coverage", "excluded (year/date/ord/id/page)"]
+    headers += ["claims", "linked", "checked (held)", "facts"]
+    print(render_table(headers, rows))
+    print(f"target: coverage = (claim + fact) / (claim + fact + unlinked) ≥ {TARGET_COVERAGE:.0%}")
+    for d in documents:
+        if d.examples:
+            print(f"-- {d.document}: {len(d.examples)} unlinked figures drawn at random")
+            for example in d.examples:
+                print(f"  {example.text}  {example.where}  {example.sentence}")
+
+
 # ---------------------------------------------------------------- mutation
 
 
-def mutation_payload(documents: list[DocumentMutations], errors: dict[str, str]) -> dict[str, JsonValue]:
+def mutation_payload(
+    documents: list[DocumentMutations],
+    errors: dict[str, str],
+    prose: list[DocumentProseMutations] | None = None,
+) -> dict[str, JsonValue]:
     every_outcome = [o for d in documents for o in d.outcomes]
     every_skip = [s for d in documents for s in d.skipped]
+    prose = prose or []
     return {
+        "prose": [
+            {
+                "document": p.document,
+                "verified_claims": p.verified_claims,
+                "restated_facts": p.restated_facts,
+                **{target: [_kind_record(k) for k in p.summary(target)] for target in TARGETS},
+                "outcomes": [asdict(o) for o in p.outcomes],
+                "skipped": [asdict(s) for s in p.skipped],
+            }
+            for p in prose
+        ],
+        "prose_overall": {
+            target: [
+                _kind_record(k)
+                for k in summarize_target(
+                    [o for p in prose for o in p.outcomes], [s for p in prose for s in p.skipped], target
+                )
+            ]
+            for target in [*TARGETS, "all"]
+        },
         "documents": [
             {
                 "document": d.document,
@@ -273,6 +438,89 @@ def print_mutations(documents: list[DocumentMutations], errors: dict[str, str], 
             print(f"  {name} t{o.table} r{o.row} c{o.col} {o.kind}: {o.original} → {o.mutated} ({found})")
 
 
+def print_prose_mutations(documents: list[DocumentProseMutations], examples: int = 10) -> None:
+    print("== mutation of prose figures (claims checked and held) and of one of two restatements")
+    rows: list[list[str]] = []
+    outcomes = [o for d in documents for o in d.outcomes]
+    skipped = [s for d in documents for s in d.skipped]
+
+    def line(label: str, target: str, k: KindSummary, by_cx: int) -> list[str]:
+        return [
+            label,
+            target,
+            k.kind,
+            str(k.applied),
+            share(k.detected, k.applied),
+            share(k.located, k.applied),
+            share(by_cx, k.applied),
+            str(k.skipped),
+        ]
+
+    def by_prose_rules(chosen: list[str], target: str) -> int:
+        return sum(
+            1
+            for o in outcomes
+            if o.target == target
+            and (o.kind in chosen)
+            and any(code[:1] in ("C", "X") for code in o.located_by)
+        )
+
+    for d in documents:
+        label = f"{d.document} ({d.verified_claims} claims held, {d.restated_facts} restated)"
+        for target in TARGETS:
+            every = d.summary(target)[-1]
+            mine = [o for o in d.outcomes if o.target == target]
+            cx = sum(1 for o in mine if any(code[:1] in ("C", "X") for code in o.located_by))
+            rows.append(line(label, target, every, cx))
+    kinds = [k.value for k in KINDS]
+    for target in TARGETS:
+        for k in summarize_target(outcomes, skipped, target):
+            chosen = kinds if k.kind == "all" else [k.kind]
+            rows.append(line("overall", target, k, by_prose_rules(chosen, target)))
+    every = summarize_target(outcomes, skipped, None)[-1]
+    cx_all = sum(1 for o in outcomes if any(code[:1] in ("C", "X") for code in o.located_by))
+    rows.append(line("overall", "both", every, cx_all))
+    headers = ["document", "target", "kind", "applied", "detected", "located", "by C/X", "skipped"]
+    print(render_table(headers, rows))
+    print("target: ≥ 90% of mutated prose figures and restatements detected and located")
+    print("by C/X: located by a prose or cross-reference rule (the rest only by a table rule)")
+    reasons = Counter(s.reason for s in skipped)
+    if reasons:
+        print("skipped, by reason:")
+        for reason, count in reasons.most_common():
+            print(f"  {count:5d}  {reason}")
+    crashed = sum(1 for o in outcomes if o.rule_failures)
+    if crashed:
+        print(f"re-checks in which a rule crashed: {crashed}")
+    missed = [(d.document, o) for d in documents for o in d.outcomes if not o.located]
+    if missed:
+        print(f"first {min(examples, len(missed))} of {len(missed)} prose mutations not located:")
+        for name, o in missed[:examples]:
+            found = ", ".join(o.new_findings[:4]) or "no new finding"
+            print(f"  {name} {o.where} {o.target}/{o.kind}: {o.original} → {o.mutated} ({found})")
+
+
+def run_prose_mutation(
+    loaded: list[LoadedDocument], rules: list[Rule], claim_sample: int, restatement_sample: int, seed: int
+) -> tuple[list[DocumentProseMutations], dict[str, str]]:
+    documents, errors = [], {}
+    for item in loaded:
+        if item.document is None:
+            errors[item.name] = item.error or "not loaded"
+            continue
+        try:
+            fact_base = item.fact_base()
+        except Exception as error:  # an extractor crash on one document must not stop the others
+            errors[item.name] = f"fact base: {type(error).__name__}: {error}"
+            continue
+        documents.append(
+            run_prose_mutations(
+                item.name, item.document, rules, fact_base, claim_sample, restatement_sample, seed
+            )
+        )
+    return documents, errors
+
+
 def run_mutation(
     loaded: list[LoadedDocument], rules: list[Rule], sample: int, seed: int
 ) -> tuple[list[DocumentMutations], dict[str, str]]:
@@ -307,14 +555,35 @@ def _parser() -> argparse.ArgumentParser:
     speed.add_argument("--runs", type=int, default=5, help="runs per document; the median is reported")
     findings = argparse.ArgumentParser(add_help=False)
     findings.add_argument("--inspected", type=Path, default=INSPECTED_FILE, help="verdicts by fingerprint")
+    sampled = argparse.ArgumentParser(add_help=False)
+    sampled.add_argument("--seed", type=int, default=2025)
+    sampled.add_argument(
+        "--examples",
+        type=int,
+        default=10,
+        help="examples to print: mutations not located; unlinked prose figures per document",
+    )
     mutation = argparse.ArgumentParser(add_help=False)
-    mutation.add_argument("--sample", type=int, default=400, help="mutations per document")
-    mutation.add_argument("--seed", type=int, default=2025)
-    mutation.add_argument("--examples", type=int, default=10, help="mutations not located to print")
+    mutation.add_argument("--sample", type=int, default=400, help="table mutations per document")
+    mutation.add_argument(
+        "--prose-sample",
+        type=int,
+        default=PROSE_SAMPLE,
+        help="prose-claim mutations per document (each re-checks the whole document)",
+    )
+    mutation.add_argument(
+        "--restatement-sample",
+        type=int,
+        default=RESTATEMENT_SAMPLE,
+        help="mutations of one of two restatements per document (each re-checks the whole document)",
+    )
     sub.add_parser("speed", parents=[common, speed], help="pages/s, ratio to raw text, single core, RSS")
     sub.add_parser("findings", parents=[common, findings], help="findings and false alarms per 100 pages")
-    sub.add_parser("mutation", parents=[common, mutation], help="share of mutations detected and located")
-    sub.add_parser("all", parents=[common, speed, findings, mutation], help="the three modes")
+    sub.add_parser("coverage", parents=[common, sampled], help="share of prose figures linked to facts")
+    sub.add_parser(
+        "mutation", parents=[common, sampled, mutation], help="share of mutations detected and located"
+    )
+    sub.add_parser("all", parents=[common, speed, findings, sampled, mutation], help="every mode")
     one = sub.add_parser("speed-one", help="internal: measure one file in this process, print JSON")
     one.add_argument("path", type=Path)
     one.add_argument("--runs", type=int, default=5)
@@ -344,17 +613,25 @@ def _run(args: argparse.Namespace, derived_dir: Path) -> int:
         results = run_speed(paths, args.runs)
         print_speed(results)
         payload["speed"] = speed_payload(results)
-    if args.mode in ("findings", "mutation", "all"):
+    if args.mode in ("findings", "coverage", "mutation", "all"):
         rules = select_rules([p for p in args.select.split(",") if p] or None)
         loaded = load_documents(paths)
         if args.mode in ("findings", "all"):
             found, errors = run_findings(loaded, rules, args.inspected)
             print_findings(found, errors)
             payload["findings"] = findings_payload(found, errors)
+        if args.mode in ("coverage", "all"):
+            covered, errors = run_coverage(loaded, rules, args.examples, args.seed)
+            print_coverage(covered, errors)
+            payload["coverage"] = coverage_payload(covered, errors)
         if args.mode in ("mutation", "all"):
             mutated, errors = run_mutation(loaded, rules, args.sample, args.seed)
             print_mutations(mutated, errors, args.examples)
-            payload["mutation"] = mutation_payload(mutated, errors)
+            prose, prose_errors = run_prose_mutation(
+                loaded, rules, args.prose_sample, args.restatement_sample, args.seed
+            )
+            print_prose_mutations(prose, args.examples)
+            payload["mutation"] = mutation_payload(mutated, {**errors, **prose_errors}, prose)
     payload["wall_seconds"] = round(time.perf_counter() - started, 1)
     print(f"({payload['wall_seconds']} s)")
     if not args.no_write:

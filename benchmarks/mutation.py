@@ -249,8 +249,12 @@ def find_cell(table: Table, key: CellKey) -> Cell:
 
 
 def one_table_document(document: Document, table: Table) -> Document:
-    """``document`` reduced to ``table``: the table keeps its own index and cell locations."""
-    return replace(document, tables=(table,))
+    """``document`` reduced to ``table``: the table keeps its own index and cell locations.
+
+    The prose is left out too: table rules read only grids, and the prose would make every
+    re-check rebuild the whole document's claims (prose mutations have their own mode).
+    """
+    return replace(document, tables=(table,), paragraphs=())
 
 
 def names_cell(diagnostic: Diagnostic, key: CellKey) -> bool:

@@ -12,7 +12,7 @@ import pytest
 from hecha.engine import check_document
 from hecha.ingest.grid import pipe_table
 from hecha.model.diagnostic import Diagnostic
-from hecha.model.document import Document
+from hecha.model.document import Document, Location
 from hecha.rules.base import Rule, RuleContext
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -25,6 +25,7 @@ from benchmarks.findings import (  # noqa: E402
     InspectedFileError,
     Verdict,
     document_findings,
+    family_counts,
     load_inspections,
     overall,
 )
@@ -138,3 +139,49 @@ def test_pages_are_estimated_from_characters_when_the_format_has_none(tmp_path: 
     assert str(counted) == "~2*"
     paged = page_count(Document(source=str(path), format="pdf", page_count=204), path)
     assert paged == PageCount(204, estimated=False)
+
+
+class FlagAsTableRule(FlagEveryFigure):
+    code = "T990"
+
+
+class FlagAsProseRule(Rule):
+    """Stand-in prose rule: one finding per figure, at its line outside any table."""
+
+    code = "C990"
+    name = "stand-in-prose-flag"
+    summary = summary_en = "test rule"
+
+    def check(self, ctx: RuleContext) -> Iterator[Diagnostic]:
+        for table in ctx.document.tables:
+            for row in table.rows:
+                for cell in row:
+                    if cell.quantity is not None:
+                        where = Location(
+                            source=cell.location.source, line=cell.location.line, quote=cell.text
+                        )
+                        yield self.diagnostic(message=f"旗 {cell.text}", message_en="flag", location=where)
+
+
+def test_findings_are_broken_down_by_rule_family(tmp_path: Path) -> None:
+    table_result = check_document(_document(), [FlagAsTableRule(), FlagAsProseRule()])
+    first_c = next(d.fingerprint for d in table_result.diagnostics if d.code == "C990")
+    inspected = _write(
+        tmp_path,
+        f"findings:\n  - {{fingerprint: '{first_c}', verdict: true-error, note: 'checked by hand'}}\n",
+    )
+    inspections = load_inspections(inspected)
+    a = document_findings("a", table_result, PageCount(100, estimated=False), inspections)
+    b = document_findings(
+        "b", check_document(_document(), [FlagAsTableRule()]), PageCount(50, estimated=False), inspections
+    )
+    counts = {(c.document, c.family): c for c in family_counts([a, b])}
+    # T, C and X are always listed, even with no finding.
+    assert {family for _, family in counts} == {"T", "C", "X"}
+    assert (counts["a", "T"].findings, counts["a", "C"].findings, counts["a", "X"].findings) == (3, 3, 0)
+    assert counts["a", "C"].counted_false == 2  # the true error is not a false alarm
+    assert counts["b", "C"].findings == 0
+    assert counts["all", "T"].findings == 6
+    assert counts["all", "T"].pages == 150
+    assert counts["all", "T"].findings_per_100_pages == pytest.approx(4.0)
+    assert counts["all", "C"].false_per_100_pages == pytest.approx(2 * 100 / 150)

@@ -14,7 +14,7 @@ from hecha.extract.roles import AnalyzedTable
 from hecha.extract.table_roles import analyze_table
 from hecha.ingest.loader import load
 from hecha.model.diagnostic import Diagnostic
-from hecha.model.document import Document
+from hecha.model.document import Document, Location
 from hecha.rules.base import CheckStats, Rule, RuleContext
 from hecha.rules.registry import select_rules
 
@@ -55,6 +55,8 @@ class CheckResult:
     rule_failures: tuple[RuleFailure, ...] = field(default=())
     # (table, row, col) of every cell that took part in a relation that held (CheckStats).
     verified_cells: frozenset[tuple[int, int, int]] = frozenset()
+    # Every location outside a table (a prose figure) that took part in a relation that held.
+    verified_locations: frozenset[Location] = frozenset()
 
 
 def analyze_tables(document: Document) -> list[AnalyzedTable]:
@@ -111,6 +113,7 @@ def check_document(document: Document, rules: list[Rule] | None = None) -> Check
         uncertain=uncertain,
         rule_failures=tuple(failures),
         verified_cells=frozenset(stats.verified_cells),
+        verified_locations=frozenset(stats.verified_locations),
     )
 
 
