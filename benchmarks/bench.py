@@ -323,7 +323,7 @@ def print_coverage(documents: list[DocumentCoverage], errors: dict[str, str]) ->
         )
     for name, error in errors.items():
         rows.append([name, "error: " + error[:80], "", "", "", "", "", "", "", ""])
-    headers = ["document", "claim", "fact", "unlinked", "coverage", "excluded (year/date/ord/id/page)"]
+    headers = ["document", "claim", "fact", "unlinked", "coverage", "excluded (year/date/ord/id/page/def)"]
     headers += ["claims", "linked", "checked (held)", "facts"]
     print(render_table(headers, rows))
     print(f"target: coverage = (claim + fact) / (claim + fact + unlinked) ≥ {TARGET_COVERAGE:.0%}")

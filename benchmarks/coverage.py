@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 from hecha.engine import CheckResult, analyze_tables
 from hecha.extract.factbase import FactBase, NumericToken, TokenClass
-from hecha.extract.facts import build_fact_base
+from hecha.extract.facts import build_fact_base, linked_facts
 from hecha.ingest.numbers import normalize
 from hecha.model.document import Document, Location, Paragraph
 from hecha.model.facts import Claim
@@ -33,6 +33,7 @@ EXCLUDED_CLASSES = (
     TokenClass.ORDINAL,
     TokenClass.IDENTIFIER,
     TokenClass.PAGE,
+    TokenClass.DEFINITION,
 )
 TARGET_COVERAGE = 0.90
 
@@ -96,10 +97,9 @@ def _same_place(a: Location, b: Location) -> bool:
     return a.page == b.page and a.line == b.line and a.table is None and b.table is None
 
 
-def claim_is_linked(claim: Claim) -> bool:
-    """True when the extractor tied the claim to a fact (the Claim's ``facts``, when it has them)."""
-    linked: tuple[Location, ...] = getattr(claim, "facts", ())
-    return bool(linked)
+def claim_is_linked(fact_base: FactBase, claim: Claim) -> bool:
+    """True when the fact base ties the claim to at least one fact stated elsewhere."""
+    return bool(linked_facts(fact_base, claim))
 
 
 def paragraph_at(document: Document, location: Location, text: str) -> Paragraph | None:
@@ -208,7 +208,7 @@ def document_coverage(
         document=name,
         by_class=_class_counts(fact_base.tokens),
         claims=len(fact_base.claims),
-        claims_linked=sum(1 for claim in fact_base.claims if claim_is_linked(claim)),
+        claims_linked=sum(1 for claim in fact_base.claims if claim_is_linked(fact_base, claim)),
         claims_checked=checked,
         claims_held=claims_held,
         facts=len(fact_base.facts),

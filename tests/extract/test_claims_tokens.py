@@ -124,3 +124,90 @@ def test_ranks_are_ordinals_but_ranges_of_years_are_not_identifiers() -> None:
     assert ranks == [("10名", TokenClass.ORDINAL), ("10名", TokenClass.ORDINAL)]
     years = _tokens("公司2019-2020 年度对致达金控累计提供借款")
     assert [cls for _, cls in years] == [TokenClass.YEAR, TokenClass.YEAR]
+
+
+def _classes(text: str, year: int = 2019) -> dict[str, TokenClass]:
+    paragraphs = (Paragraph(text, Location("t.alltxt", page=1, line=1)),)
+    _, tokens = extract_claims(Document("t.alltxt", "alltxt", None, paragraphs), year)
+    return {token.text.replace(" ", ""): token.token_class for token in tokens}
+
+
+def test_policy_thresholds_are_definitions() -> None:
+    # haixiang_2019_annual.alltxt l.2865 and l.5219, jinyu_2020_annual.pdf p.102 (lease and
+    # significant-influence tests of the accounting policies).
+    lease = _classes(
+        "(3)即使资产的所有权不转移，但租赁期占租赁资产使用寿命的大部分[通常占租赁资产使用寿命的75%以上(含75%)]；"
+    )
+    assert lease == {"3": TokenClass.ORDINAL, "75%": TokenClass.DEFINITION}
+    vote = _classes("持有20%以下表决权但具有重大影响，或者持有20%或以上表决权但不具有重大影响的依据：")
+    assert vote == {"20%": TokenClass.DEFINITION}
+    influence = _classes(
+        "当本公司直接或通过子公司间接拥有被投资单位20%(含20%)以上但低于50%的表决权股份时，一般认为具有重大影响。"
+    )
+    assert set(influence.values()) == {TokenClass.DEFINITION}
+    heading = _classes("(2)占公司营业收入或营业利润10%以上的行业、产品或地区情况")
+    assert heading["10%"] is TokenClass.DEFINITION
+
+
+def test_dividend_basis_and_assumptions_are_definitions() -> None:
+    # haixiang_2019_annual.alltxt l.722 and l.5344, jinyu_2020_annual.pdf p.112.
+    dividend = _classes(
+        "2019年度公司拟以总股本1,555,709,365股为基数，向全体股东每10股派发现金红利3元(含税)。"
+    )
+    assert dividend["10"] is TokenClass.DEFINITION
+    assert dividend["1,555,709,365"] is not TokenClass.IDENTIFIER  # a share count is a figure
+    assumed = _classes(
+        "在其他变量不变的假设下，假定利率变动50个基准点，不会对本公司的利润总额产生重大的影响。"
+    )
+    assert assumed["50个"] is TokenClass.DEFINITION
+    nominal = _classes("公允价值不能够可靠取得的，按照名义金额1元计量。")
+    assert nominal["1元"] is TokenClass.DEFINITION
+
+
+def test_company_bounds_are_not_definitions() -> None:
+    # jinyu_2020_annual.pdf p.12: "提高50%以上" is the company's own (approximate) figure.
+    capacity = _classes(
+        "新园区产能较原有产能提高50%以上，但受非洲猪瘟等疫情间歇性发生的影响，生猪出栏量尚未恢复。", 2020
+    )
+    assert capacity["50%"] is TokenClass.UNLINKED
+
+
+def test_counts_and_share_counts_are_claims() -> None:
+    # haixiang_2019_annual.alltxt l.280 and l.1117; jinyu_2020_annual.pdf p.60.
+    paragraphs = (
+        Paragraph(
+            "报告期内，外沙厂区和川南药业通过6次官方检查，33次客户检查，川南药业连续第4次通过美国FDA的现场检查。",
+            Location("t", line=1),
+        ),
+        Paragraph(
+            "报告期内公司召开5次董事会，各位董事以诚信、勤勉、尽责的态度履行职责。", Location("t", line=2)
+        ),
+    )
+    claims, tokens = extract_claims(Document("t", "alltxt", None, paragraphs), 2019)
+    assert [(claim.metric, str(claim.quantity.value)) for claim in claims] == [
+        ("通过官方检查", "6"),
+        ("客户检查", "33"),
+        ("召开董事会", "5"),
+    ]
+    assert [t.token_class for t in tokens if t.text == "4次"] == [TokenClass.ORDINAL]  # 第4次
+
+
+def test_bracketed_comparative_keeps_the_carried_period() -> None:
+    # jinyu_2020_annual.pdf p.178: the bracket's period is the comparative's only.
+    paragraphs = (
+        Paragraph(
+            "截至2020年12月31日，本公司的资产负债率为16.17%(2019年12月31日：12.83%)，银行借款为0.00万元。",
+            Location("t", line=1),
+        ),
+    )
+    claims, _ = extract_claims(Document("t", "alltxt", None, paragraphs), 2020)
+    periods = [(claim.metric, claim.period.key if claim.period else None) for claim in claims]
+    assert periods == [("资产负债率", "2020-12-31"), ("资产负债率", "2019-12-31"), ("银行借款", "2020-12-31")]
+
+
+def test_rank_and_durations_are_not_counts() -> None:
+    # haixiang_2019_annual.alltxt l.411 and l.2676.
+    ranks = _classes("公司前5名供应商资料")
+    assert ranks["5名"] is TokenClass.ORDINAL
+    months = _classes("公司经营业务的营业周期较短，以12个月作为资产和负债的流动性划分标准。")
+    assert months["12个"] is TokenClass.DATE

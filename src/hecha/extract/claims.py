@@ -40,7 +40,7 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from hecha.extract.factbase import NumericToken, TokenClass
-from hecha.extract.metrics import entity_name, normalize_metric, split_entity
+from hecha.extract.metrics import entity_name, is_known_metric, normalize_metric, split_entity
 from hecha.extract.periods import find_periods, parse_period
 from hecha.ingest.numbers import find_quantities, normalize
 from hecha.model.document import Document, Location, Paragraph
@@ -129,21 +129,25 @@ _NP_LEADING = re.compile(
     r"^(?:公司|本公司|我公司|上市公司|全年|当期|当年|本期|整体|合并范围内|分别|相应|累计|已|仍|"
     r"按全年完整口径|合并|期末|年末|其中|共|总共|的|占|同行业可比公司|同行业公司|可比公司)+"
 )
-_NP_TRAILING = re.compile(r"(?:的|分别|均|同比|环比|合计|总计|累计|共计|约|已|仍|实际|大幅|有所|明显)+$")
+_NP_TRAILING = re.compile(r"(?:的|分别|均|共|同比|环比|合计|总计|累计|共计|约|已|仍|实际|大幅|有所|明显)+$")
 # A phrase that names a metric does not end in these (they are verbs, prepositions or limits).
 _NOT_A_NOUN_END = re.compile(
     r"(?:上浮|下浮|超过|低于|高于|不足|以上|以下|以内|至|到|前|后|近|按|第|每|仅|内|外|较|占|可|"
     r"增加|减少|增长|下降|上升|提高|降低|实现|达到|形成|发生|产生|确认|计提|享受|收到|取得|支付|完成|"
     r"新增|新采购|采购|向|对|于|和|及|与|或|是|有|为)$"
 )
-_NP_FORBIDDEN = re.compile(r"[\d%]|^[A-Za-z]|导致|因素|原因|影响|情况|如下|所示|主要系|详见|参见|与|口径|按")
+_NP_FORBIDDEN = re.compile(
+    r"[\d%]|^[A-Za-z]+(?![A-Za-z]*[\u4e00-\u9fff])|导致|因素|原因|影响|情况|如下|所示|主要系|详见|参见|与|口径|按"
+)
 # Words that alone name no metric: the clause's subject is the one carried over.
 _VAGUE = frozenset({"金额", "余额", "总额", "规模", "数量", "收入金额", "比例", "占比", "幅度", "增速"})
 # A percent VALUE must be about a ratio ("毛利率为 14.91%"), not a fragment before a percent.
 _RATIO_METRIC = re.compile(r"(?:率|比例|比重|占比|份额)$")
 # After a stated value the clause goes on or ends; a noun right after it means the figure
 # qualifies what follows ("3900 万元借款"); 左右/以上 and 约/超过 make it approximate.
-_VALUE_AFTER = re.compile(r"^(?:$|[,，。；;、:：)）(（]|和|及|与|同比|环比|较|比|占|其中|分别)")
+_VALUE_AFTER = re.compile(
+    r"^(?:$|[,，。；;、:：)）(（]|和|及|与|同比|环比|较|比|占|其中|分别|进行|用于|作为|予以|为基数)"
+)
 # "较 2024 年度的 27,584.81 万元": the amount of the period compared with.
 _STATED_BASE = re.compile(r"^(?:较|比|相比)(?P<period>[^,，较比的]{2,16}?)的$")
 _APPROXIMATE_BEFORE = re.compile(r"(?:约|近|超过|逾|不足|不到|接近|大约|约为|最高可达|最高|最低|平均约为)$")
@@ -153,6 +157,70 @@ _DURATION_AFTER = re.compile(r"^(?:小时|个月|天|周|年内|年以上|年以
 _ENTITY_ONLY = re.compile(r"^.{2,12}(?:业务板块|业务|板块|分部|子公司)$")
 _ATTRIBUTE_TAIL = re.compile(
     r"(?:实际税率|税率|毛利率|营业收入|收入|净利润|坏账准备|计提比例|余额|金额|占比|比例)$"
+)
+
+
+# The counted thing printed after a figure the number parser leaves without a unit: shares
+# ("627.90万股"), incidents ("82起"), head of livestock ("4.07亿头"); and the "per" of a unit price
+# ("4.5元/股", "75.68元/件").
+_COUNTER_AFTER = re.compile(r"^(?:股|起|头|只|件)(?!份|东|本|权|票|利)")
+_PER_UNIT_AFTER = re.compile(r"^/(?:股|件|片|支|吨|千克|公斤|头份)")
+# "授予3,473.5万股限制性股票", "召开5次董事会", "向335名激励对象", "等10个省份的…": the noun the
+# count is of, up to a clause mark, a figure, 的 or the verb that follows it.
+_COUNTED_NOUN = re.compile(
+    r"^(?!已|正在|因|均|共|合计|进行|作为|为|予以|是|在|于|的)(?P<noun>[^\d,，、。；;:：()（）“”《》]{2,14}?)"
+    r"(?=$|[\d,，、。；;:：()（）]|的|授予|进行|纳入|通过|开展|处于|获得|放弃|已经|离职|作为|因|已|正在|均|共|合计)"
+)
+_COUNTING_VERB = re.compile(
+    r"(?P<verb>召开|授予|通过|开展|新增|拥有|组织|纳入|完成|获得|承担|实施|回购|解锁|持有|捐赠|建设|设立|"
+    r"取得|申报|参加|举办|签订|签署|引进|培养|招聘|演练)(?:了)?(?:共|共计|累计|合计)?$"
+)
+# "10个处于实验室研究阶段": a count at the head of a clause, then what the counted things are.
+_COUNTED_STATE = re.compile(r"^(?P<state>(?:处于|来自|属于|已进入|进入)[^\d,，、。；;:：()（）]{2,14})$")
+# Tax rates: "减按15%的税率计缴企业所得税", "享受15%的企业所得税优惠税率", "按20%的税率缴纳企业所得税",
+# "所得减按25%计入应纳税所得额", "按…的3%计缴增值税".
+_TAX_BEFORE = re.compile(r"(?:减按|按照|按|适用|执行)(?:[^,，按]{0,12}的)?$|享受[^,，]{0,14}$")
+_TAX_AFTER = re.compile(
+    r"^的?(?P<tax1>企业所得税|所得税|增值税)?(?:优惠)?税率"
+    r"|^(?:的税率)?(?:计缴|缴纳|征收)(?P<tax2>企业所得税|所得税|增值税)"
+    r"|^(?P<taxable>计入应纳税所得额)"
+)
+# The company a tax sentence is about: "盐城瓯华公司被认定为", "本公司下属子公司辽宁益康属于",
+# "上海海翔公司、东旭医化公司享受", "对港翔科技公司所得减按".
+_TAX_ENTITY = re.compile(
+    r"(?P<name>(?:[\u4e00-\u9fff]{2,12}?公司、)*[\u4e00-\u9fff]{2,12}?)(?=被认定|属于|享受|所得减按|为高新|于\d{4}年)"
+)
+# Stakes: "致达控股集团有限公司持股80%", "东港投资持股49%的企业", "占科菲化工公司49.00%的股权".
+_STAKE_BEFORE = re.compile(r"(?P<holder>[^,，、：:（(]{2,20}?)持股(?:比例)?(?:为)?$")
+_STAKE_OF = re.compile(r"占(?P<company>[^,，、占]{2,20}?)$")
+# "德明利内销毛利率比外销高5.68个百分点": a difference between two of its kind, not a change.
+_PP_BETWEEN = re.compile(r"^(?P<subject>.+?)比(?P<other>[^,，比]{1,10}?)(?P<way>高|低)(?:了)?$")
+# "影响期初未分配利润0.00元": the effect on an account, not its balance.
+_EFFECT_ON = re.compile(r"影响(?P<account>[^,，影响]{2,12})$")
+# "…11.08 亿元，合计 22.78 亿元": the sum of the amounts the sentence just listed.
+_SUM_WORD = re.compile(r"^(?:合计|总计|共计|合计为|总计为|共计为)$")
+
+
+def _counter_after(quantity: Quantity, after: str) -> str:
+    """The counter word or the "/件" of a unit price printed right after the figure ("" if none)."""
+    if quantity.unit == Unit.NUMBER:
+        counter = _COUNTER_AFTER.match(after)
+        return counter.group(0) if counter else ""
+    if quantity.unit == Unit.CURRENCY:
+        per_unit = _PER_UNIT_AFTER.match(after)
+        return per_unit.group(0) if per_unit else ""
+    return ""
+
+
+def _own_period(own_periods: list[tuple[int, int, Period]], position: int) -> Period | None:
+    """The period the clause itself names before ``position`` (never one carried over)."""
+    found = [period for start, _, period in own_periods if start < position]
+    return found[-1] if found else None
+
+
+# A sentence that opens with a business line: "报告期内，医药板块培南系列…", "染料板块受…影响".
+_SENTENCE_SUBJECT = re.compile(
+    r"^(?:报告期内|本报告期|本期|同时|其中)?[,，]?(?P<entity>[\u4e00-\u9fff]{2,8}?(?:板块|业务分部|分部|事业部))"
 )
 
 
@@ -196,8 +264,17 @@ def _noun_phrase(text: str) -> str:
     if boundary is not None:
         text = text[boundary.end() :]
     text = _NUMBERING.sub("", text)
+    opened = max(text.rfind("（"), text.rfind("("))
+    if opened >= 0 and opened > max(text.rfind("）"), text.rfind(")")):
+        text = text[opened + 1 :]  # "…的63,005,888股" inside "（扣除存放于…的…）"
+    text = re.sub(r"^(?:扣除|以(?=总股本))", "", text).rstrip("（(")
     text = _NP_LEADING.sub("", text)
     text = _NP_TRAILING.sub("", text)
+    too_long = len(text) > 24 or bool(re.search(r"按|导致|影响", text))
+    if too_long and "的" in text:
+        head = text.rpartition("的")[2]
+        if 2 <= len(head) <= 16 and not is_known_metric(normalize_metric(head)):
+            text = head
     if not (2 <= len(text) <= 24) or _NP_FORBIDDEN.search(text) or _NOT_A_NOUN_END.search(text):
         return ""
     if text in _VAGUE:
@@ -266,12 +343,14 @@ def _reference_class(
         return TokenClass.PAGE  # 41/195: this page's number
     if plain and page is not None and re.search(rf"(?:^|\D){page}/$", before) and not after:
         return TokenClass.PAGE  # 41/195: the number of pages
-    if (plain or text.startswith(".")) and not after:
+    if (plain or text.startswith(".")) and (
+        not after or re.match(r"^第[一二三四五六七八九十]{1,3}节", after)
+    ):
         if _DOTTED_LEADER.search(before) or (text.startswith(".") and before.endswith(".")):
             return TokenClass.PAGE
         if text.startswith(".") and not before:
             return TokenClass.PAGE  # a leader's last dot on its own: ".14"
-        if _TOC_LINE.match(before):
+        if _TOC_LINE.match(re.split(r"(?<=\d)(?=第[一二三四五六七八九十]{1,3}节)", before)[-1]):
             return TokenClass.PAGE
     if plain and 1 <= integer <= 99 and _HEADING_BEFORE.search(before) and _HEADING_AFTER.match(after):
         return TokenClass.ORDINAL
@@ -322,6 +401,22 @@ def _classify_other(compact: str, figure: _Figure, context: str = "", page: int 
     reference = _reference_class(before, after, quantity, plain, context, page)
     if reference is not None:
         return reference
+    if _is_definition(before, after, quantity, context):
+        return TokenClass.DEFINITION
+    if plain and integer <= 12 and re.match(r"^[ꞏ·•]\d{1,2}[”\"]", after) and re.search(r"[“\"]$", before):
+        return TokenClass.DATE  # “3ꞏ21”事故: the date that names an event
+    if plain and re.search(r"[“\"]\d{1,2}[ꞏ·•]$", before):
+        return TokenClass.DATE
+    if plain and re.search(r"(?:附注?[一二三四五六七八九十]{1,3}、|表)$", before):
+        return TokenClass.IDENTIFIER  # 见附注五、30 / GB21907-2008表2: a note or a table of a text
+    if re.search(r"工业$|GOTS$", before) and re.fullmatch(r"\d\.0", quantity.text.strip()):
+        return TokenClass.IDENTIFIER  # 工业4.0, GOTS 5.0: names of a standard
+    if _PROJECT_NAME_AFTER.match(after):
+        return TokenClass.IDENTIFIER  # 1.55万吨活性染料项目: a capacity inside a project's name
+    if quantity.unit == Unit.COUNT and before.endswith("第") and quantity.decimals == 0:
+        return TokenClass.ORDINAL  # 连续第4次通过
+    if plain and integer <= 100 and re.match(r"^-\d{1,3}年", after):
+        return TokenClass.DATE  # 运维期内（9-28 年）: the lower bound of a span of years
     inside_title = "《" in before and "》" not in before[before.rfind("《") :]
     if before.endswith(("《", "第")) and re.match(r"^(?:号|条|款|项)", after) and inside_title:
         return TokenClass.IDENTIFIER
@@ -339,8 +434,14 @@ def _classify_other(compact: str, figure: _Figure, context: str = "", page: int 
         return TokenClass.IDENTIFIER
     if plain and len(digits) == 6 and re.match(r"^(?:60|68|00|30|43|83|87|88)", digits):
         return TokenClass.IDENTIFIER  # a stock code
-    if plain and (len(digits) >= 7 or re.search(r"\d-$", before)) and not re.match(r"^(?:年|月|日)", after):
-        return TokenClass.IDENTIFIER  # phone numbers, licence and contract numbers
+    if (
+        plain
+        and (len(digits) >= 7 or re.search(r"\d-$", before))
+        and not re.match(r"^(?:年|月|日|股|元)", after)
+        and "," not in digits
+    ):
+        return TokenClass.IDENTIFIER  # phone numbers, licence and contract numbers (a share count
+        # "1,555,709,365股" has separators or its 股: it is a figure)
     if plain and re.match(r"^页", after):
         return TokenClass.PAGE
     if plain and re.search(r"(?:第|页码|P)$", before) and re.match(r"^页", after):
@@ -379,6 +480,60 @@ def _classify_other(compact: str, figure: _Figure, context: str = "", page: int 
     return TokenClass.UNLINKED
 
 
+# Parameters of definitions, rules and policies (TokenClass.DEFINITION). Each pattern names the
+# wording that makes a figure a parameter; a company's own figure never matches them.
+# "10%以上的行业", "变动30%以上的原因", "持有20%以下表决权", "20%或以上表决权", "75%以上（含75%）",
+# "20%（含20%）以上但低于50%的表决权股份": a bound that qualifies what follows it.
+_THRESHOLD_AFTER = re.compile(
+    r"^(?:或)?(?:以上|以下|以内)(?:[(（]含\d+(?:\.\d+)?%[)）])?(?:的|但|或|表决权|[)）\]］])"
+    r"|^(?:或)?(?:以上|以下)表决权|^[(（]含\d+(?:\.\d+)?%[)）](?:以上|以下)"
+    r"|^(?:或)?(?:以上|以下)[(（]含"
+)
+_THRESHOLD_INCLUSIVE = re.compile(r"[(（]含$")  # the "75%" inside "（含75%）"
+_THRESHOLD_BEFORE = re.compile(r"(?:低于|高于|不超过|不低于)$")
+_THRESHOLD_VOTE_AFTER = re.compile(r"^的?表决权")
+# A policy text: "现金分红在本次利润分配中所占比例最低应达到80%", "超过公司最近一期经审计净资产的15%".
+_POLICY_BEFORE = re.compile(r"(?:最低应达到|最低应当达到|最近一期经审计(?:净资产|总资产)的)$")
+# "每10股派发现金红利3元": the 10 is the basis of a ratio; "假定利率变动50个基准点": an assumption;
+# "按照名义金额1元计量": the nominal amount of a measurement policy.
+_PER_SHARES_BEFORE = re.compile(r"每$")
+_PER_SHARES_AFTER = re.compile(r"^股")
+_ASSUMED_AFTER = re.compile(r"^(?:个)?(?:基准点|基点)")
+_NOMINAL_BEFORE = re.compile(r"名义金额$")
+# "1.55万吨活性染料项目", "年产30亿片(粒)固体制剂技改项目": a capacity that is part of a name.
+_PROJECT_NAME_AFTER = re.compile(r"^(?:万|亿)?(?:吨|蒸吨|片|粒|支|头份)[^,，。；;、]{0,20}?(?:项目|锅炉)")
+
+
+def _is_definition(before: str, after: str, quantity: Quantity, context: str) -> bool:
+    """True when the figure is a parameter of a definition, a rule or a policy (see above)."""
+    if quantity.unit == Unit.PERCENT:
+        if _THRESHOLD_AFTER.match(after):
+            return True
+        if _THRESHOLD_INCLUSIVE.search(before) and re.match(r"^[)）]", after):
+            return True
+        if _THRESHOLD_BEFORE.search(before) and _THRESHOLD_VOTE_AFTER.match(after):
+            return True
+        if _POLICY_BEFORE.search(before):
+            return True
+    if quantity.decimals == 0 and (
+        re.match(r"^/\d{1,2}以上", after) or (re.search(r"\d/$", before) and re.match(r"^以上", after))
+    ):
+        return True  # 所持表决权的2/3以上同意: a voting rule
+    if (
+        quantity.unit == Unit.PERCENT
+        and re.search(r"(?:不低于|不高于|不超过|不少于)$", before)
+        and re.match(r"^的[^,，]{0,6}(?:考核目标|目标|条件|标准)", after)
+    ):
+        return True  # 净利润增长率不低于80%的业绩考核目标: a condition of an incentive plan
+    if quantity.decimals == 0 and quantity.value == 10 and _PER_SHARES_BEFORE.search(before):
+        return bool(_PER_SHARES_AFTER.match(after))
+    if re.search(r"假定|假设", context + before) and (
+        _ASSUMED_AFTER.match(after) or (quantity.unit == Unit.COUNT and after.startswith("基准点"))
+    ):
+        return True
+    return quantity.unit == Unit.CURRENCY and bool(_NOMINAL_BEFORE.search(before))
+
+
 # ---------------------------------------------------------------------------------------------
 # Clauses
 
@@ -388,6 +543,8 @@ class _ParagraphInput:
     paragraph: Paragraph
     source: FactSource
     report_year: int | None
+    lead: str = ""  # the unfinished sentence the paragraph before ends with (compact)
+    trail: str = ""  # the start of the next paragraph, when this one ends inside a sentence
 
 
 class _ClauseReader:
@@ -399,7 +556,15 @@ class _ClauseReader:
         self.claims: list[Claim] = []
         self.tokens: list[NumericToken] = []
         self.context = ""  # the end of the sentence's previous clause (compact)
+        # The sentence before the clause (compact); a paragraph that continues a sentence cut by
+        # the reader starts with the tail of the paragraph before it.
+        self.sentence_before = item.lead
         self.last_claim: Claim | None = None  # the claim of the last figure read, if it made one
+        self._last_clause = ""  # the clause being read, when it ends the paragraph
+        self.tax_entity: str | None = None  # the company the paragraph's tax rates are about
+        # The business line a sentence opens with ("医药板块…，实现净利润2.95亿元"): the entity of
+        # every claim of the sentence that names none of its own.
+        self.sentence_entity = ""
 
     # -- helpers ------------------------------------------------------------------------------
 
@@ -419,6 +584,8 @@ class _ClauseReader:
         base_quantity: Quantity | None = None,
     ) -> Claim:
         entity, metric_name, metric_text = metric
+        if not entity and self.sentence_entity:
+            entity = self.sentence_entity
         quantity = figure.quantity
         return Claim(
             kind=kind,
@@ -467,7 +634,17 @@ class _ClauseReader:
         self.subject.entity, self.subject.metric, self.subject.metric_text = metric
 
     def _other(self, compact: str, figure: _Figure) -> TokenClass:
-        return _classify_other(compact, figure, self.context, self.item.paragraph.location.page)
+        page = self.item.paragraph.location.page
+        token_class = _classify_other(compact, figure, self.context, page)
+        if (
+            token_class is TokenClass.UNLINKED
+            and figure.end == len(compact)
+            and self.item.trail
+            and compact == self._last_clause
+        ):
+            # "…自2019" / "年6月10日起…": the reader cut the line inside a date.
+            token_class = _classify_other(compact + self.item.trail, figure, self.context, page)
+        return token_class
 
     def _token(self, figure: _Figure, token_class: TokenClass) -> None:
         self.tokens.append(NumericToken(figure.quote, self._location(figure), token_class))
@@ -486,10 +663,15 @@ class _ClauseReader:
             if not sentence_text:
                 continue
             self.context = ""
-            for clause in _CLAUSE_END.split(sentence):
+            subject = _SENTENCE_SUBJECT.match(_SPACES.sub("", normalize(sentence_text)))
+            self.sentence_entity = entity_name(subject.group("entity")) if subject else ""
+            for clause in _clauses(sentence):
                 if clause.strip():
                     self._read_clause(clause, sentence_text)
-                    self.context = _SPACES.sub("", normalize(clause))[-24:]
+                    compact_clause = _SPACES.sub("", normalize(clause))
+                    self.context = compact_clause[-24:]
+                    self.sentence_before += compact_clause + "，"
+            self.sentence_before = ""
 
     def _figures(self, clause: str) -> tuple[str, list[_Figure]]:
         normalized = normalize(clause)
@@ -511,6 +693,8 @@ class _ClauseReader:
 
     def _read_clause(self, clause: str, sentence: str) -> None:
         compact, figures = self._figures(clause)
+        paragraph_compact = _SPACES.sub("", normalize(self.item.paragraph.text)).rstrip()
+        self._last_clause = compact if paragraph_compact.endswith(compact) else ""
         report_year = self.item.report_year
         periods = _periods_in(compact, report_year)
         free: list[_Figure] = []
@@ -530,6 +714,7 @@ class _ClauseReader:
             for start, end, period in periods
             if not re.search(r"(?:较|比|与|由|从|相比|自)$", compact[:start])
             and not re.fullmatch(r"\d{4}-\d{2}", period.key)
+            and not _in_brackets(compact, start)
         ]
         if not own_periods and report_year is not None and "全年" in compact and self.subject.period is None:
             own_periods = [
@@ -561,8 +746,17 @@ class _ClauseReader:
                 self.claims.append(claim)
             position = figure.end
             index += 1
+        item_number = (
+            len(free) == 1
+            and compact == free[0].quote
+            and re.fullmatch(r"\d{1,2}", compact) is not None
+            and _SPACES.sub("", normalize(self.item.paragraph.text)).startswith(compact + ",")
+        )
         for index, figure in enumerate(free):
-            token_class = TokenClass.CLAIM if index in claimed else self._other(compact, figure)
+            if item_number:
+                token_class = TokenClass.ORDINAL
+            else:
+                token_class = TokenClass.CLAIM if index in claimed else self._other(compact, figure)
             self._token(figure, token_class)
         if free:
             last_claimed = (
@@ -655,13 +849,24 @@ class _ClauseReader:
     ) -> Claim | None:
         figure = free[index]
         quantity = figure.quantity
-        if quantity.unit == Unit.NUMBER and quantity.scale is None:
-            return None  # a bare number names nothing a claim can be about
         before = compact[position : figure.start]
         after = compact[figure.end :]
+        if _is_definition(before, after, quantity, self.context):
+            return None  # "占租赁资产使用寿命的75%以上": a policy's threshold, never a claim
+        counter = _counter_after(quantity, after)
+        if counter:
+            after = after[len(counter) :]  # 627.90万股 / 4.5元/股: the counted thing, not the clause
+        if quantity.unit == Unit.NUMBER and quantity.scale is None and not counter:
+            return None  # a bare number names nothing a claim can be about
         if _APPROXIMATE_BEFORE.search(before) or _APPROXIMATE_AFTER.match(after):
             return None
         period = self._period_before(own_periods, figure.start)
+        comparative = self._bracket_comparative(free, index, before, sentence)
+        if comparative is not None:
+            return comparative
+        special = self._special(figure, before, after, compact, own_periods, sentence)
+        if special is not None:
+            return special
         if (
             index > 0
             and re.search(r"(?:至|到)[^,，]{0,12}$", before)
@@ -718,7 +923,172 @@ class _ClauseReader:
 
         if quantity.unit == Unit.PERCENT_POINT:
             return None
+        if quantity.unit == Unit.COUNT or counter == "股":
+            # A count or a number of shares is dated by its own clause only: the period carried
+            # from an earlier clause is often an event's date ("2019年3月13日…解锁…160万股").
+            own = _own_period(own_periods, figure.start)
+            months = quantity.text.strip().endswith("个") and after.startswith("月")
+            if _RANK.search(before) or before.endswith("第") or _DURATION_AFTER.match(after) or months:
+                return None
+            value = self._value(figure, before, after, periods, position, period, sentence)
+            if value is not None and not is_known_metric(value.metric):
+                value = replace(value, period=own)
+            return value or self._counted(figure, before, after, own, sentence)
         return self._value(figure, before, after, periods, position, period, sentence)
+
+    def _previous_claim(self, free: list[_Figure], index: int) -> Claim | None:
+        """The claim of the figure just before ``free[index]`` in this clause, if it made one."""
+        if index > 0 and self.claims and self.claims[-1].location.quote == free[index - 1].quote:
+            return self.claims[-1]
+        return None
+
+    def _bracket_comparative(
+        self, free: list[_Figure], index: int, before: str, sentence: str
+    ) -> Claim | None:
+        """资产负债率为16.17%（2019年12月31日：12.83%）: the bracket gives the same metric for another
+        period. The bracket's period is the claim's only; the carried period stays."""
+        bracket = re.fullmatch(r"[(（](?P<period>[^()（）:：]{2,20}?)[:：](?:人民币)?", before)
+        previous = self._previous_claim(free, index)
+        if bracket is None or previous is None or previous.kind not in (ClaimKind.VALUE, ClaimKind.SHARE):
+            return None
+        figure = free[index]
+        if previous.quantity.unit != figure.quantity.unit:
+            return None
+        period = parse_period(bracket.group("period"), self.item.report_year)
+        if period is None:
+            return None
+        metric = (previous.entity, previous.metric, previous.metric_text)
+        return self._claim(previous.kind, figure, metric, period, sentence, base_metric=previous.base_metric)
+
+    def _special(
+        self,
+        figure: _Figure,
+        before: str,
+        after: str,
+        compact: str,
+        own_periods: list[tuple[int, int, Period]],
+        sentence: str,
+    ) -> Claim | None:
+        """Tax rates, stakes, differences between two of a kind, effects on an account and the sum
+        of a listed run: each with the entity the sentence names, and the period only when the
+        clause itself states one."""
+        unit = figure.quantity.unit
+        own = _own_period(own_periods, figure.start)
+        if unit == Unit.PERCENT:
+            tax = _TAX_AFTER.match(after) if _TAX_BEFORE.search(before) else None
+            if tax is not None:
+                kind = tax.group("tax1") or tax.group("tax2") or ""
+                if not kind and not tax.group("taxable"):
+                    kind = "企业所得税" if "所得税" in after[:16] else ""
+                tax_metric = "应纳税所得额计入比例" if tax.group("taxable") else f"{kind}税率"
+                if tax_metric == "税率":
+                    return None
+                entity = self._tax_entity(self.sentence_before + compact[: figure.start])
+                if entity is None:
+                    entity = self.tax_entity
+                if entity is None:
+                    return None
+                self.tax_entity = entity
+                # A tax rate holds from a year on ("自2017年起"): no period of its own.
+                taxed = (entity, tax_metric, tax_metric)
+                return self._claim(ClaimKind.VALUE, figure, taxed, None, sentence)
+            stake = _STAKE_BEFORE.search(before)
+            if stake is not None and (_VALUE_AFTER.match(after) or after.startswith("的")):
+                holder_text = re.split(r"系|控股股东|股东|[:：]", stake.group("holder"))[-1]
+                holder = entity_name(_NP_LEADING.sub("", holder_text))
+                if holder:
+                    return self._claim(
+                        ClaimKind.VALUE, figure, (holder, "持股比例", "持股比例"), None, sentence
+                    )
+            stake_of = _STAKE_OF.search(before)
+            if stake_of is not None and re.match(r"^的?股权", after):
+                company = stake_of.group("company")
+                stake_metric = f"持有{company}股权比例"
+                # The holder is the company that invests just before: "台州前进公司计划投资…，占…".
+                holders = re.findall(
+                    r"([\u4e00-\u9fff]{2,12}?公司)(?:计划|拟)?(?:出资|投资|持有|认缴)", self.context + before
+                )
+                if holders:
+                    holder = entity_name(re.sub(r"^(?:其中|由|公司子公司|子公司)", "", holders[-1]))
+                    held = (holder, stake_metric, stake_metric)
+                    return self._claim(ClaimKind.VALUE, figure, held, None, sentence)
+        if unit == Unit.PERCENT_POINT:
+            between = _PP_BETWEEN.match(_strip_periods(before, _periods_in(before, None), 0))
+            if between is not None:
+                metric = self._metric(_noun_phrase(between.group("subject")))
+                if metric is None:
+                    return None
+                other = between.group("other")
+                subject_text = _noun_phrase(between.group("subject"))
+                tail = _ATTRIBUTE_TAIL.search(subject_text)
+                if tail is not None and not _ATTRIBUTE_TAIL.search(other) and tail.start() > len(other):
+                    # 德明利内销毛利率 比 外销: the metric is 内销毛利率, the entity 德明利.
+                    cut = tail.start() - len(other)
+                    metric = (entity_name(subject_text[:cut]), subject_text[cut:], subject_text)
+                base_metric = other + tail.group(0) if tail and not other.endswith(tail.group(0)) else other
+                return self._claim(
+                    ClaimKind.PP_CHANGE,
+                    figure,
+                    metric,
+                    own or self.subject.period,
+                    sentence,
+                    direction=1 if between.group("way") == "高" else -1,
+                    base_metric=base_metric,
+                )
+        if unit == Unit.CURRENCY:
+            effect = _EFFECT_ON.search(before)
+            if effect is not None and _VALUE_AFTER.match(after):
+                effect_name = f"对{effect.group('account')}的影响"
+                return self._claim(ClaimKind.VALUE, figure, ("", effect_name, effect_name), own, sentence)
+            if _SUM_WORD.match(before) and _VALUE_AFTER.match(after) and figure.quantity.scale is not None:
+                listed = [
+                    claim
+                    for claim in self.claims
+                    if claim.sentence == sentence
+                    and claim.kind is ClaimKind.VALUE
+                    and claim.quantity.scale is not None
+                ]
+                if listed:
+                    first = listed[0]
+                    sum_name = f"{first.metric}等合计"
+                    summed = (first.entity, sum_name, sum_name)
+                    self._remember(summed)
+                    return self._claim(ClaimKind.VALUE, figure, summed, first.period, sentence)
+        return None
+
+    def _tax_entity(self, text: str) -> str | None:
+        """The company a tax sentence is about ("" for 本公司), or None when it names none."""
+        found = [match for match in _TAX_ENTITY.finditer(text) if not match.group("name").startswith("被")]
+        if found:
+            name = found[-1].group("name")
+            name = re.sub(
+                r"^(?:对|本公司之子公司|公司之子公司|之子公司|本公司下属子公司|公司下属子公司|下属子公司|本公司下属|下属|子公司)",
+                "",
+                name,
+            )
+            return "" if name in ("本公司", "公司") else entity_name(name)
+        if re.search(r"本公司|^公司", text):
+            return ""
+        return None
+
+    def _counted(
+        self, figure: _Figure, before: str, after: str, period: Period | None, sentence: str
+    ) -> Claim | None:
+        """召开5次董事会 / 授予3,473.5万股限制性股票 / 向335名激励对象 / 10个处于实验室研究阶段: a count
+        of the noun that follows the figure (with the verb before it), or of the state that
+        follows a count heading its clause. The period is the clause's own, if any."""
+        noun = _COUNTED_NOUN.match(after)
+        if noun is not None and not _NOT_A_NOUN_END.search(noun.group("noun")):
+            verb = _COUNTING_VERB.search(before)
+            name = (verb.group("verb") if verb else "") + noun.group("noun")
+            metric = self._metric(name)
+            if metric is not None:
+                return self._claim(ClaimKind.VALUE, figure, metric, period, sentence)
+        state = _COUNTED_STATE.match(re.split(r"[,，。；;]", after)[0])
+        if state is not None and re.fullmatch(r"(?:其中|另有|有)?", before):
+            name = state.group("state")
+            return self._claim(ClaimKind.VALUE, figure, ("", name, name), period, sentence)
+        return None
 
     def _stated_base(self, free: list[_Figure], index: int, before: str, sentence: str) -> Claim | None:
         """收入为 22,210.37 万元，较 2024 年度的 27,584.81 万元有所下降: the base amount is the value
@@ -926,6 +1296,12 @@ class _ClauseReader:
                 elif len(self.subject.items_list) == size:
                     items = [(entity, metric[1], metric[2]) for entity, _, _ in self.subject.items_list]
                     period_list = [own_before] * size
+        if (items is None or period_list is None) and list_verb is not None and unit == Unit.PERCENT:
+            # "现金流量增长率预计分别为17%、13%、10%、7%和5%", "解锁比例分别为30%、40%、30%": the
+            # metric's values in an order the sentence does not tie to periods: no period.
+            metric = self._subject_metric(_strip_periods(head_text, head_periods, 0))
+            if metric is not None and _RATIO_METRIC.search(metric[2]) and metric[1] not in _VAGUE:
+                items, period_list = [metric] * size, [None] * size
         if items is None or period_list is None:
             return
         for figure_index, item, list_period in zip(run, items, period_list, strict=True):
@@ -1038,6 +1414,26 @@ def _expand(period: Period, size: int) -> list[Period] | None:
     return None
 
 
+def _clauses(sentence: str) -> list[str]:
+    """The clauses of a sentence: cut at ，/:/：, except inside brackets, where "（2018年：13.00%）"
+    gives the comparative of the figure before it and belongs to its clause."""
+    clauses: list[str] = []
+    start = 0
+    for match in _CLAUSE_END.finditer(sentence):
+        head = sentence[start : match.start()]
+        if head.count("(") + head.count("（") > head.count(")") + head.count("）"):
+            continue
+        clauses.append(head)
+        start = match.end()
+    clauses.append(sentence[start:])
+    return clauses
+
+
+def _in_brackets(compact: str, position: int) -> bool:
+    head = compact[:position]
+    return head.count("(") + head.count("（") > head.count(")") + head.count("）")
+
+
 def paragraph_sources(paragraphs: Sequence[Paragraph]) -> list[FactSource]:
     """For each paragraph: INQUIRY inside the exchange's question (from "问题 N." up to the next
     reply heading), PROSE otherwise."""
@@ -1096,7 +1492,20 @@ def extract_claims(document: Document, report_year: int | None) -> tuple[list[Cl
     """
     paragraphs = _joined(document)
     sources = paragraph_sources(paragraphs)
+    leads = [""] + [_unfinished(paragraph.text) for paragraph in paragraphs[:-1]]
+    trails = [
+        _SPACES.sub("", normalize(following.text))[:12] if _unfinished(paragraph.text) else ""
+        for paragraph, following in zip(
+            paragraphs, [*paragraphs[1:], Paragraph("", Location(""))], strict=True
+        )
+    ]
     return _read(
-        _ParagraphInput(paragraph, source, report_year)
-        for paragraph, source in zip(paragraphs, sources, strict=True)
+        _ParagraphInput(paragraph, source, report_year, lead, trail)
+        for paragraph, source, lead, trail in zip(paragraphs, sources, leads, trails, strict=True)
     )
+
+
+def _unfinished(text: str) -> str:
+    """The end of ``text`` after its last sentence mark, compact ("" when it ends a sentence)."""
+    tail = re.split(r"[。；;!！?？]", text)[-1]
+    return _SPACES.sub("", normalize(tail))[-60:]

@@ -25,6 +25,11 @@ class TokenClass(StrEnum):
     ORDINAL = "ordinal"  # 问题 1, 第三节, （1）, 1、 list and section numbers
     IDENTIFIER = "identifier"  # stock codes, 上证公函【2026】0555 号, phone numbers, article numbers
     PAGE = "page"  # page numbers and references to pages
+    # A parameter of a definition, a rule or a policy text, not a figure of the company: the
+    # thresholds of accounting policies ("持有20%以下表决权", "75%以上（含75%）"), the "每10股" basis of
+    # a dividend, the bounds of disclosure headings ("10%以上的行业"), an assumed sensitivity
+    # ("假定利率变动50个基准点").
+    DEFINITION = "definition"
     UNLINKED = "unlinked"  # a figure hecha could not tie to a fact or a claim
 
 
