@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from hecha.ingest.errors import IngestError
 from hecha.ingest.lines import RowSource, build_table, header_row_count, is_unit_text, merge_wrapped_rows
+from hecha.ingest.prose import ends_sentence, is_heading, join_line_texts, opens_paragraph
 from hecha.model.document import Document, Location, Paragraph, Table
 
 _FURNITURE = frozenset({"页眉", "页脚"})
@@ -146,7 +147,9 @@ def _assemble(path: str, records: list[_Record]) -> tuple[list[Paragraph], list[
             )
         current = None
 
-    for record in records:
+    # The text paragraph that the next text row may continue (None after a table or a break).
+    open_paragraph: int | None = None
+    for position, record in enumerate(records):
         if record.kind in _FURNITURE:
             if current is not None:
                 current.crossed_page = True
@@ -154,13 +157,27 @@ def _assemble(path: str, records: list[_Record]) -> tuple[list[Paragraph], list[
         if record.kind != "excel":
             text = record.text.strip()
             if not text:
+                if not _at_page_edge(records, position):
+                    open_paragraph = None  # an empty row inside a page separates paragraphs
                 continue
             close()
             recent_text.append(text)
+            if open_paragraph is not None and _runs_on(paragraphs[open_paragraph].text, text):
+                last = paragraphs[open_paragraph]
+                paragraphs[open_paragraph] = Paragraph(
+                    text=join_line_texts(last.text, text), location=last.location, heading=False
+                )
+                continue
             paragraphs.append(
-                Paragraph(text=text, location=Location(source=path, page=record.page, line=record.line))
+                Paragraph(
+                    text=text,
+                    location=Location(source=path, page=record.page, line=record.line),
+                    heading=is_heading(text),
+                )
             )
+            open_paragraph = len(paragraphs) - 1
             continue
+        open_paragraph = None
         if not any(record.cells):
             continue
         row = RowSource(texts=record.cells, lines=(record.line,), page=record.page)
@@ -183,6 +200,36 @@ def _assemble(path: str, records: list[_Record]) -> tuple[list[Paragraph], list[
         )
     close()
     return paragraphs, tables
+
+
+def _at_page_edge(records: list[_Record], position: int) -> bool:
+    """Whether an empty text row stands next to a page header or footer (the page break's own
+    padding, not a paragraph break)."""
+    return any(
+        0 <= index < len(records) and records[index].kind in _FURNITURE
+        for index in (position - 1, position + 1)
+    )
+
+
+def _runs_on(paragraph: str, text: str) -> bool:
+    """Whether the text row ``text`` continues ``paragraph``, which the converter cut at a line
+    or page break ("…实现净利润2.95" / "亿元，同比增长47.67%…").
+
+    Without positions the signals are the words: a paragraph that ends a sentence or clause, a
+    heading, a unit line or a title (short, no comma) ends; a row that opens with a heading or
+    list marker starts anew.
+    """
+    if ends_sentence(paragraph) or is_heading(paragraph) or is_unit_text(paragraph) or is_unit_text(text):
+        return False
+    return not (opens_paragraph(text) or _is_title(paragraph))
+
+
+# A short row without a comma is a title ("减值准备计提情况", "其他说明"), not a broken sentence.
+_TITLE_MAX_CHARS = 25
+
+
+def _is_title(text: str) -> bool:
+    return len(text) <= _TITLE_MAX_CHARS and not any(mark in text for mark in "，,、；;")
 
 
 def _continues(table: _PendingTable, record: _Record) -> bool:

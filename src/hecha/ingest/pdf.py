@@ -18,16 +18,17 @@ import pypdfium2.raw as pdfium_c
 from hecha.ingest.errors import IngestError
 from hecha.ingest.numbers import is_blank, is_unit_line, normalize, parse_quantity, unit_scale
 from hecha.ingest.pdf_page import PageContent, Run, read_rules, read_runs
-from hecha.ingest.pdf_tables import GridCell, PageTable, find_tables, join_texts
+from hecha.ingest.pdf_tables import GridCell, PageTable, find_tables
+from hecha.ingest.prose import is_heading, join_line_texts, opens_paragraph
 from hecha.model.document import Cell, Document, Location, Paragraph, Table
 
 # Running headers and footers live in these top and bottom fractions of the page.
 _MARGIN_FRACTION = 0.1
 _PAGE_NUMBER = re.compile(r"^[\s\d/第页共\-—]*$")
 _CONTINUED = re.compile(r"^[（(]?续[表)）]?|续表")
-_HEADING = re.compile(
-    r"^(第[一二三四五六七八九十]+节|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）])"
-)
+# A gap inside a line wider than this many line heights separates table columns, not words.
+_COLUMN_GAP = 2.5
+_LEADER = re.compile(r"(?:\.{4,}|…{2,}|·{4,})")
 _YEAR_HEADER = re.compile(r"^(19|20)\d{2}\s*(年|$)")
 _CONTEXT_LINES = 3
 _COLUMN_TOLERANCE = 6.0  # points a continued table's column boundaries may move by
@@ -61,14 +62,7 @@ def read(path: str, data: bytes) -> Document:
         lines.extend(_lines(page))
     joined = _join_continued(page_tables, lines, pages)
     tables = tuple(_to_table(path, index, table, lines) for index, table in enumerate(joined))
-    paragraphs = tuple(
-        Paragraph(
-            text=line.text,
-            location=Location(source=path, page=line.page, bbox=line.bbox, quote=line.text),
-            heading=bool(_HEADING.match(line.text)) and len(line.text) <= 40,
-        )
-        for line in lines
-    )
+    paragraphs = tuple(_paragraphs(path, lines, page_tables, pages))
     return Document(source=path, format="pdf", page_count=len(pages), paragraphs=paragraphs, tables=tables)
 
 
@@ -133,16 +127,35 @@ def _drop_running_text(pages: list[PageContent]) -> None:
         seen.update(keys)
     threshold = max(2, int(0.25 * len(pages)))
     for page in pages:
+        running = [
+            _in_margin(run, page.height) and seen[(_running_key(run), round(run.top / 3))] >= threshold
+            for run in page.runs
+        ]
+        kept_body = [run for run, dropped in zip(page.runs, running, strict=True) if not dropped]
         page.runs = [
             run
-            for run in page.runs
+            for run, dropped in zip(page.runs, running, strict=True)
             if not (
-                _in_margin(run, page.height)
-                and (
-                    seen[(_running_key(run), round(run.top / 3))] >= threshold or _PAGE_NUMBER.match(run.text)
+                dropped
+                or (
+                    _in_margin(run, page.height)
+                    and _PAGE_NUMBER.match(run.text)
+                    and not _has_line_neighbour(run, kept_body)
                 )
             )
         ]
+
+
+def _has_line_neighbour(run: Run, others: list[Run]) -> bool:
+    """Whether another kept run shares ``run``'s line: then a bare number ("2019" in
+    "根据公司2019年第一次…" on the first line of a page) is part of the text, not a page number."""
+    for other in others:
+        if other is run or other.height < 1.0:
+            continue
+        overlap = min(other.bottom, run.bottom) - max(other.top, run.top)
+        if overlap >= 0.5 * min(other.height, run.height) and not _PAGE_NUMBER.match(other.text):
+            return True
+    return False
 
 
 def _in_margin(run: Run, height: float) -> bool:
@@ -150,19 +163,45 @@ def _in_margin(run: Run, height: float) -> bool:
 
 
 def _lines(page: PageContent) -> list[_Line]:
-    """The page's remaining (non-table) runs grouped into text lines, top to bottom."""
+    """The page's remaining (non-table) runs grouped into text lines, top to bottom.
+
+    Punctuation glyphs (，。、.) come as runs of their own whose box is only the mark, sitting on
+    the baseline well below the line's middle; grouping them by their centre would move them to
+    a line of their own and split "158,191" into two figures. So lines are formed from the
+    full-height runs first and each small run joins the line whose height it lies within.
+    """
+    if not page.runs:
+        return []
+    heights = sorted(run.height for run in page.runs)
+    small_limit = 0.5 * heights[len(heights) // 2]
     groups: list[list[Run]] = []
-    for run in sorted(page.runs, key=lambda r: r.center_y):
+    extents: list[list[float]] = []  # [top, bottom] of each group's full-height runs
+    small: list[Run] = []
+    for run in sorted(page.runs, key=lambda r: r.top):
+        if run.height < small_limit:
+            small.append(run)
+            continue
         if groups:
-            last = groups[-1]
-            center = sum(r.center_y for r in last) / len(last)
-            if abs(run.center_y - center) <= max(3.0, 0.4 * run.height):
-                last.append(run)
+            top, bottom = extents[-1]
+            overlap = min(bottom, run.bottom) - max(top, run.top)
+            if overlap >= 0.5 * min(run.height, bottom - top):
+                groups[-1].append(run)
+                extents[-1] = [min(top, run.top), max(bottom, run.bottom)]
                 continue
         groups.append([run])
+        extents.append([run.top, run.bottom])
+    for run in small:
+        home = _home_line(run, extents)
+        if home is None:
+            groups.append([run])
+            extents.append([run.top, run.bottom])
+        elif not any(_covers(other, run) for other in groups[home]):
+            groups[home].append(run)
+    order = sorted(range(len(groups)), key=lambda index: extents[index][0])
     lines = []
-    for group in groups:
-        text = join_texts(group)
+    for index in order:
+        group = sorted(groups[index], key=lambda r: r.x0)
+        text = _line_text(group)
         if not text:
             continue
         bbox = (
@@ -173,6 +212,207 @@ def _lines(page: PageContent) -> list[_Line]:
         )
         lines.append(_Line(page.number, group, text, bbox))
     return lines
+
+
+def _home_line(run: Run, extents: list[list[float]]) -> int | None:
+    """The line a small run (a punctuation mark) belongs to: the one whose height holds its centre."""
+    middle = run.center_y
+    best: int | None = None
+    best_distance = 0.0
+    for index, (top, bottom) in enumerate(extents):
+        if top - 1 <= middle <= bottom + 1:
+            distance = abs(middle - (top + bottom) / 2)
+            if best is None or distance < best_distance:
+                best, best_distance = index, distance
+    return best
+
+
+def _covers(run: Run, mark: Run) -> bool:
+    """Whether ``run`` already holds the glyph of the small run ``mark``.
+
+    pdfium reports some characters twice: once inside their line's rectangle and once as a
+    flat rectangle of their own ("本" drawn 0.1 pt high under "本公司…").
+    """
+    overlap = min(run.x1, mark.x1) - max(run.x0, mark.x0)
+    return overlap > 0.5 * (mark.x1 - mark.x0) and mark.text in run.text
+
+
+def _overlaps(left: Run, right: Run) -> bool:
+    """Whether two neighbouring runs share glyphs: their boxes overlap, or the left one is a flat
+    duplicate box drawn right before the right one."""
+    return left.x1 - right.x0 > 0.5 or (left.height < 0.5 and left.x1 - right.x0 > -1.0)
+
+
+def _repeated_prefix(text: str, piece: str) -> int:
+    """How many leading characters of ``piece`` the end of ``text`` already holds.
+
+    pdfium returns for a rectangle every glyph that touches it, so two overlapping rectangles
+    both hold the glyphs where they overlap ("…较短，以1" + "以12" for "以12").
+    """
+    for count in range(min(len(text), len(piece)), 0, -1):
+        if text.endswith(piece[:count]):
+            return count
+    return 0
+
+
+def _line_text(runs: list[Run]) -> str:
+    """The runs of one line, left to right, joined as printed.
+
+    Chinese needs no space; two Latin words separated by a visible gap get one. Between two
+    digits only a wide gap counts as a space: justified lines stretch the gaps inside a figure,
+    and a space there would turn one figure into two.
+    """
+    text = ""
+    previous: Run | None = None
+    for run in runs:
+        piece = run.text
+        if previous is not None and _overlaps(previous, run):
+            piece = piece[_repeated_prefix(text, piece) :]
+            if not piece:
+                continue
+        if text and previous is not None:
+            left, right = text[-1], piece[0]
+            if left.isascii() and left.isalnum() and right.isascii() and right.isalnum():
+                gap = run.x0 - previous.x1
+                factor = 0.6 if left.isdigit() and right.isdigit() else 0.25
+                if gap > factor * max(run.height, previous.height, 1.0):
+                    text += " "
+        text += piece
+        previous = run
+    return text.strip()
+
+
+def _paragraphs(
+    path: str, lines: list[_Line], tables: list[PageTable], pages: list[PageContent]
+) -> list[Paragraph]:
+    """Join printed lines into paragraphs where the layout says the text runs on.
+
+    A line runs on into the next when it reaches the right margin of the text block and the next
+    line starts at the left margin (a new paragraph is indented or opens with a heading marker),
+    with the same type size, nothing but line spacing in between, and no table; at a page break
+    the last line of one page runs on into the first line of the next (running headers and page
+    numbers are already gone). A joined paragraph keeps its first line's page and bbox.
+    """
+    margins = _Margins(lines, pages)
+    below: dict[int, float] = {}  # page -> top of its lowest table
+    above: dict[int, float] = {}  # page -> bottom of its highest table
+    for table in tables:
+        below[table.page] = max(below.get(table.page, 0.0), table.bbox[1])
+        above[table.page] = min(above.get(table.page, float("inf")), table.bbox[3])
+    by_page: dict[int, list[tuple[float, float]]] = {}
+    for table in tables:
+        by_page.setdefault(table.page, []).append((table.bbox[1], table.bbox[3]))
+
+    def runs_on(first: _Line, second: _Line) -> bool:
+        if _is_tabular(first) or _is_tabular(second) or _LEADER.search(first.text):
+            return False
+        if opens_paragraph(second.text):
+            return False
+        first_height, second_height = _text_height(first), _text_height(second)
+        if abs(first_height - second_height) > 0.25 * max(first_height, second_height):
+            return False
+        _, right = margins.of(first.page)
+        if first.bbox[2] < right - 1.5 * first_height:
+            return False  # the line stops short of the margin: the paragraph ends here
+        next_left, _ = margins.of(second.page)
+        if abs(second.bbox[0] - next_left) > 0.8 * second_height:
+            return False  # indented (a new paragraph) or not body text
+        if second.page == first.page:
+            if second.bbox[1] - first.bbox[3] > 1.2 * first_height:
+                return False
+            return not any(
+                first.bbox[3] - 1 <= top and bottom <= second.bbox[1] + 1
+                for top, bottom in by_page.get(first.page, [])
+            )
+        return (
+            second.page == first.page + 1
+            and below.get(first.page, -1.0) < first.bbox[1]
+            and above.get(second.page, float("inf")) > second.bbox[3]
+        )
+
+    groups: list[list[_Line]] = []
+    for position, line in enumerate(lines):
+        previous = lines[position - 1] if position else None
+        if groups and previous is not None and runs_on(previous, line):
+            groups[-1].append(line)
+        else:
+            groups.append([line])
+    paragraphs = []
+    for group in groups:
+        text = group[0].text
+        for line in group[1:]:
+            text = join_line_texts(text, line.text)
+        first = group[0]
+        paragraphs.append(
+            Paragraph(
+                text=text,
+                location=Location(source=path, page=first.page, bbox=first.bbox, quote=text),
+                heading=is_heading(text),
+            )
+        )
+    return paragraphs
+
+
+class _Margins:
+    """The left and right edge of the body text, per page, with the document's as fallback.
+
+    The edges are the most common start and end of a line: prose lines are justified, so most
+    of them start and end at the same x.
+    """
+
+    def __init__(self, lines: list[_Line], pages: list[PageContent]) -> None:
+        widths = {page.number: page.width for page in pages}
+        starts: dict[int, Counter[int]] = {}
+        ends: dict[int, Counter[int]] = {}
+        all_starts: Counter[int] = Counter()
+        all_ends: Counter[int] = Counter()
+        for line in lines:
+            if line.bbox[2] - line.bbox[0] < 0.4 * widths.get(line.page, 600.0):
+                continue
+            start, end = round(line.bbox[0]), round(line.bbox[2])
+            starts.setdefault(line.page, Counter())[start] += 1
+            ends.setdefault(line.page, Counter())[end] += 1
+            all_starts[start] += 1
+            all_ends[end] += 1
+        fallback = (_mode(all_starts, 0.0), _mode(all_ends, 0.0))
+        self._edges: dict[int, tuple[float, float]] = {}
+        for page in pages:
+            page_starts, page_ends = starts.get(page.number), ends.get(page.number)
+            if page_starts is None or page_ends is None or page_starts.total() < 3:
+                self._edges[page.number] = fallback
+            else:
+                self._edges[page.number] = (_mode(page_starts, fallback[0]), _mode(page_ends, fallback[1]))
+
+    def of(self, page: int) -> tuple[float, float]:
+        return self._edges.get(page, (0.0, 0.0))
+
+
+def _mode(counts: Counter[int], default: float) -> float:
+    """The most common value, counting values within 2 pt of each other together."""
+    if not counts:
+        return default
+    best, best_count = default, 0
+    for value in counts:
+        near = sum(counts[value + offset] for offset in range(-2, 3))
+        if near > best_count or (near == best_count and value < best):
+            best, best_count = float(value), near
+    return best
+
+
+def _text_height(line: _Line) -> float:
+    """The type size of a line: its tallest run (digits and marks are shorter than characters)."""
+    return max(run.height for run in line.runs)
+
+
+def _is_tabular(line: _Line) -> bool:
+    """A line of an unruled table: pieces separated by gaps far wider than a space."""
+    widest = _COLUMN_GAP * _text_height(line)
+    reach = line.runs[0].x1
+    for run in line.runs[1:]:  # left to right
+        if run.x0 - reach > widest:
+            return True
+        reach = max(reach, run.x1)
+    return False
 
 
 def _join_continued(tables: list[PageTable], lines: list[_Line], pages: list[PageContent]) -> list[PageTable]:

@@ -11,6 +11,7 @@ break. Every other line becomes prose.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from itertools import pairwise
@@ -35,6 +36,7 @@ from hecha.ingest.lines import (
     tokens_of,
 )
 from hecha.ingest.numbers import normalize, parse_quantity
+from hecha.ingest.prose import ends_sentence, is_heading, join_line_texts, opens_paragraph
 from hecha.model.document import Document, Location, Paragraph, Table
 from hecha.model.quantity import Unit
 
@@ -279,6 +281,7 @@ def _drop_furniture(lines: list[_Line], page_count: int | None) -> list[_Line]:
 
 def _segment(path: str, lines: list[_Line]) -> tuple[list[Paragraph], list[_Block]]:
     """Walk the lines once: figure rows open or extend a table, everything else is prose."""
+    layout = _layout(lines)
     paragraphs: list[Paragraph] = []
     blocks: list[_Block] = []
     prose: list[_Line] = []  # lines not (yet) in a table, newest last
@@ -302,13 +305,13 @@ def _segment(path: str, lines: list[_Line]) -> tuple[list[Paragraph], list[_Bloc
             i = end
             continue
         i = end
-        paragraphs.extend(_paragraphs(path, above))
+        paragraphs.extend(_paragraphs(path, above, layout))
         if blocks and _continues_previous(blocks[-1], block, above):
             blocks[-1].rows.extend(block.rows)
         else:
             blocks.append(block)
         prose = []
-    paragraphs.extend(_paragraphs(path, prose))
+    paragraphs.extend(_paragraphs(path, prose, layout))
     return paragraphs, blocks
 
 
@@ -712,37 +715,117 @@ def _surroundings(above: list[_Line], header: list[_Line]) -> tuple[str | None, 
     return unit, title, "\n".join(window[-3:])
 
 
-def _paragraphs(path: str, lines: list[_Line]) -> list[Paragraph]:
-    """Join wrapped prose lines into paragraphs; a heading or a sentence end closes one."""
+@dataclass(frozen=True, slots=True)
+class _Layout:
+    """What the document's lines tell about its text block.
+
+    ``full_width`` is the display width (a Chinese character counts 2) of a line that runs to
+    the right margin; a prose line clearly shorter ends its paragraph. ``indented`` says the
+    extractor kept first-line indents (pdftotext -layout): then an indented line opens a
+    paragraph and a full line ending in "。" runs on into an unindented one.
+    """
+
+    full_width: int
+    indented: bool
+
+
+_SHORT_LINE_SLACK = 8  # display columns (four Chinese characters) a wrapped line may fall short by
+_FULL_LINE_SAMPLE = 0.8
+
+
+def _display_width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
+
+
+def _indent(text: str) -> int:
+    return len(text) - len(text.lstrip(" \u3000\t"))
+
+
+def _layout(lines: list[_Line]) -> _Layout:
+    """The full line width and the indentation habit of the document's text lines."""
+    # Table rows spread over the page with runs of spaces (pdftotext -layout); prose does not.
+    prose = [line.text for line in lines if line.text.strip() and "  " not in line.text.strip()]
+    widths = sorted(_display_width(text.strip()) for text in prose)
+    if not widths:
+        return _Layout(full_width=0, indented=False)
+    widest = widths[int(0.99 * (len(widths) - 1))]
+    counts = Counter(width for width in widths if width >= _FULL_LINE_SAMPLE * widest)
+    full = max(counts, key=lambda width: (counts[width], width))
+    small_indents = sum(1 for text in prose if 2 <= _indent(text) <= 8)
+    return _Layout(full_width=full, indented=small_indents >= 0.05 * len(prose))
+
+
+def _paragraphs(path: str, lines: list[_Line], layout: _Layout) -> list[Paragraph]:
+    """Join wrapped prose lines into paragraphs.
+
+    A paragraph ends at an empty line, before a line that opens with a heading or list marker
+    (or is indented, when the extractor kept indents), and after a heading, a unit line, a line
+    that stops short of the right margin, or a sentence end ("。", "；", "：") unless indents show
+    that the next line runs on.
+    """
     result: list[Paragraph] = []
     current: list[_Line] = []
 
     def flush() -> None:
         if current:
-            text = "".join(line.text.strip() for line in current)
+            text = current[0].text.strip()
+            for line in current[1:]:
+                text = join_line_texts(text, line.text.strip())
             first = current[0]
-            heading = len(current) == 1 and bool(_HEADING.match(text)) and len(text) <= 40
             result.append(
                 Paragraph(
                     text=text,
                     location=Location(source=path, page=first.page, line=first.number),
-                    heading=heading,
+                    heading=len(current) == 1 and is_heading(text),
                 )
             )
             current.clear()
 
-    for line in lines:
+    for position, line in enumerate(lines):
         text = line.text.strip()
         if not text:
-            flush()
+            # Blank lines around a page break (where the running header was) do not end the
+            # paragraph: whether it runs on to the next page is the last line's to say.
+            if not (current and _page_break_follows(current[-1], lines, position)):
+                flush()
             continue
-        if _HEADING.match(text) or is_unit_text(text):
+        starts = opens_paragraph(text) or is_unit_text(text)
+        if starts or (layout.indented and _indent(line.text) >= 2):
             flush()
         current.append(line)
-        if text.endswith(_SENTENCE_END) or _HEADING.match(text) or is_unit_text(text):
+        if _ends_paragraph(line, lines[position + 1 : position + 2], layout):
             flush()
     flush()
     return result
+
+
+def _page_break_follows(last: _Line, lines: list[_Line], position: int) -> bool:
+    """Whether the next non-blank line after ``position`` is on a later page than ``last``."""
+    following = next((line for line in lines[position:] if line.text.strip()), None)
+    return (
+        following is not None
+        and last.page is not None
+        and following.page is not None
+        and following.page == last.page + 1
+    )
+
+
+def _ends_paragraph(line: _Line, following: list[_Line], layout: _Layout) -> bool:
+    text = line.text.strip()
+    if is_heading(text) or is_unit_text(text) or _short(line, layout):
+        return True
+    if not ends_sentence(text):
+        return False
+    # A full line ending a sentence runs on only when the next line shows it is no new paragraph.
+    if not (layout.indented and following and following[0].text.strip()):
+        return True
+    return _indent(following[0].text) >= 2
+
+
+def _short(line: _Line, layout: _Layout) -> bool:
+    """Whether a line stops clearly short of the right margin (the last line of a paragraph)."""
+    width = _display_width(line.text.strip()) + (_indent(line.text) if layout.indented else 0)
+    return width < layout.full_width - _SHORT_LINE_SLACK
 
 
 def _to_table(block: _Block, path: str, index: int) -> Table:
