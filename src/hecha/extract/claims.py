@@ -1491,6 +1491,8 @@ def extract_claims(document: Document, report_year: int | None) -> tuple[list[Cl
     figure as printed. Tokens classify every figure of every paragraph exactly once.
     """
     paragraphs = _joined(document)
+    if not paragraphs:
+        return [], []
     sources = paragraph_sources(paragraphs)
     leads = [""] + [_unfinished(paragraph.text) for paragraph in paragraphs[:-1]]
     trails = [
