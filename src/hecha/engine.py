@@ -7,8 +7,9 @@ internal error of that rule), the other rules still run, and no finding is inven
 from __future__ import annotations
 
 import traceback
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
+from hecha.diagnose import DiagnosisContext, explain
 from hecha.extract.facts import build_fact_base
 from hecha.extract.roles import AnalyzedTable
 from hecha.extract.table_roles import analyze_table
@@ -99,6 +100,7 @@ def check_document(document: Document, rules: list[Rule] | None = None) -> Check
                     error=f"{type(error).__name__}: {error} ({last.filename}:{last.lineno})",
                 )
             )
+    diagnostics = _diagnosed(diagnostics, DiagnosisContext(document=document, tables=tuple(analyzed)))
     diagnostics.sort(key=_order)
     return CheckResult(
         document=document,
@@ -115,6 +117,18 @@ def check_document(document: Document, rules: list[Rule] | None = None) -> Check
         verified_cells=frozenset(stats.verified_cells),
         verified_locations=frozenset(stats.verified_locations),
     )
+
+
+def _diagnosed(diagnostics: list[Diagnostic], context: DiagnosisContext) -> list[Diagnostic]:
+    """Each finding with the likely cause of its failure, when its rule gave none of its own."""
+    explained = []
+    for diagnostic in diagnostics:
+        if diagnostic.diagnosis is None and diagnostic.relation is not None:
+            diagnosis = explain(diagnostic, context)
+            if diagnosis is not None:
+                diagnostic = replace(diagnostic, diagnosis=diagnosis)
+        explained.append(diagnostic)
+    return explained
 
 
 def check_file(path: str, rules: list[Rule] | None = None, input_format: str | None = None) -> CheckResult:

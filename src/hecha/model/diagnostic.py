@@ -26,10 +26,57 @@ class Related:
 
 @dataclass(frozen=True, slots=True)
 class Diagnosis:
-    """The likely cause of a failure: a short kind (``sign-flip``) and one sentence."""
+    """The likely cause of a failure.
+
+    ``kind`` is short and stable (``sign-flip``, ``transposition``, ``unit-slip``, ``wrong-base``,
+    ``omitted-row``, ``double-counted``, ``prior-base``, ``copied-neighbour``, ``explained``…),
+    ``sentence`` says it in Chinese and ``sentence_en`` in English; ``evidence`` gives the places
+    of the alternative formula that reproduces the stated figure (with what each one is), and
+    ``alternatives`` the other kinds that fit equally well (then the sentence says so).
+    """
 
     kind: str
     sentence: str
+    sentence_en: str = ""
+    evidence: tuple[Related, ...] = ()
+    alternatives: tuple[str, ...] = ()
+
+
+class RelationForm(StrEnum):
+    """The shape of the relation a rule recomputed (what diagnosis searches around)."""
+
+    SUM = "sum"  # stated = Σ sign × term (footings, roll-forwards, learned sums)
+    RATIO = "ratio"  # stated = numerator / denominator × scale (shares, margins as ratios, rates)
+    CHANGE = "change"  # stated = (current − prior) / |prior| × scale
+    DIFFERENCE = "difference"  # stated = current − prior (个百分点, 变动额)
+    MEAN = "mean"  # stated = Σ terms / n
+    MARGIN = "margin"  # stated = (revenue − cost) / revenue × scale
+    PRODUCT = "product"  # stated = term × term × scale
+    EQUAL = "equal"  # stated = the one term (a restatement, a quote)
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    """One operand of a Relation: its role ("addend", "numerator", "denominator", "current",
+    "prior", "revenue", "cost", "item", "other"), where it stands, its printed value and decimals,
+    and for sums its sign (+1, or -1 for a 减：row)."""
+
+    role: str
+    location: Location
+    value: Decimal
+    decimals: int
+    sign: int = 1
+
+
+@dataclass(frozen=True, slots=True)
+class Relation:
+    """The relation that failed, in numbers: ``form`` over ``terms``, times ``scale`` (100 when the
+    stated figure is a percentage). Term values are in one unit per relation (the stated figure's
+    unit for SUM, MEAN, DIFFERENCE and EQUAL; any common unit for the ratios, where it cancels)."""
+
+    form: RelationForm
+    terms: tuple[Term, ...]
+    scale: Decimal = Decimal(1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +101,7 @@ class Diagnostic:
     tolerance: Decimal | None = None
     related: tuple[Related, ...] = ()
     diagnosis: Diagnosis | None = None
+    relation: Relation | None = None  # the failed relation in numbers, for diagnosis
 
     @property
     def fingerprint(self) -> str:

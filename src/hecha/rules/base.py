@@ -12,7 +12,7 @@ from typing import ClassVar, TypeVar, cast
 
 from hecha.extract.factbase import FactBase
 from hecha.extract.roles import AnalyzedTable
-from hecha.model.diagnostic import Diagnostic, Related, Severity
+from hecha.model.diagnostic import Diagnostic, Related, Relation, Severity
 from hecha.model.document import Document, Location
 from hecha.model.quantity import Interval, Quantity
 
@@ -105,8 +105,10 @@ class Rule:
         location: Location,
         comparison: Comparison | None = None,
         related: tuple[Related, ...] = (),
+        relation: Relation | None = None,
     ) -> Diagnostic:
-        """A Diagnostic of this rule, with the numbers of ``comparison`` in its fields."""
+        """A Diagnostic of this rule, with the numbers of ``comparison`` in its fields and the
+        failed ``relation`` (its form and operands) for diagnosis to search around."""
         return Diagnostic(
             code=self.code,
             rule=self.name,
@@ -119,6 +121,7 @@ class Rule:
             difference=comparison.difference if comparison else None,
             tolerance=comparison.tolerance if comparison else None,
             related=related,
+            relation=relation,
         )
 
 
