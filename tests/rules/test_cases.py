@@ -9,7 +9,8 @@ one of:
 ``expect:`` lists the findings expected from that rule: each with the stated figure's place, either
 {row, col} (grid indices in its table, header rows included, the pipe separator line excluded) or
 {line} (1-based line of an inline document, for a figure in prose; ``quote:`` optionally names
-it), and optionally ``stated``/``expected`` (``expected_within`` widens the comparison).
+it), and optionally ``stated``/``expected`` (``expected_within`` widens the comparison) and
+``diagnosis`` (the kind of the likely cause the finding must carry, e.g. sign-flip; null for none).
 ``expect: []`` is a passing case. Every rule must have at least one failing and one passing case.
 """
 
@@ -98,7 +99,13 @@ def test_rule_case(case: Case) -> None:
         assert result.stats.uncertain_tables == 1, "expected the table to be counted as uncertain"
     found_all = result.diagnostics
     found = sorted(
-        (_place(d.location.row, d.location.col, d.location.line), d.stated, d.expected, d.location.quote)
+        (
+            _place(d.location.row, d.location.col, d.location.line),
+            d.stated,
+            d.expected,
+            d.location.quote,
+            d.diagnosis.kind if d.diagnosis else None,
+        )
         for d in result.diagnostics
         if d.code == case.rule
     )
@@ -108,7 +115,9 @@ def test_rule_case(case: Case) -> None:
     assert [place for place, *_ in found] == [
         _place(item.get("row"), item.get("col"), item.get("line")) for item in expected
     ], f"findings: {[(d.location.row, d.location.col, d.location.line, d.message) for d in found_all]}"
-    for (_, stated, recomputed, quote), item in zip(found, expected, strict=True):
+    for (_, stated, recomputed, quote, diagnosis), item in zip(found, expected, strict=True):
+        if "diagnosis" in item:
+            assert diagnosis == item["diagnosis"], f"diagnosis {diagnosis!r}, expected {item['diagnosis']!r}"
         if "quote" in item:
             assert item["quote"] in quote
         if "stated" in item:
