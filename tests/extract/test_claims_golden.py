@@ -53,6 +53,7 @@ def test_golden_paragraph(case: dict[str, Any]) -> None:
         assert (claim.base_period.key if claim.base_period else None) == expected["base_period"]
         if "base_metric" in expected:
             assert claim.base_metric == expected["base_metric"]
+        assert claim.approximate == expected.get("approximate", "")
         if "base_value" in expected:
             assert claim.base_quantity is not None
             assert claim.base_quantity.value == Decimal(expected["base_value"])

@@ -169,7 +169,34 @@ def test_company_bounds_are_not_definitions() -> None:
     capacity = _classes(
         "新园区产能较原有产能提高50%以上，但受非洲猪瘟等疫情间歇性发生的影响，生猪出栏量尚未恢复。", 2020
     )
-    assert capacity["50%"] is TokenClass.UNLINKED
+    assert capacity["50%"] is TokenClass.CLAIM  # a claim with its approximation noted (以上)
+
+
+def test_bounds_of_a_rule_stay_out_of_claims() -> None:
+    # haixiang_2019_annual.pdf p.163: "不超过6.9元/股" is the ceiling of a buyback plan, not
+    # "超过" with a stray 不; jinyu_2020_annual.pdf p.32: a term's definition.
+    paragraphs = (
+        Paragraph("公司以集中竞价交易方式回购公司股份，回购价格不超过6.9元/股。", Location("t", line=1)),
+        Paragraph(
+            "本项所称“重大资金支出”是指预计在未来一个会计年度一次性或累计投资总额或现金支出超过5000万元。",
+            Location("t", line=2),
+        ),
+    )
+    claims, tokens = extract_claims(Document("t", "alltxt", None, paragraphs), 2020)
+    assert claims == []
+    assert {t.text: t.token_class for t in tokens}["5000万元"] is TokenClass.DEFINITION
+
+
+def test_rough_figures_keep_their_unit_and_word() -> None:
+    # haixiang_2019_annual.pdf p.14: "70余个产品调研", "60多项小试".
+    paragraphs = (
+        Paragraph(
+            "对全球仿制药、专利药的生命周期和市场需求进行跟踪分析，开展70余个产品调研，为今后公司研发项目选择提供信息支持。",
+            Location("t", line=1),
+        ),
+    )
+    claims, _ = extract_claims(Document("t", "alltxt", None, paragraphs), 2019)
+    assert [(c.metric, c.quantity.text, c.approximate) for c in claims] == [("开展产品调研", "70个", "余")]
 
 
 def test_counts_and_share_counts_are_claims() -> None:

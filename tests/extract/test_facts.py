@@ -39,8 +39,10 @@ def test_segment_revenue_table_rows_are_entities_of_its_total_metric() -> None:
 
 def test_segment_columns_name_the_entity_and_the_total_column_the_company() -> None:
     base = _fact_base("facts/chengbang_revenue_and_segments.md")
-    # Table 2: 环境建设 / 半导体存储 / 合计 column groups over 2025年度 / 2024年度.
-    assert _table_values(base, "营业成本", "环境建设", "2025") == {Decimal("17982.41")}
+    # Table 2: 环境建设 / 半导体存储 / 合计 column groups over 2025年度 / 2024年度. Table 1 names the
+    # segment 生态环境建设业务 with the same 营业收入 for both years: one entity, under the longer name.
+    assert _table_values(base, "营业成本", "生态环境建设", "2025") == {Decimal("17982.41")}
+    assert not base.lookup("营业成本", "环境建设", "2025")
     assert _table_values(base, "净利润", "", "2024") == {Decimal("-10377.43")}
     facts = base.lookup("营业收入", "半导体存储", "2025")
     # The same fact, stated in both tables, in 万元.
@@ -155,3 +157,26 @@ def test_a_change_column_is_about_the_metric_of_its_amount_columns() -> None:
     assert [fact.quantity.value for fact in revenue] == [Decimal("141.71")]
     assert [fact.quantity.value for fact in cost] == [Decimal("115.91")]
     assert not base.lookup("毛利率变动比例", "固态硬盘类", "2025")
+
+
+def test_a_change_column_compares_the_period_its_header_names_with_the_report_year() -> None:
+    # jinyu p.14: "营业收入比上年增减（%）" is the report year's change, not a fact of 上年.
+    base = _fact_base("facts/jinyu_p14_p17_change_columns.md")
+    assert [f.quantity.value for f in base.lookup("营业收入变动比例", "生物制药", "2020")] == [
+        Decimal("40.88")
+    ]
+    assert not base.lookup("营业收入变动比例", "生物制药", "2019")
+
+
+def test_a_change_column_without_period_is_about_the_later_of_the_two_amount_columns() -> None:
+    # jinyu p.14: 本期数 | 上年同期数 | 变动比例（%）.
+    base = _fact_base("facts/jinyu_p14_p17_change_columns.md")
+    assert _table_values(base, "销售费用变动比例", "", "2020") == {Decimal("25.92")}
+
+
+def test_a_year_on_year_change_without_period_in_an_annual_report_is_the_report_year() -> None:
+    # jinyu p.17: "销售费用同比增加25.92%" names no year; the annual report's year is meant.
+    base = _fact_base("facts/jinyu_p14_p17_change_columns.md")
+    [claim] = [claim for claim in base.claims if claim.metric == "销售费用"]
+    assert claim.period is not None and claim.period.key == "2020"
+    assert claim.base_period is not None and claim.base_period.key == "2019"

@@ -27,6 +27,11 @@ Classification choices (what counts as excluded, and why):
   for the period named after 较; a share may name its whole without 的比重 ("占营业收入95.93%") but
   not when a noun follows the figure ("占科菲化工公司49.00%的股权" is a stake).
 
+Approximate figures ("逾140亿元", "提高50%以上", "30多万元", "80余家", the bounds of "1-2次") are
+claims like exact ones, with the word that qualifies them in Claim.approximate; rules must not
+recompute them. A maximum or an average ("最高可达", "平均约为") and the bound of a rule ("不超过")
+give no claim.
+
 Direction (Claim.direction) is the sign of the change of the metric's value, as the domain's
 change rate (current − prior) / |prior| gives it: 增长/增加/上升 → +1, 下降/减少 → −1; for a loss,
 增亏/亏损扩大 → −1 (profit fell) and 减亏/亏损缩窄 → +1 (profit rose), as documents state them.
@@ -42,7 +47,7 @@ from functools import lru_cache
 from hecha.extract.factbase import NumericToken, TokenClass
 from hecha.extract.metrics import entity_name, is_known_metric, normalize_metric, split_entity
 from hecha.extract.periods import find_periods, parse_period
-from hecha.ingest.numbers import find_quantities, normalize
+from hecha.ingest.numbers import find_quantities, normalize, parse_quantity
 from hecha.model.document import Document, Location, Paragraph
 from hecha.model.facts import Claim, ClaimKind, FactSource, Period
 from hecha.model.quantity import Quantity, Unit
@@ -122,14 +127,18 @@ _PERIOD_JOIN = re.compile(r"(?:、|和|及|与|以及|至|-|~|,)")
 _NP_BOUNDARY = re.compile(
     r".*(?:其中|主要系|主要是|主要为|主要由于|主要|由于|导致|使得|因此|同时|此外|另外|而|且|即|以及|但|并|"
     r"截至|截止|报告期内|之后|其|对比|相比|受|在|从|由|为|是|实现|形成|产生|发生|确认|计提|收到|取得|"
-    r"支付|提供|新增|完成|[、：:“”\"《》【】\[\]①②③④⑤⑥⑦⑧⑨⑩])"
+    r"支付|提供|新增|完成|适用|[、：:“”\"《》【】\[\]①②③④⑤⑥⑦⑧⑨⑩])"
 )
 _NUMBERING = re.compile(r"^(?:[)）]|[(（][\d一二三四五六七八九十]{1,2}[)）]|\d{1,2}[、.)）])")
 _NP_LEADING = re.compile(
     r"^(?:公司|本公司|我公司|上市公司|全年|当期|当年|本期|整体|合并范围内|分别|相应|累计|已|仍|"
-    r"按全年完整口径|合并|期末|年末|其中|共|总共|的|占|同行业可比公司|同行业公司|可比公司)+"
+    r"按全年完整口径|合并|期末|年末|其中|共|总共|的|占|同行业可比公司|同行业公司|可比公司"
+    r"|(?:后|以后)年度(?:所)?(?:采用|使用)的)+"
 )
-_NP_TRAILING = re.compile(r"(?:的|分别|均|共|同比|环比|合计|总计|累计|共计|约|已|仍|实际|大幅|有所|明显)+$")
+# "现金流量增长率预计分别为…": 预计/预期 say the figures are forecasts, not what is measured.
+_NP_TRAILING = re.compile(
+    r"(?:的|分别|均|共|同比|环比|合计|总计|累计|共计|约|已|仍|实际|大幅|有所|明显|预计|预期)+$"
+)
 # A phrase that names a metric does not end in these (they are verbs, prepositions or limits).
 _NOT_A_NOUN_END = re.compile(
     r"(?:上浮|下浮|超过|低于|高于|不足|以上|以下|以内|至|到|前|后|近|按|第|每|仅|内|外|较|占|可|"
@@ -142,7 +151,7 @@ _NP_FORBIDDEN = re.compile(
 # Words that alone name no metric: the clause's subject is the one carried over.
 _VAGUE = frozenset({"金额", "余额", "总额", "规模", "数量", "收入金额", "比例", "占比", "幅度", "增速"})
 # A percent VALUE must be about a ratio ("毛利率为 14.91%"), not a fragment before a percent.
-_RATIO_METRIC = re.compile(r"(?:率|比例|比重|占比|份额)$")
+_RATIO_METRIC = re.compile(r"(?:率|比例|比重|占比|份额|率区间)$")
 # After a stated value the clause goes on or ends; a noun right after it means the figure
 # qualifies what follows ("3900 万元借款"); 左右/以上 and 约/超过 make it approximate.
 _VALUE_AFTER = re.compile(
@@ -152,6 +161,44 @@ _VALUE_AFTER = re.compile(
 _STATED_BASE = re.compile(r"^(?:较|比|相比)(?P<period>[^,，较比的]{2,16}?)的$")
 _APPROXIMATE_BEFORE = re.compile(r"(?:约|近|超过|逾|不足|不到|接近|大约|约为|最高可达|最高|最低|平均约为)$")
 _APPROXIMATE_AFTER = re.compile(r"^(?:左右|以上|以下|多|余|上下)")
+# What makes a stated figure approximate ("逾140亿元", "提高50%以上", "80余家"): the claim keeps
+# the word (Claim.approximate). A maximum or an average ("最高可达", "平均约为") is another
+# figure than the one printed, and gives no claim.
+_APPROXIMATE_WORD_BEFORE = re.compile(r"(?:大约|约为|约|接近|近|(?<!不)超过|逾|不足|不到)$")
+_APPROXIMATE_WORD_AFTER = re.compile(r"^(?:左右|以上|以下|上下)")
+# "30多万元", "80余家": 多/余 sit between the figure and its unit.
+_ROUGH_UNIT_AFTER = re.compile(r"^(?P<word>多|余)(?P<unit>万元|亿元|元|万|亿|家|人|名|个|项|次|台|件|只)")
+# "近20年动物疫苗累计收入": a total over a span of years, of no fiscal period.
+_SPAN_OF_YEARS_BEFORE = re.compile(r"(?:近|过去|最近)$")
+_SPAN_OF_YEARS = re.compile(r"^年(?:来|以来)?")
+# "80余家企业营业额不足1.5亿元": the figure is about a counted group of companies, not the company.
+_COUNTED_GROUP = re.compile(r"^(?:余|多)?(?:家|个)[\u4e00-\u9fff]{0,6}?(?:企业|公司|厂家|厂商|单位)")
+# Equipment and works, measured ("1080吨事故应急池", "污水排放管道760米") and counted ("事故应急池1座",
+# "自备6台4蒸吨天然气锅炉"): a claim of the item's capacity, length or area, or of how many there are.
+_MEASURE = r"(?P<unit>蒸吨|吨|立方米|m³|t/d|平方米|千米|公里|米)"
+_ITEM_END = r"(?=$|\d|[,，、。；;]|作为|供|用于)"
+_MEASURED_ITEM_AFTER = re.compile(r"^" + _MEASURE + r"(?P<item>[\u4e00-\u9fff]{2,10}?)" + _ITEM_END)
+_MEASURE_AFTER = re.compile(r"^" + _MEASURE + r"(?=$|[,，、。；;])")
+_PIECES_AFTER = re.compile(r"^(?:座|台|套)(?=$|[,，、。；;])")
+_PIECES_OF_MEASURED_AFTER = re.compile(
+    r"^\d+(?:\.\d+)?" + _MEASURE + r"(?P<item>[\u4e00-\u9fff]{2,10}?)" + _ITEM_END
+)
+_DIMENSION = {
+    "蒸吨": "容量",
+    "吨": "容量",
+    "立方米": "容量",
+    "m³": "容量",
+    "t/d": "处理能力",
+    "平方米": "面积",
+    "千米": "长度",
+    "公里": "长度",
+    "米": "长度",
+}
+# The item's name says already what is measured: "事故应急池容积1300 m³", "设计能力1000t/d".
+_DIMENSION_NAMED = re.compile(r"(?:容积|容量|能力|面积|长度|规模)$")
+# "每年招标1-2次": a frequency; the actor opens the clause ("省级兽医主管部门通常…").
+_FREQUENCY_BEFORE = re.compile(r"每(?P<per>年|季度|月|周)(?P<verb>[\u4e00-\u9fff]{2,4})$")
+_CLAUSE_ACTOR = re.compile(r"^(?P<actor>[\u4e00-\u9fff]{2,12}?)(?:通常|一般|原则上|均|每)")
 _DURATION_AFTER = re.compile(r"^(?:小时|个月|天|周|年内|年以上|年以内|年|个工作日|日内)")
 # "X 业务 / 板块" alone is an entity: "其中半导体存储板块 14 人" states the carried metric of it.
 _ENTITY_ONLY = re.compile(r"^.{2,12}(?:业务板块|业务|板块|分部|子公司)$")
@@ -489,6 +536,8 @@ _THRESHOLD_AFTER = re.compile(
     r"|^(?:或)?(?:以上|以下)表决权|^[(（]含\d+(?:\.\d+)?%[)）](?:以上|以下)"
     r"|^(?:或)?(?:以上|以下)[(（]含"
 )
+# "本项所称“重大资金支出”是指…": the sentence defines a term.
+_DEFINED_TERM = re.compile(r"所称[^,，。；;]{1,30}?(?:是指|系指)")
 _THRESHOLD_INCLUSIVE = re.compile(r"[(（]含$")  # the "75%" inside "（含75%）"
 _THRESHOLD_BEFORE = re.compile(r"(?:低于|高于|不超过|不低于)$")
 _THRESHOLD_VOTE_AFTER = re.compile(r"^的?表决权")
@@ -506,6 +555,8 @@ _PROJECT_NAME_AFTER = re.compile(r"^(?:万|亿)?(?:吨|蒸吨|片|粒|支|头份
 
 def _is_definition(before: str, after: str, quantity: Quantity, context: str) -> bool:
     """True when the figure is a parameter of a definition, a rule or a policy (see above)."""
+    if _DEFINED_TERM.search(context + before):
+        return True  # 本项所称“重大资金支出”是指…超过5000万元
     if quantity.unit == Unit.PERCENT:
         if _THRESHOLD_AFTER.match(after):
             return True
@@ -733,6 +784,13 @@ class _ClauseReader:
                 index += 1
                 continue
             if index + 1 < len(free) and index + 1 not in members:
+                bounds = self._range(compact, free, index, position, periods, own_periods, sentence)
+                if bounds:
+                    self.claims.extend(bounds)
+                    claimed.update((index, index + 1))
+                    position = free[index + 1].end
+                    index += 2
+                    continue
                 from_to = self._from_to(compact, free, index + 1, position, periods, own_periods, sentence)
                 if from_to is not None:
                     self.claims.append(from_to)
@@ -788,6 +846,57 @@ class _ClauseReader:
             self.subject.periods_list = group
 
     # -- single figures -------------------------------------------------------------------------
+
+    def _range(
+        self,
+        compact: str,
+        free: list[_Figure],
+        index: int,
+        position: int,
+        periods: tuple[tuple[int, int, Period], ...],
+        own_periods: list[tuple[int, int, Period]],
+        sentence: str,
+    ) -> list[Claim]:
+        """每年招标1-2次: the two bounds of a range, each a claim of what the range is stated for,
+        with the range as printed for their approximation ([] when it is not a range or names
+        nothing)."""
+        low, high = free[index], free[index + 1]
+        joint = compact[low.end : high.start]
+        dash = not joint and high.quote.startswith(("-", "~"))
+        if not (dash or (joint in ("至", "~") and not high.quote.startswith("-"))):
+            return []
+        if low.quantity.unit != Unit.NUMBER or low.quantity.scale is not None:
+            return []
+        high_quantity = parse_quantity(high.quote.lstrip("-~"))
+        if high_quantity is None or high_quantity.unit == Unit.NUMBER:
+            return []
+        unit_text = re.sub(r"^[\d.,\s]+", "", high_quantity.text)
+        low_quantity = parse_quantity(low.quote + unit_text)
+        if (
+            low_quantity is None
+            or low_quantity.unit != high_quantity.unit
+            or low_quantity.value >= high_quantity.value
+        ):
+            return []
+        stated = [*free[: index + 1], replace(high, quantity=high_quantity), *free[index + 2 :]]
+        around = (compact[position : low.start], compact[high.end :])
+        claim = self._read_stated(
+            compact, stated, index + 1, position, around, periods, own_periods, sentence
+        )
+        if claim is None:
+            return []
+        printed = compact[low.start : high.end]
+        return [
+            replace(
+                claim,
+                quantity=low_quantity,
+                location=replace(claim.location, quote=low.quote),
+                approximate=printed,
+            ),
+            replace(
+                claim, location=replace(claim.location, quote=high.quote.lstrip("-~")), approximate=printed
+            ),
+        ]
 
     def _from_to(
         self,
@@ -848,18 +957,96 @@ class _ClauseReader:
         sentence: str,
     ) -> Claim | None:
         figure = free[index]
-        quantity = figure.quantity
         before = compact[position : figure.start]
         after = compact[figure.end :]
-        if _is_definition(before, after, quantity, self.context):
+        if _is_definition(compact[: figure.start], after, figure.quantity, self.context):
             return None  # "占租赁资产使用寿命的75%以上": a policy's threshold, never a claim
+        approximate = ""
+        rough = _ROUGH_UNIT_AFTER.match(after) if figure.quantity.unit == Unit.NUMBER else None
+        if rough is not None and figure.quantity.scale is None:
+            # 30多万元: the figure is 30万元, stated as "more than".
+            stated = parse_quantity(figure.quote + rough.group("unit"))
+            if stated is not None:
+                figure = replace(figure, quantity=stated)
+                approximate, after = rough.group("word"), after[rough.end() :]
+        word_before = _APPROXIMATE_WORD_BEFORE.search(before)
+        if word_before is not None:
+            approximate, before = word_before.group(0) + approximate, before[: word_before.start()]
+        word_after = _APPROXIMATE_WORD_AFTER.match(after)
+        if word_after is not None:
+            approximate, after = approximate + word_after.group(0), after[word_after.end() :]
+        if approximate:
+            free = [*free[:index], figure, *free[index + 1 :]]
+        claim = self._read_stated(
+            compact, free, index, position, (before, after), periods, own_periods, sentence
+        )
+        return replace(claim, approximate=approximate) if claim is not None and approximate else claim
+
+    def _read_stated(
+        self,
+        compact: str,
+        free: list[_Figure],
+        index: int,
+        position: int,
+        around: tuple[str, str],
+        periods: tuple[tuple[int, int, Period], ...],
+        own_periods: list[tuple[int, int, Period]],
+        sentence: str,
+    ) -> Claim | None:
+        """The claim ``free[index]`` makes; ``around`` is the clause before and after it (from
+        ``position`` on) without the words that make it approximate."""
+        figure = free[index]
+        before, after = around
+        group_entity = ""
+        span_of_years = False
+        if index > 0:
+            previous = free[index - 1]
+            group = _COUNTED_GROUP.match(before)
+            span = _SPAN_OF_YEARS.match(before)
+            if group is not None:
+                group_entity, before = previous.quote + group.group(0), before[group.end() :]
+                position = figure.start - len(before)
+            elif (
+                span is not None
+                and _SPAN_OF_YEARS_BEFORE.search(compact[: previous.start])
+                and not any(previous.end <= start < figure.start for start, _, _ in periods)
+            ):
+                # 近20年动物疫苗累计收入: no period named between the span and the figure.
+                span_of_years, before = True, before[span.end() :]
+                position = figure.start - len(before)
+        claim = self._read_plain(
+            compact, free, index, position, (before, after), periods, own_periods, sentence
+        )
+        if claim is not None and group_entity:
+            claim = replace(claim, entity=group_entity)
+        if claim is not None and span_of_years:
+            claim = replace(claim, period=None)
+        return claim
+
+    def _read_plain(
+        self,
+        compact: str,
+        free: list[_Figure],
+        index: int,
+        position: int,
+        around: tuple[str, str],
+        periods: tuple[tuple[int, int, Period], ...],
+        own_periods: list[tuple[int, int, Period]],
+        sentence: str,
+    ) -> Claim | None:
+        figure = free[index]
+        quantity = figure.quantity
+        before, after = around
         counter = _counter_after(quantity, after)
         if counter:
             after = after[len(counter) :]  # 627.90万股 / 4.5元/股: the counted thing, not the clause
+        equipment = self._equipment(figure, (compact[: figure.start], before, after), own_periods, sentence)
+        if equipment is not None:
+            return equipment
         if quantity.unit == Unit.NUMBER and quantity.scale is None and not counter:
             return None  # a bare number names nothing a claim can be about
         if _APPROXIMATE_BEFORE.search(before) or _APPROXIMATE_AFTER.match(after):
-            return None
+            return None  # 最高可达 / 平均约为 / 80多: not the figure printed
         period = self._period_before(own_periods, figure.start)
         comparative = self._bracket_comparative(free, index, before, sentence)
         if comparative is not None:
@@ -930,11 +1117,62 @@ class _ClauseReader:
             months = quantity.text.strip().endswith("个") and after.startswith("月")
             if _RANK.search(before) or before.endswith("第") or _DURATION_AFTER.match(after) or months:
                 return None
+            frequency = _FREQUENCY_BEFORE.search(before) if quantity.text.strip().endswith("次") else None
+            if frequency is not None:
+                # 每年招标1-2次: how often the clause's actor does it.
+                actor = _CLAUSE_ACTOR.match(before)
+                actor_name = actor.group("actor") if actor else ""
+                entity = "" if actor_name in ("", "公司", "本公司") else entity_name(actor_name)
+                name = f"每{frequency.group('per')}{frequency.group('verb')}次数"
+                return self._claim(ClaimKind.VALUE, figure, (entity, name, name), own, sentence)
             value = self._value(figure, before, after, periods, position, period, sentence)
             if value is not None and not is_known_metric(value.metric):
                 value = replace(value, period=own)
             return value or self._counted(figure, before, after, own, sentence)
         return self._value(figure, before, after, periods, position, period, sentence)
+
+    def _equipment(
+        self,
+        figure: _Figure,
+        context: tuple[str, str, str],
+        own_periods: list[tuple[int, int, Period]],
+        sentence: str,
+    ) -> Claim | None:
+        """1080吨事故应急池 (capacity), 污水排放管道760米 (length), 事故应急池1座 and
+        6台4蒸吨天然气锅炉 (how many): what the works and equipment a sentence lists measure. A
+        capacity inside a project's name ("1.55万吨活性染料项目") is not one. ``context``: the
+        clause before the figure, the words of its claim before it, and the clause after it."""
+        quantity = figure.quantity
+        preceding, before, after = context
+        if quantity.scale is not None or quantity.unit not in (Unit.NUMBER, Unit.COUNT):
+            return None
+        own = _own_period(own_periods, figure.start)
+        plain = quantity.unit == Unit.NUMBER
+        item = ""
+        measured = _MEASURED_ITEM_AFTER.match(after) if plain else None
+        measure = _MEASURE_AFTER.match(after) if plain else None
+        pieces_of = (
+            _PIECES_OF_MEASURED_AFTER.match(after)
+            if quantity.text.strip().endswith(("台", "座", "套"))
+            else None
+        )
+        project = re.match(r"^[^,，。；;、]{0,24}?项目", after)
+        if measured is not None and project is None:
+            each = "单台" if re.search(r"\d(?:台|座|套)$", preceding) else ""  # 6台4蒸吨锅炉: each 4
+            item = measured.group("item") + each + _DIMENSION[measured.group("unit")]
+        elif measure is not None:
+            noun = _noun_phrase(_VALUE_VERB.sub("", re.sub(r"^" + _MEASURE, "", before)))
+            dimension = "" if _DIMENSION_NAMED.search(noun) else _DIMENSION[measure.group("unit")]
+            item = noun + dimension if noun else ""
+        elif plain and _PIECES_AFTER.match(after):
+            noun = _noun_phrase(re.sub(r"^" + _MEASURE, "", before))
+            item = noun + "数量" if noun else ""
+        elif pieces_of is not None:
+            item = pieces_of.group("item") + "数量"
+        if not item:
+            return None
+        name = re.sub(r"^(?:自备|新建|建设|建有|配备)", "", item)
+        return self._claim(ClaimKind.VALUE, figure, ("", name, name), own, sentence)
 
     def _previous_claim(self, free: list[_Figure], index: int) -> Claim | None:
         """The claim of the figure just before ``free[index]`` in this clause, if it made one."""
@@ -1463,7 +1701,10 @@ def _read(items: Iterator[_ParagraphInput]) -> tuple[list[Claim], list[NumericTo
 def _joined(document: Document) -> list[Paragraph]:
     """Paragraphs with PDF lines rejoined: a PDF gives one Paragraph per printed line, which cuts
     sentences and figures ("全年研发投入2.07" / "亿元"). Lines of one page join until a line ends
-    a sentence; formats with line numbers keep their paragraphs (a claim points to its line)."""
+    a sentence; formats with line numbers keep their paragraphs (a claim points to its line).
+    The PDF reader joins most lines itself, but not where its layout signals fail (a line that
+    stops short of the margin, "□适用√不适用" before a heading glued to its number): without this
+    pass jinyu_2020_annual.pdf loses 11 ordinals to UNLINKED and haixiang_2019_annual.pdf a claim."""
     joined: list[Paragraph] = []
     for paragraph in document.paragraphs:
         if joined:

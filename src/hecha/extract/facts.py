@@ -95,7 +95,10 @@ def build_fact_base(document: Document, tables: Sequence[AnalyzedTable]) -> Fact
     scopes = table_scopes(document)
     for analyzed in tables:
         facts.extend(table_facts(analyzed, year, scopes.get(analyzed.table.index)))
+    aliases = entity_aliases(document, facts)
+    facts = [replace(fact, entity=aliases[fact.entity]) if fact.entity in aliases else fact for fact in facts]
     claims, tokens = _extract_claims(document, year)
+    claims = resolve_claims(claims, facts, document, year, aliases)
     facts.extend(prose_facts(claims))
     linked = link_tokens(tokens, facts)
     return FactBase(facts=tuple(facts), claims=tuple(claims), tokens=tuple(linked), report_year=year)
@@ -568,6 +571,16 @@ def _with_group_periods(columns: Sequence[Column], readings: list[_ColumnReading
     for column, reading in zip(columns, readings, strict=True):
         if column.kind is ColumnKind.AMOUNT and reading.period is not None and column.group:
             first_period.setdefault(column.group, reading.period)
+    # "本期数 | 上年同期数 | 变动比例" without groups: the change compares the two periods the
+    # amount columns name, and is about the later one. With three periods or more it is not known
+    # which two it compares.
+    periods = {
+        reading.period.key: reading.period
+        for column, reading in zip(columns, readings, strict=True)
+        if column.kind is ColumnKind.AMOUNT and reading.period is not None and not column.group
+    }
+    if len(periods) == 2 and not first_period and all(re.fullmatch(r"\d{4}", key) for key in periods):
+        first_period[""] = periods[max(periods)]
     return [
         replace(reading, period=first_period[column.group])
         if reading.period is None and reading.suffix and column.group in first_period
@@ -678,10 +691,25 @@ def _context_period(title: str, unit: str, context: str, year: int | None) -> Pe
     return next(iter(keys.values())) if len(keys) == 1 else None
 
 
+# A change column's header names the period it compares with, not its own: "营业收入比上年同期增减
+# （%）" is this year's change over 上年同期. Such a column is about the report year.
+_COMPARED_WITH = re.compile(r"(?:比|较|与|对比)(?:上年同期|上年度|上年|上期|去年同期|去年)")
+# A column a reader took for a share whose header says it is a change ("增减比例（%）").
+_CHANGE_HEADER = re.compile(r"增减比例|变动比例|增减幅度|变动幅度|增长率|变动率|同比增减|同比变动")
+
+
 @lru_cache(maxsize=8192)
 def _read_column_cached(
     header: str, group: str, period_text: str | None, kind: ColumnKind, year: int | None
 ) -> _ColumnReading:
+    if kind is ColumnKind.SHARE and _CHANGE_HEADER.search(_compact_text(header)):
+        kind = ColumnKind.CHANGE_RATE
+    compared = kind in (ColumnKind.CHANGE_RATE, ColumnKind.PP_CHANGE, ColumnKind.DIFFERENCE) and bool(
+        _COMPARED_WITH.search(_compact_text(header))
+    )
+    if compared:
+        header = _COMPARED_WITH.sub("", _compact_text(header))
+        period_text = str(year) if year is not None else None
     period = parse_period(period_text, year) if period_text else None
     parts = [part for part in header.split(" / ") if part.strip()]
     if period is None:
@@ -718,6 +746,7 @@ def _read_column_cached(
         else:
             qualifiers.append(residue)
     suffix = _KIND_SUFFIX.get(kind, "")
+    ratio = kind in _RATIO_KINDS
     if ring and suffix:
         suffix = metrics.RING_PREFIX + suffix
     return _ColumnReading(
@@ -727,7 +756,7 @@ def _read_column_cached(
         entity=entity,
         qualifier="·".join(qualifiers),
         suffix=suffix,
-        ratio=kind in _RATIO_KINDS,
+        ratio=ratio,
     )
 
 
@@ -896,3 +925,166 @@ def linked_facts(facts: FactBase, claim: Claim) -> list[Fact]:
             if fact.location != claim.location and fact not in found:
                 found.append(fact)
     return found
+
+
+# --- claims resolved against the document -------------------------------------------------------
+
+# What a claim compares with when the sentence says only "同比" / "较上年".
+_YEAR_ON_YEAR = re.compile(r"同比|较上年|比上年|较去年|比去年|与上年相比|较上年同期|比上年同期")
+_CHANGE_KINDS = (ClaimKind.CHANGE_RATE, ClaimKind.PP_CHANGE, ClaimKind.DIFFERENCE)
+# "占合并营业收入比重" / "占公司营业收入": the whole is the company's own metric.
+_COMPANY_WHOLE = re.compile(r"^(?:合并报表|合并|本公司|公司整体|公司)")
+# "占全年收入的 39.29%" said of a quarter: the whole is the year's figure of the same metric.
+_WHOLE_YEAR = re.compile(r"^(?:全年度|全年|当年度|当年|本年度|本年|年度)")
+_REVENUE_METRICS = frozenset({"营业收入", "主营业务收入"})
+# "（以下简称“芯存科技”）": a short name the document defines for a company.
+_DEFINED_NAME = re.compile(
+    r"(?P<full>[\u4e00-\u9fff（）()A-Za-z]{4,40}?(?:有限公司|股份有限公司|有限责任公司|集团|合伙企业（有限合伙）))"
+    r"[（(]\s*(?:以下)?简称\s*[“\"「]?(?P<short>[\u4e00-\u9fffA-Za-z]{2,12})[”\"」]?"
+)
+_REPLY_TITLE = re.compile(r"问询函|回复|核查意见|审核问询")
+
+
+def resolve_claims(
+    claims: Sequence[Claim],
+    facts: Sequence[Fact],
+    document: Document,
+    year: int | None,
+    aliases: dict[str, str] | None = None,
+) -> list[Claim]:
+    """``claims`` with their metric, entity, period and base read as the document means them, where
+    the document leaves no doubt:
+
+    - a metric named without its possessive or cut short ("归属于上市公司股东净利润" split into an
+      entity "归属于上市公司股东" and 净利润; "现金流量净额" of "经营活动产生的现金流量净额");
+    - an entity under the name the tables use for it (``entity_aliases``);
+    - in an annual report, a change said "同比" without a period: the report year against the
+      year before (an inquiry reply discusses several years; its claims are left as they are);
+    - the whole of a share: "合并营业收入" is the company's 营业收入; "全年收入" said of a quarter's
+      revenue is the same metric for the whole year.
+    """
+    if aliases is None:
+        aliases = entity_aliases(document, facts)
+    annual = year is not None and _is_annual_report(document, claims)
+    resolved = []
+    for claim in claims:
+        claim = _resolve_metric(claim)
+        entity = aliases.get(claim.entity, claim.entity)
+        if entity != claim.entity:
+            claim = replace(claim, entity=entity)
+        if annual and year is not None:
+            claim = _resolve_period(claim, year)
+        resolved.append(_resolve_base(claim))
+    return resolved
+
+
+def _is_annual_report(document: Document, claims: Sequence[Claim]) -> bool:
+    """An annual report's own text, not a reply to the exchange (which quotes its questions)."""
+    if any(claim.source is FactSource.INQUIRY for claim in claims):
+        return False
+    titles = " ".join(paragraph.text for paragraph in document.paragraphs[:5])
+    return not _REPLY_TITLE.search(titles)
+
+
+def _resolve_metric(claim: Claim) -> Claim:
+    text = claim.metric_text
+    if claim.entity and text and claim.entity in _compact_text(text):
+        # The entity was cut out of a metric's own name ("归属于上市公司股东" + 净利润).
+        whole = metrics.normalize_metric(text)
+        if metrics.is_known_metric(whole) and whole != claim.metric:
+            return replace(claim, metric=whole, entity="")
+    if claim.metric and not metrics.is_known_metric(claim.metric) and text:
+        # "现金流量净额" printed as the end of "经营活动产生的现金流量净额".
+        sentence = _compact_text(claim.sentence)
+        figure = _compact_text(claim.quantity.text)
+        end = sentence.find(figure) if figure else -1
+        at = sentence.rfind(_compact_text(text), 0, end if end >= 0 else len(sentence))
+        if at >= 0:
+            before = sentence[: at + len(_compact_text(text))]
+            longer = metrics.metric_ending(before[-40:])
+            if longer and len(longer) > len(_compact_text(text)) and longer.endswith(_compact_text(text)):
+                return replace(claim, metric=longer, metric_text=longer)
+    return claim
+
+
+def _resolve_period(claim: Claim, year: int) -> Claim:
+    """An annual report's "同比" change without a period is the report year's over the prior one."""
+    if claim.period is not None or claim.kind not in _CHANGE_KINDS:
+        return claim
+    if not _YEAR_ON_YEAR.search(_words_before_figure(claim)):
+        return claim
+    return replace(
+        claim,
+        period=Period(str(year), "本期"),
+        base_period=claim.base_period or Period(str(year - 1), "上年同期"),
+    )
+
+
+def _words_before_figure(claim: Claim) -> str:
+    sentence = claim.sentence
+    figure = claim.quantity.text
+    at = sentence.find(figure) if figure else -1
+    return sentence[:at] if at >= 0 else sentence
+
+
+def _resolve_base(claim: Claim) -> Claim:
+    """The metric (and period) the whole of a share names, in the fact base's words."""
+    if claim.kind is not ClaimKind.SHARE or not claim.base_metric:
+        return claim
+    words = _compact_text(claim.base_metric)
+    whole_year = _WHOLE_YEAR.match(words)
+    if whole_year is not None:
+        words = words[whole_year.end() :]
+    words = _COMPANY_WHOLE.sub("", words)
+    base = metrics.normalize_metric(words) if words else ""
+    if not metrics.is_known_metric(base):
+        if words != "收入" or claim.metric not in _REVENUE_METRICS:
+            return claim
+        base = claim.metric  # "占全年收入" said of 营业收入: the year's 营业收入
+    base_period = claim.base_period
+    if whole_year is not None:
+        if claim.period is None or not re.fullmatch(r"\d{4}(?:Q[1-4]|-\d{2}~\d{4}-\d{2})", claim.period.key):
+            return claim  # "全年" of a year is the year itself; of anything else, unclear
+        base_period = Period(claim.period.key[:4], claim.base_metric)
+    if base == claim.base_metric and base_period == claim.base_period:
+        return claim
+    return replace(claim, base_metric=base, base_period=base_period)
+
+
+def entity_aliases(document: Document, facts: Sequence[Fact]) -> dict[str, str]:
+    """Names the document gives one entity, mapped to the name its tables use.
+
+    Two sources, both the document's own: a short name it defines ("深圳芯存科技有限公司（以下简称
+    “芯存科技”）": the full name is the short one), and a table name that is the tail of another
+    table's or the prose's longer name ("环境建设" in a segment table's header, "生态环境建设" in
+    another table), taken only when every figure both names state for one metric and period agrees
+    and no other longer name ends the same way.
+    """
+    aliases: dict[str, str] = {}
+    for paragraph in document.paragraphs:
+        if "简称" not in paragraph.text:
+            continue
+        for match in _DEFINED_NAME.finditer(_compact_text(paragraph.text)):
+            full = metrics.entity_name(match.group("full"))
+            short = metrics.entity_name(match.group("short"))
+            if full and short and full != short and short not in ("公司", "本公司"):
+                aliases.setdefault(full, short)
+    values: dict[str, dict[tuple[str, str], list[Interval]]] = {}
+    for fact in facts:
+        if fact.source is not FactSource.TABLE or not fact.entity or fact.period is None:
+            continue
+        if fact.entity.startswith(("表", "段")) or "·" in fact.entity or ":" in fact.entity:
+            continue
+        values.setdefault(fact.entity, {}).setdefault((fact.metric, fact.period.key), []).append(
+            fact.base_interval()
+        )
+    names = sorted(values, key=len)
+    for short in names:
+        longer = [name for name in names if len(name) > len(short) and name.endswith(short)]
+        if len(longer) != 1:
+            continue
+        long = longer[0]
+        shared = set(values[short]) & set(values[long])
+        if shared and all(_all_overlap(values[short][key] + values[long][key]) for key in shared):
+            aliases.setdefault(short, long)
+    return aliases

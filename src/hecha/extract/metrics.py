@@ -128,6 +128,10 @@ for _canonical, _names in _SYNONYMS.items():
 
 # Known names longest first, for finding a metric at the end of a longer phrase.
 _KNOWN_BY_LENGTH: tuple[str, ...] = tuple(sorted(_CANONICAL, key=len, reverse=True))
+# Prose drops the possessive 的 freely ("归属于上市公司股东净利润"): names are also known without it.
+_CANONICAL_WITHOUT_DE: dict[str, str] = {}
+for _name, _canonical in _CANONICAL.items():
+    _CANONICAL_WITHOUT_DE.setdefault(_name.replace("的", ""), _canonical)
 
 _NUMBERING = re.compile(
     r"^(?:"
@@ -173,7 +177,7 @@ def normalize_metric(text: str) -> str:
     cleaned = clean_label(text)
     if not cleaned or not any(char.isalpha() for char in cleaned):
         return ""
-    canonical = _CANONICAL.get(cleaned)
+    canonical = _CANONICAL.get(cleaned) or _CANONICAL_WITHOUT_DE.get(cleaned.replace("的", ""))
     if canonical is not None:
         return canonical
     without_total = _TRAILING.sub("", cleaned)
@@ -187,6 +191,16 @@ def normalize_metric(text: str) -> str:
 def is_known_metric(name: str) -> bool:
     """True when ``name`` (canonical or a synonym) is in the synonym table."""
     return name in _CANONICAL
+
+
+def metric_ending(text: str) -> str:
+    """The canonical metric whose longest known name ``text`` ends with ("…经营活动产生的现金流量净额"
+    → 经营活动产生的现金流量净额); "" when it ends with none (names of one character never count)."""
+    compact = clean_label(text)
+    for name in _KNOWN_BY_LENGTH:
+        if len(name) >= 2 and compact.endswith(name):
+            return _CANONICAL[name]
+    return ""
 
 
 # The reporting company itself, in the words documents use for it.
@@ -226,6 +240,8 @@ def split_entity(text: str) -> tuple[str, str]:
         return "", ""
     if cleaned in _CANONICAL:
         return "", cleaned
+    if cleaned.replace("的", "") in _CANONICAL_WITHOUT_DE:
+        return "", _CANONICAL_WITHOUT_DE[cleaned.replace("的", "")]
     for name in _KNOWN_BY_LENGTH:
         if len(name) < 2 or not cleaned.endswith(name):
             continue
@@ -234,7 +250,7 @@ def split_entity(text: str) -> tuple[str, str]:
         if _LIST_MARKS.search(prefix):
             return "", cleaned
         # "主营业务收入" ends with "业务收入"-like names; never cut inside a longer known name.
-        if prefix and (prefix[-1] in "主其总净"):
+        if prefix and (prefix[-1] in "主其总净非"):
             continue
         return entity_name(prefix), name
     segment = _SEGMENT_REVENUE.match(cleaned)

@@ -96,3 +96,7 @@ class Claim:
     base_metric: str = ""
     base_quantity: Quantity | None = None  # FROM_TO: the "from" figure; DIFFERENCE: none
     scale: int | None = None
+    # How the sentence qualifies the figure when it is not exact, as printed: 约, 逾, 近, 超过, 不足,
+    # 以上, 左右, 余, 多, or the whole range ("1-2次") for each bound of a range; "" when exact. An
+    # approximate claim says what the document states but is not a figure to recompute.
+    approximate: str = ""

@@ -20,7 +20,7 @@ from hecha.model.diagnostic import Related
 from hecha.model.document import Location
 from hecha.model.facts import Claim, Fact, FactSource, Period
 from hecha.model.quantity import Interval, Quantity, Unit
-from hecha.rules.base import format_decimal
+from hecha.rules.base import Comparison, format_decimal
 
 HUNDRED = Decimal(100)
 
@@ -327,3 +327,55 @@ class MetricPeriods:
 
     def entities(self, metric: str) -> set[str]:
         return self._by_metric.get(metric, set())
+
+
+@dataclass(frozen=True)
+class TabulatedRate:
+    """A rate the prose states compared with the table cell that prints the same rate (a change
+    column's 变动比例, a share column's 占比): ``comparison`` is None when they agree."""
+
+    table: Operand
+    comparison: Comparison | None
+
+
+_RATE_KINDS = (FigureKind.PERCENT, FigureKind.NUMBER)
+
+
+def previous_year_key(key: str) -> str | None:
+    """The same period a year earlier ("2025" → "2024", "2025Q4" → "2024Q4", "2025-12-31" →
+    "2024-12-31"); None for keys of another shape."""
+    match = re.fullmatch(r"(?P<year>\d{4})(?P<rest>(?:Q[1-4]|-\d{2}-\d{2})?)", key)
+    if match is None:
+        return None
+    return f"{int(match.group('year')) - 1}{match.group('rest')}"
+
+
+def tabulated_rate(
+    facts: FactBase, claim: Claim, metric: str, stated: Interval, tolerance: Decimal = Decimal(0)
+) -> TabulatedRate | None:
+    """The table cell printing the rate ``claim`` states (``metric`` is the derived metric, e.g.
+    营业收入变动比例), compared with the stated figure (signed as its words say).
+
+    None (not judged) when no table states it, when the stated and printed rates agree in size but
+    not in sign (documents differ on the sign of a narrowing loss: the words are not wrong), or
+    when they differ by more than a keystroke (a figure nothing like the printed one is about
+    something else more likely than mistyped)."""
+    if claim.period is None:
+        return None
+    table = lookup(facts, metric, claim.entity, claim.period, _RATE_KINDS, sources=(FactSource.TABLE,))
+    if table is None or table.best.quantity.unit is Unit.PERCENT_POINT:
+        return None
+    printed = table.value
+    if stated.widened(tolerance).overlaps(printed):
+        return TabulatedRate(table, None)
+    if stated.abs().widened(tolerance).overlaps(printed.abs()):
+        return None
+    comparison = Comparison(
+        stated=stated.mid,
+        expected=printed.mid,
+        difference=stated.mid - printed.mid,
+        tolerance=stated.radius + printed.radius + tolerance,
+    )
+    if not typo_apart(comparison.stated, claim.quantity.decimals, comparison.expected):
+        return None
+    return TabulatedRate(table, comparison)

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
+from hecha.extract import metrics
 from hecha.extract.factbase import FactBase
 from hecha.model.diagnostic import Diagnostic, Related
 from hecha.model.facts import Claim, ClaimKind, Fact, FactSource, Period
@@ -18,6 +19,7 @@ from hecha.rules.prose._linking import (
     MetricPeriods,
     Operand,
     TableFigures,
+    TabulatedRate,
     cells_of,
     claim_location,
     claim_scale,
@@ -25,11 +27,13 @@ from hecha.rules.prose._linking import (
     figure_kind,
     judged,
     lookup,
+    previous_year_key,
     related_of,
     resolve,
     shown,
     signed_interval,
     subject,
+    tabulated_rate,
     typo_apart,
     words_before,
 )
@@ -160,6 +164,14 @@ class ProseChangeMismatch(Rule):
                 continue
             evaluation = self._evaluate(facts, claim)
             if evaluation is None:
+                restated = self._tabulated(facts, claim, options.absolute_tolerance)
+                if restated is not None:
+                    cells = [claim_location(claim)] + (
+                        [restated.table.best.location] if restated.table.sole else []
+                    )
+                    ctx.stats.relation(held=restated.comparison is None, cells=cells)
+                    if restated.comparison is not None:
+                        yield self._tabulated_finding(claim, restated, restated.comparison)
                 continue
             comparison = evaluation.comparison(options.absolute_tolerance, claim)
             in_a_table = self._printed_in_a_table(claim, evaluation, printed)
@@ -175,6 +187,40 @@ class ProseChangeMismatch(Rule):
             ctx.stats.relation(held=comparison is None, cells=cells_of(claim, *operands))
             if comparison is not None:
                 yield self._finding(claim, evaluation, comparison)
+
+    @staticmethod
+    def _tabulated(facts: FactBase, claim: Claim, tolerance: Decimal) -> TabulatedRate | None:
+        """A year-on-year rate whose two figures no table states, against the table that prints
+        the rate itself (a 变动比例 column of the same metric, entity and period)."""
+        if claim.kind is not ClaimKind.CHANGE_RATE or claim.period is None:
+            return None
+        if "环比" in words_before(claim, 24) or "环比" in claim.sentence:
+            return None
+        if claim.base_period is not None and claim.base_period.key != previous_year_key(claim.period.key):
+            return None
+        if any(term in words_before(claim) for term in (*_LOSS_WIDER, *_LOSS_NARROWER)):
+            return None  # a loss's change: printed with either sign, its size is another reading
+        stated = signed_interval(claim)
+        if stated is None:
+            return None
+        return tabulated_rate(facts, claim, claim.metric + metrics.CHANGE_RATE_SUFFIX, stated, tolerance)
+
+    def _tabulated_finding(self, claim: Claim, restated: TabulatedRate, comparison: Comparison) -> Diagnostic:
+        what = subject(claim)
+        decimals = claim.quantity.decimals
+        stated = format_decimal(comparison.stated, decimals)
+        printed = format_decimal(comparison.expected, max(decimals, restated.table.best.quantity.decimals))
+        period = f"（{claim.period.text}）" if claim.period else ""
+        period_en = f" ({claim.period.text})" if claim.period else ""
+        return self.diagnostic(
+            message=f"正文所述{what}{period}变动比例为 {stated}%，表格列示为 {printed}%",
+            message_en=(
+                f"Prose states the change rate of {what}{period_en} as {stated}%; the table prints {printed}%"
+            ),
+            location=claim_location(claim),
+            comparison=comparison,
+            related=tuple(related_of("表格", restated.table)),
+        )
 
     def _evaluate(self, facts: FactBase, claim: Claim) -> _Evaluation | None:
         kinds = self._operand_kinds(claim)

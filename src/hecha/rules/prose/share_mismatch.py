@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
+from hecha.extract import metrics
 from hecha.extract.factbase import FactBase
 from hecha.model.diagnostic import Diagnostic
 from hecha.model.document import Location
@@ -19,6 +20,7 @@ from hecha.rules.prose._linking import (
     MetricPeriods,
     Operand,
     TableFigures,
+    TabulatedRate,
     claim_location,
     claim_scale,
     fact_kind,
@@ -28,6 +30,7 @@ from hecha.rules.prose._linking import (
     resolve,
     shown,
     subject,
+    tabulated_rate,
     typo_apart,
 )
 from hecha.rules.registry import register
@@ -97,7 +100,22 @@ class ProseShareMismatch(Rule):
         for claim in facts.claims:
             if not judged(claim):
                 continue
-            for share in self._shares(facts, claim):
+            shares = self._shares(facts, claim)
+            if not shares and claim.kind is ClaimKind.SHARE and claim.quantity.unit is Unit.PERCENT:
+                restated = tabulated_rate(
+                    facts,
+                    claim,
+                    claim.metric + metrics.SHARE_SUFFIX,
+                    claim.quantity.interval,
+                    options.absolute_tolerance,
+                )
+                if restated is not None:
+                    where = claim_location(claim)
+                    cells = [where] + ([restated.table.best.location] if restated.table.sole else [])
+                    ctx.stats.relation(held=restated.comparison is None, cells=cells)
+                    if restated.comparison is not None:
+                        yield self._tabulated_finding(claim, restated, restated.comparison)
+            for share in shares:
                 comparison = compare(share.stated, share.recomputed, options.absolute_tolerance)
                 in_a_table = printed.prints(share.stated.value, share.stated, None, FigureKind.PERCENT)
                 if comparison is not None:
@@ -112,6 +130,19 @@ class ProseShareMismatch(Rule):
                 ctx.stats.relation(held=comparison is None, cells=cells)
                 if comparison is not None:
                     yield self._finding(claim, share, comparison)
+
+    def _tabulated_finding(self, claim: Claim, restated: TabulatedRate, comparison: Comparison) -> Diagnostic:
+        decimals = claim.quantity.decimals
+        stated = format_decimal(comparison.stated, decimals)
+        printed = format_decimal(comparison.expected, max(decimals, restated.table.best.quantity.decimals))
+        what = subject(claim)
+        return self.diagnostic(
+            message=f"正文所述{what}占比为 {stated}%，表格列示为 {printed}%",
+            message_en=f"Prose states the share of {what} as {stated}%; the table prints {printed}%",
+            location=claim_location(claim),
+            comparison=comparison,
+            related=tuple(related_of("表格", restated.table)),
+        )
 
     def _shares(self, facts: FactBase, claim: Claim) -> list[_Share]:
         if claim.kind is ClaimKind.SHARE:
