@@ -281,8 +281,8 @@ def prose_facts(claims: Iterable[Claim]) -> list[Fact]:
     """The VALUE claims of prose, as facts (source PROSE or INQUIRY)."""
     found = []
     for claim in claims:
-        if claim.kind is not ClaimKind.VALUE or not claim.metric:
-            continue
+        if claim.kind is not ClaimKind.VALUE or not claim.metric or claim.approximate:
+            continue  # an approximate figure (逾140亿元) is no statement of the fact's value
         scale = claim.scale if claim.scale is not None else claim.quantity.scale
         if claim.quantity.unit in (Unit.PERCENT, Unit.PERCENT_POINT, Unit.COUNT, Unit.MULTIPLE):
             scale = None

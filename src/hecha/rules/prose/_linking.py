@@ -181,7 +181,10 @@ def judged(claim: Claim) -> bool:
     """Claims the prose rules judge: the document's own prose, in the tables' scope. Figures
     quoted from the exchange's letter are compared with the reply by X003, which knows a quote
     may use another definition; a sentence naming another scope (全年完整口径, 模拟, 剔除…) speaks
-    of figures the tables do not state."""
+    of figures the tables do not state; an approximate figure (逾, 约, 以上) is no figure to
+    recompute."""
+    if claim.approximate:  # "逾30%", "约50%": what the document says, not a figure to recompute
+        return False
     return claim.source is FactSource.PROSE and not _OTHER_SCOPE.search(claim.sentence.replace(" ", ""))
 
 
