@@ -23,7 +23,7 @@ import hecha.cli
 import hecha.engine
 from hecha.cli import main
 from hecha.ingest.errors import IngestError
-from hecha.model.diagnostic import Diagnostic
+from hecha.model.diagnostic import Diagnostic, Severity
 from hecha.model.document import Document, Location
 from hecha.rules.base import DOC_SECTIONS, Rule, RuleContext
 from hecha.rules.registry import all_rules
@@ -46,6 +46,19 @@ class FindsOne(_StandIn):
             message="合计 28,861.71 与明细之和 28,816.71 不符",
             message_en="total 28,861.71 differs from the sum of its rows 28,816.71",
             location=Location(ctx.document.source, line=17, table=0, row=4, col=3, quote="28,861.71"),
+        )
+
+
+class InformsOnly(_StandIn):
+    code = "X904"
+    name = "stand-in-info"
+    default_severity = Severity.INFO
+
+    def check(self, ctx: RuleContext) -> Iterator[Diagnostic]:
+        yield self.diagnostic(
+            message="年利率 4.90% 为名义利率",
+            message_en="the 4.90% annual rate is the nominal rate",
+            location=Location(ctx.document.source, line=3),
         )
 
 
@@ -90,6 +103,15 @@ def test_clean_run_exits_0(stand_in: list[type[Rule]], capsys: pytest.CaptureFix
     code, out, err = run(["check", "doc.md"], capsys)
     assert (code, err) == (0, "")
     assert out.splitlines()[-1] == "合计：1 个文件，发现问题 0 项"
+
+
+def test_info_findings_are_shown_but_exit_0(
+    stand_in: list[type[Rule]], capsys: pytest.CaptureFixture[str]
+) -> None:
+    stand_in.append(InformsOnly)
+    code, out, err = run(["check", "doc.md"], capsys)
+    assert (code, err) == (0, "")
+    assert "X904 年利率 4.90% 为名义利率" in out
 
 
 def test_findings_exit_1_and_print_compiler_style(

@@ -19,6 +19,7 @@ from hecha.engine import analyze_tables, check_file
 from hecha.extract.facts import build_fact_base
 from hecha.ingest.errors import IngestError
 from hecha.ingest.loader import FORMATS, load
+from hecha.model.diagnostic import Severity
 from hecha.report.base import (
     ErrorKind,
     FileError,
@@ -191,7 +192,13 @@ def run_check(args: argparse.Namespace) -> int:
         return EXIT_ERROR
     if any(report.errors for report in reports):
         return EXIT_ERROR
-    if any(report.result is not None and report.result.diagnostics for report in reports):
+    # Info findings (an explained difference, the effective rate of a schedule) inform; they do
+    # not make a document fail.
+    if any(
+        report.result is not None
+        and any(d.severity is not Severity.INFO for d in report.result.diagnostics)
+        for report in reports
+    ):
         return EXIT_FINDINGS
     return EXIT_CLEAN
 
