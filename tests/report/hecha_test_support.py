@@ -135,7 +135,17 @@ _FINDING = _object(
         "difference": _nullable(_decimal_string),
         "tolerance": _nullable(_decimal_string),
         "related": _list(_object({"location": _LOCATION, "label": _type(str)})),
-        "diagnosis": _nullable(_object({"kind": _type(str), "sentence": _type(str)})),
+        "diagnosis": _nullable(
+            _object(
+                {
+                    "kind": _type(str),
+                    "sentence": _type(str),
+                    "sentence_en": _type(str),
+                    "evidence": _list(_object({"location": _LOCATION, "label": _type(str)})),
+                    "alternatives": _list(_type(str)),
+                }
+            )
+        ),
         "fingerprint": _pattern(r"[0-9a-f]{16}"),
     }
 )
@@ -243,7 +253,12 @@ def sample_reports() -> list[FileReport]:
             Related(Location(md, line=17, table=0, row=3, col=3, quote="14, 625. 21"), "加数 贸易"),
         ),
         diagnosis=Diagnosis(
-            "transposition", "差异 45.00 可被 9 整除，疑为相邻数字颠倒（28,816.71 → 28,861.71）。"
+            "transposition",
+            "差异 45.00 可被 9 整除，疑为相邻数字颠倒（28,816.71 → 28,861.71）。",
+            "The difference 45.00 is a multiple of 9: two adjacent digits may be transposed "
+            "(28,816.71 → 28,861.71).",
+            evidence=(Related(total, "列示数"),),
+            alternatives=("typo",),
         ),
     )
     markdown = CheckResult(

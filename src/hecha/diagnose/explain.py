@@ -1,16 +1,40 @@
 """Searches the candidate explanations of one failed relation and keeps the simplest that
 reproduces the stated figure within its rounding interval.
 
-Placeholder until the diagnosis work lands: no explanation.
+Search: every misprint of one figure (misprints.py) and every other formula over the document's
+own figures (formulas.py) is recomputed with interval arithmetic; a candidate counts when its
+interval meets the stated figure's rounding interval tightly enough not to be a coincidence of
+wide intervals (``problem.MAX_WINDOW_SHARE``).
+
+Policy (no diagnosis is better than a wrong one), over the candidates of the simplest tier that
+has any (tiers in candidate.py):
+- one candidate: it is the diagnosis;
+- several of one kind about different figures (two operands whose sign flip both fit): one
+  diagnosis of that kind naming every such figure, up to ``MAX_SUBJECTS``; more stay unexplained;
+- candidates of different kinds: no diagnosis (the message stands alone).
+The kinds that also fit in worse tiers go into ``alternatives`` and the sentence names them.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
+from hecha.diagnose.candidate import KIND_WORDS, Candidate
+from hecha.diagnose.cells import label_of
+from hecha.diagnose.formulas import formula_candidates
+from hecha.diagnose.misprints import misprint_candidates
+from hecha.diagnose.problem import build_problem
 from hecha.extract.roles import AnalyzedTable
 from hecha.model.diagnostic import Diagnosis, Diagnostic
-from hecha.model.document import Document
+from hecha.model.document import Document, Location
+
+MAX_SUBJECTS = 3
+# The role word rules put before an operand's label ("加数：应收账款", "减数 营业成本").
+_ROLE_WORD = re.compile(r"^(?:加数|减数|分子|分母|本期|上期)[：:\s]+")
+# A stated figure with fewer significant digits than this (0.00, 0.5, 7%) fits too many
+# candidates by chance to be diagnosed.
+MIN_STATED_DIGITS = 2
 
 
 @dataclass(frozen=True)
@@ -22,6 +46,62 @@ class DiagnosisContext:
     tables: tuple[AnalyzedTable, ...]
 
 
+def candidates(diagnostic: Diagnostic, context: DiagnosisContext) -> list[Candidate]:
+    """Every explanation that reproduces ``diagnostic``'s stated figure, each once."""
+    relation = diagnostic.relation
+    if relation is None:
+        return []
+    labels = [_label(diagnostic, term.location, context) for term in relation.terms]
+    problem = build_problem(diagnostic, labels)
+    if problem is None or problem.stated.significant_digits < MIN_STATED_DIGITS:
+        return []
+    percent = "%" in diagnostic.location.quote or "％" in diagnostic.location.quote
+    found: dict[object, Candidate] = {}
+    for candidate in (
+        *misprint_candidates(problem, percent),
+        *formula_candidates(problem, context.tables, percent),
+    ):
+        found.setdefault(candidate.key, candidate)
+    return sorted(found.values(), key=lambda candidate: candidate.tier)
+
+
 def explain(diagnostic: Diagnostic, context: DiagnosisContext) -> Diagnosis | None:
-    """The likely cause of ``diagnostic``'s failure, or None when no candidate reproduces it."""
-    return None
+    """The likely cause of ``diagnostic``'s failure, or None when no candidate reproduces it or
+    the simplest candidates disagree."""
+    fitting = candidates(diagnostic, context)
+    if not fitting:
+        return None
+    best_tier = fitting[0].tier
+    top = [candidate for candidate in fitting if candidate.tier == best_tier]
+    kinds = {candidate.kind for candidate in top}
+    if len(kinds) > 1 or len(top) > MAX_SUBJECTS:
+        return None
+    kind = top[0].kind
+    alternatives = tuple(dict.fromkeys(c.kind for c in fitting if c.tier > best_tier and c.kind != kind))
+    if len(top) == 1:
+        sentence, sentence_en = top[0].sentence, top[0].sentence_en
+        evidence = top[0].evidence
+    else:
+        sentence = "以下解释同样成立，无法确定是哪一项：" + "；".join(c.sentence for c in top)
+        sentence_en = "These explanations fit equally; which one applies cannot be told: " + "; ".join(
+            c.sentence_en for c in top
+        )
+        evidence = tuple(dict.fromkeys(related for c in top for related in c.evidence))
+    if alternatives:
+        sentence += "（其他可能：" + "、".join(KIND_WORDS[k][0] for k in alternatives) + "）"
+        sentence_en += " (also possible: " + ", ".join(KIND_WORDS[k][1] for k in alternatives) + ")"
+    return Diagnosis(
+        kind=kind, sentence=sentence, sentence_en=sentence_en, evidence=evidence, alternatives=alternatives
+    )
+
+
+def _label(diagnostic: Diagnostic, location: Location, context: DiagnosisContext) -> str:
+    """An operand's label: the rule's own (without its role word), else its row and column."""
+    for related in diagnostic.related:
+        if related.location == location:
+            return (
+                related.label.split(" ", 1)[1]
+                if related.label.startswith(("加数 ", "减数 "))
+                else related.label
+            )
+    return label_of(context.tables, location)

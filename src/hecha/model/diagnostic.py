@@ -59,7 +59,11 @@ class RelationForm(StrEnum):
 class Term:
     """One operand of a Relation: its role ("addend", "numerator", "denominator", "current",
     "prior", "revenue", "cost", "item", "other"), where it stands, its printed value and decimals,
-    and for sums its sign (+1, or -1 for a 减：row)."""
+    and for sums its sign (+1, or -1 for a 减：row).
+
+    In every form the operand is ``sign × value`` (a cost printed as a negative deduction is a
+    MARGIN cost with sign -1). A value moved into the relation's unit keeps its rounding: its
+    decimals move with it (12.34万元 as 元 is 123400 with decimals -2)."""
 
     role: str
     location: Location
@@ -72,7 +76,10 @@ class Term:
 class Relation:
     """The relation that failed, in numbers: ``form`` over ``terms``, times ``scale`` (100 when the
     stated figure is a percentage). Term values are in one unit per relation (the stated figure's
-    unit for SUM, MEAN, DIFFERENCE and EQUAL; any common unit for the ratios, where it cancels)."""
+    unit for SUM, MEAN, DIFFERENCE and EQUAL; any common unit for the ratios, where it cancels).
+    A RATIO is Σ numerator terms / Σ denominator terms: a share of the sum of the items has one
+    denominator term per item, and a rate divided by a negative prior itself, (c − p) / p, has the
+    numerators c and p (sign -1) over p. PRODUCT terms have the role "other"."""
 
     form: RelationForm
     terms: tuple[Term, ...]

@@ -44,7 +44,16 @@ def location_json(location: Location) -> dict[str, JsonValue]:
 def finding_json(diagnostic: Diagnostic) -> dict[str, JsonValue]:
     diagnosis: JsonValue = None
     if diagnostic.diagnosis is not None:
-        diagnosis = {"kind": diagnostic.diagnosis.kind, "sentence": diagnostic.diagnosis.sentence}
+        diagnosis = {
+            "kind": diagnostic.diagnosis.kind,
+            "sentence": diagnostic.diagnosis.sentence,
+            "sentence_en": diagnostic.diagnosis.sentence_en,
+            "evidence": [
+                {"location": location_json(related.location), "label": related.label}
+                for related in diagnostic.diagnosis.evidence
+            ],
+            "alternatives": list(diagnostic.diagnosis.alternatives),
+        }
     return {
         "code": diagnostic.code,
         "rule": diagnostic.rule,

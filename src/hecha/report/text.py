@@ -4,7 +4,9 @@
     path:pPAGE: CODE message     for PDFs, where a finding has a page but no line
     path: CODE message           when the finding has neither
 
-A diagnosis, when hecha found the likely cause, follows on an indented line. Messages are the
+A diagnosis, when hecha found the likely cause, follows on an indented line (its kind and
+sentence, in English with ``--lang en``), then one line per evidence figure: what it is, where
+it stands (table, row, column) and the figure as printed. Messages are the
 Diagnostic's own (Chinese, or English with ``--lang en``), so figures appear as the rule wrote
 them from the document's printed text.
 """
@@ -30,10 +32,26 @@ def _finding(path: str, diagnostic: Diagnostic, lang: str) -> list[str]:
     location: Location = diagnostic.location
     message = diagnostic.message_en if lang == "en" else diagnostic.message
     lines = [f"{position(path, location.page, location.line)}: {diagnostic.code} {message}"]
-    if diagnostic.diagnosis is not None:
+    diagnosis = diagnostic.diagnosis
+    if diagnosis is not None:
         label = "diagnosis" if lang == "en" else "诊断"
-        lines.append(f"    {label} ({diagnostic.diagnosis.kind}): {diagnostic.diagnosis.sentence}")
+        sentence = diagnosis.sentence_en if lang == "en" and diagnosis.sentence_en else diagnosis.sentence
+        lines.append(f"    {label} ({diagnosis.kind}): {sentence}")
+        word = "evidence" if lang == "en" else "依据"
+        for related in diagnosis.evidence:
+            lines.append(f"      {word}: {related.label} ({_place(path, related.location, lang)})")
     return lines
+
+
+def _place(path: str, location: Location, lang: str) -> str:
+    """Where an evidence figure stands: file position, table cell and the figure as printed."""
+    where = position(path, location.page, location.line)
+    if location.table is not None and location.row is not None and location.col is not None:
+        if lang == "en":
+            where += f" table {location.table} row {location.row} col {location.col}"
+        else:
+            where += f" 表{location.table} 第{location.row}行第{location.col}列"
+    return f"{where}: {location.quote}" if location.quote else where
 
 
 def _summary(path: str, result: CheckResult, rule_failures: int, lang: str) -> str:

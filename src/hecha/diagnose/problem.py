@@ -1,0 +1,264 @@
+"""A failed relation in the shape the diagnosis search works on.
+
+The stated figure and every operand become a ``Figure`` (printed value, decimals, rounding
+interval, label). ``Problem.evaluate`` recomputes the relation over any choice of operand
+intervals, so that each candidate explanation is tested the same way the rule tested the
+original: by whether its interval meets the stated figure's rounding interval.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from hecha.ingest.numbers import parse_quantity
+from hecha.model.diagnostic import Diagnostic, Related, Relation, RelationForm, Term
+from hecha.model.document import Location
+from hecha.model.quantity import Interval, interval_sum
+
+ONE = Decimal(1)
+
+# A candidate counts only when it pins the stated figure down much more tightly than the miss it
+# explains: the fit window (rounding widths) must be at most this share of the shift the
+# candidate makes. Below that, wide intervals (tiny figures, many rounded operands) would let
+# some candidate fit by chance.
+MAX_WINDOW_SHARE = Decimal("0.02")
+
+
+@dataclass(frozen=True, slots=True)
+class Figure:
+    """A printed figure of the relation: the stated one (``index`` -1) or operand ``index``."""
+
+    index: int
+    location: Location
+    label: str
+    value: Decimal
+    decimals: int
+    role: str = "stated"
+    sign: int = 1
+
+    @property
+    def half_ulp(self) -> Decimal:
+        return Decimal(5).scaleb(-(self.decimals + 1))
+
+    @property
+    def interval(self) -> Interval:
+        return around(self.value, self.half_ulp)
+
+    @property
+    def significant_digits(self) -> int:
+        """Digits printed from the first non-zero one (0.05 has 1, 149,204,899.98 has 11)."""
+        digits = digit_string(self.value, self.decimals).lstrip("0")
+        return len(digits)
+
+
+def around(value: Decimal, radius: Decimal) -> Interval:
+    return Interval(value - radius, value + radius)
+
+
+def digit_string(value: Decimal, decimals: int) -> str:
+    """The printed digits of |value| at ``decimals`` places, without the point: 1,234.5 → "12345"."""
+    quantized = abs(value).quantize(Decimal(1).scaleb(-decimals)) if decimals >= 0 else abs(value)
+    return format(quantized, "f").replace(".", "")
+
+
+def from_digits(digits: str, decimals: int, negative: bool) -> Decimal:
+    magnitude = Decimal(int(digits)).scaleb(-decimals)
+    return -magnitude if negative else magnitude
+
+
+@dataclass(frozen=True)
+class Problem:
+    """The failed relation: its form and scale, the stated figure, the operands, and the
+    recomputed interval ``expected`` (which misses the stated figure's interval)."""
+
+    form: RelationForm
+    scale: Decimal
+    stated: Figure
+    operands: tuple[Figure, ...]
+    expected: Interval
+    negative_prior_signed: bool = False
+
+    def evaluate(self, intervals: Sequence[Interval]) -> Interval | None:
+        """The relation recomputed over ``intervals`` (one per operand, in order)."""
+        return evaluate(self.form, self.operands, intervals, self.scale, self.negative_prior_signed)
+
+    def with_operand(self, index: int, replacement: Interval) -> Interval | None:
+        """The relation recomputed with operand ``index`` read as ``replacement``."""
+        intervals = [operand.interval for operand in self.operands]
+        intervals[index] = replacement
+        return self.evaluate(intervals)
+
+    def role(self, name: str) -> Figure | None:
+        return next((operand for operand in self.operands if operand.role == name), None)
+
+    def reproduces(self, candidate: Interval, shift: Decimal) -> bool:
+        """``candidate`` meets the stated figure, and tightly enough for ``shift`` (how far the
+        candidate moved the result) not to be a coincidence of wide intervals."""
+        if not candidate.overlaps(self.stated.interval):
+            return False
+        return informative(candidate.radius + self.stated.interval.radius, shift)
+
+
+def informative(window: Decimal, shift: Decimal) -> bool:
+    return shift != 0 and window <= MAX_WINDOW_SHARE * abs(shift)
+
+
+def _by_role(
+    operands: Sequence[Figure], intervals: Sequence[Interval], *roles: str
+) -> tuple[Interval, ...] | None:
+    """The intervals of the operands playing ``roles`` (in that order), else the first ones."""
+    found: list[Interval] = []
+    for position, role in enumerate(roles):
+        match = next((iv for op, iv in zip(operands, intervals, strict=True) if op.role == role), None)
+        if match is None:
+            if len(intervals) != len(roles):
+                return None
+            match = intervals[position]
+        found.append(match)
+    return tuple(found)
+
+
+def relative_change(current: Interval, prior: Interval, signed: bool) -> Interval | None:
+    """(c − p) / |p| as ±(c / p − 1), so that the prior's rounding is counted once."""
+    quotient = current / prior
+    if quotient is None:
+        return None
+    one = Interval.exact(ONE)
+    return quotient - one if signed or prior.low > 0 else one - quotient
+
+
+def evaluate(
+    form: RelationForm,
+    operands: Sequence[Figure],
+    intervals: Sequence[Interval],
+    scale: Decimal,
+    negative_prior_signed: bool = False,
+) -> Interval | None:
+    """``form`` over ``intervals`` times ``scale``; None when a divisor may be zero."""
+    result: Interval | None
+    if form is RelationForm.SUM:
+        result = interval_sum(
+            [iv if op.sign >= 0 else -iv for op, iv in zip(operands, intervals, strict=True)]
+        )
+    elif form is RelationForm.MEAN:
+        result = interval_sum(list(intervals)).scaled(ONE / len(intervals)) if intervals else None
+    elif form is RelationForm.RATIO:
+        pair = _by_role(operands, intervals, "numerator", "denominator")
+        result = pair[0] / pair[1] if pair else None
+    elif form is RelationForm.CHANGE:
+        pair = _by_role(operands, intervals, "current", "prior")
+        result = relative_change(pair[0], pair[1], negative_prior_signed) if pair else None
+    elif form is RelationForm.DIFFERENCE:
+        pair = _by_role(operands, intervals, "current", "prior")
+        result = pair[0] - pair[1] if pair else None
+    elif form is RelationForm.MARGIN:
+        pair = _by_role(operands, intervals, "revenue", "cost")
+        quotient = pair[1] / pair[0] if pair else None
+        result = Interval.exact(ONE) - quotient if quotient is not None else None
+    elif form is RelationForm.PRODUCT:
+        result = Interval.exact(ONE)
+        for interval in intervals:
+            result = result * interval
+    else:  # EQUAL: the one term
+        result = intervals[0] if intervals else None
+    return result.scaled(scale) if result is not None else None
+
+
+def _stated_figure(diagnostic: Diagnostic) -> Figure | None:
+    """The stated figure in the relation's units, with the decimals it was printed with.
+
+    Rules may give ``stated`` as a fraction for a printed percentage; the printed text decides
+    the value's units and precision, ``stated`` its sign (增加/减少 words carry it in prose).
+    """
+    if diagnostic.stated is None:
+        return None
+    printed = parse_quantity(diagnostic.location.quote) if diagnostic.location.quote else None
+    if printed is None:
+        exponent = diagnostic.stated.as_tuple().exponent
+        decimals = -exponent if isinstance(exponent, int) and exponent < 0 else 0
+        return Figure(-1, diagnostic.location, "列示数", diagnostic.stated, decimals)
+    value = printed.value
+    if diagnostic.stated != 0 and (diagnostic.stated < 0) != (value < 0):
+        value = -value
+    return Figure(-1, diagnostic.location, "列示数", value, max(printed.decimals, 0))
+
+
+def _decimals(term: Term) -> int:
+    return max(term.decimals, 0)
+
+
+def build_problem(diagnostic: Diagnostic, labels: Sequence[str]) -> Problem | None:
+    """The Problem of ``diagnostic``'s relation, or None when it cannot be searched: no relation
+    or stated figure, or the relation as read here does not fail (then this reading is not the
+    rule's, and any explanation built on it could be wrong)."""
+    relation: Relation | None = diagnostic.relation
+    stated = _stated_figure(diagnostic)
+    if relation is None or stated is None or not relation.terms:
+        return None
+    operands = tuple(
+        Figure(
+            index=position,
+            location=term.location,
+            label=labels[position],
+            value=term.value,
+            decimals=_decimals(term),
+            role=term.role,
+            sign=-1 if term.sign < 0 else 1,
+        )
+        for position, term in enumerate(relation.terms)
+    )
+    readings = [False, True] if relation.form is RelationForm.CHANGE else [False]
+    best: Problem | None = None
+    for signed in readings:
+        expected = evaluate(relation.form, operands, [op.interval for op in operands], relation.scale, signed)
+        if expected is None or expected.overlaps(stated.interval):
+            continue
+        problem = Problem(relation.form, relation.scale, stated, operands, expected, signed)
+        if best is None or _closer(problem, best, diagnostic):
+            best = problem
+    return best
+
+
+def _closer(problem: Problem, other: Problem, diagnostic: Diagnostic) -> bool:
+    """The reading whose recomputed value is nearer the rule's own ``expected``."""
+    if diagnostic.expected is None:
+        return False
+    target = diagnostic.expected
+    return abs(problem.expected.mid - target) < abs(other.expected.mid - target)
+
+
+def subject(figure: Figure, label: str) -> Related:
+    return Related(location=figure.location, label=label)
+
+
+def needed(problem: Problem, figure: Figure) -> Interval | None:
+    """The values ``figure`` could have held for the relation to reproduce the stated figure.
+
+    For the stated figure that is the recomputed interval; for an operand of a linear relation
+    (sum, mean, difference, restatement, unscaled) it is solved exactly; None for the others (then
+    candidates are tested by recomputing the relation).
+    """
+    if figure.index < 0:
+        return problem.expected
+    if problem.scale != ONE:
+        return None
+    stated = problem.stated.interval
+    others = [op for op in problem.operands if op.index != figure.index]
+    if problem.form in (RelationForm.SUM, RelationForm.MEAN):
+        target = (
+            stated.scaled(Decimal(len(problem.operands))) if problem.form is RelationForm.MEAN else stated
+        )
+        if problem.form is RelationForm.MEAN:
+            rest = interval_sum([op.interval for op in others])
+        else:
+            rest = interval_sum([op.interval if op.sign >= 0 else -op.interval for op in others])
+        own = target - rest
+        return own if figure.sign >= 0 or problem.form is RelationForm.MEAN else -own
+    if problem.form is RelationForm.DIFFERENCE and len(problem.operands) == 2 and others:
+        other = others[0].interval
+        return stated + other if figure.role == "current" or figure.index == 0 else other - stated
+    if problem.form is RelationForm.EQUAL and len(problem.operands) == 1:
+        return stated
+    return None
