@@ -14,7 +14,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from hecha.ingest.numbers import is_blank, is_unit_line, normalize, parse_quantity, unit_scale
+from hecha.ingest.numbers import (
+    find_quantities,
+    is_blank,
+    is_unit_line,
+    normalize,
+    parse_quantity,
+    unit_scale,
+)
 from hecha.model.document import Cell, Location, Table
 from hecha.model.quantity import Quantity, Unit
 
@@ -360,3 +367,52 @@ def join_broken_cell(head: str, piece: str) -> str | None:
     if quantity is None or quantity.decimals == 1:
         return None
     return joined
+
+
+# Marks and words that make a line read as a sentence however many figures it holds: a table
+# cell practically never carries a full stop, a semicolon or a comma clause, nor says that a
+# figure "分别为" / "同比增长" / "实现" something.
+_SENTENCE_MARKS = ("。", "；", ";", "！", "？", "，")
+PROSE_VERBS = re.compile(
+    r"分别为|分别是|分别占|同比|较上年|较上期|较年初|较期初|比上年|上年同期|实现了?|达到|"
+    r"增长了|下降了|增加了|减少了|主要系|主要是|由于|导致|以及|其中[:：]?[^\s]{0,12}为"
+)
+
+
+@lru_cache(maxsize=16384)
+def reads_as_sentence(text: str) -> bool:
+    """Whether a line reads as (part of) a sentence: sentence punctuation or a verb of prose."""
+    return any(mark in text for mark in _SENTENCE_MARKS) or bool(PROSE_VERBS.search(text))
+
+
+_DATE_PART_AFTER = re.compile(r"\s*[年月日]")
+
+
+@lru_cache(maxsize=16384)
+def counted_figures(text: str) -> int:
+    """How many figures a line prints that are not years or parts of a date ("2020 年 1 月 1 日")."""
+    normalized = normalize(text)
+    return sum(
+        1
+        for _, end, quantity in find_quantities(normalized)
+        if not is_year(quantity) and not _DATE_PART_AFTER.match(normalized, end)
+    )
+
+
+@lru_cache(maxsize=16384)
+def figures_dominate(text: str) -> bool:
+    """At least two of the line's cells are whole figures, and they are half its cells or more.
+
+    "存货 350,661,798.80 5.59 245,294,801.84 4.39 42.96 报告期原材料与在产" is a row however long;
+    "2019 年 11 月 12 日至" is not (years do not count, and its words outnumber its figures), nor
+    is a line that reads as a sentence.
+    """
+    if reads_as_sentence(text):
+        return False  # "报告期内，公司实现营业收入 158,191 万元，同比增加 40.39%"
+    cells = tokens_of(text)
+    figures = sum(
+        1
+        for cell in cells
+        if is_figure_piece(cell) or ((quantity := parse_quantity(cell)) is not None and not is_year(quantity))
+    )
+    return figures >= 2 and figures * 2 >= len(cells)

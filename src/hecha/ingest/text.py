@@ -14,14 +14,19 @@ import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
+from enum import Enum
+from functools import lru_cache
 from itertools import pairwise
 
 from hecha.ingest.errors import IngestError
 from hecha.ingest.lines import (
     DIRECTION_WORDS,
+    PROSE_VERBS,
     RowSource,
     SplitLine,
     build_table,
+    counted_figures,
+    figures_dominate,
     is_continued_marker,
     is_figure_head_piece,
     is_figure_piece,
@@ -32,6 +37,7 @@ from hecha.ingest.lines import (
     join_broken_cell,
     join_figure_pieces,
     page_of_footer,
+    reads_as_sentence,
     split_figure_line,
     tokens_of,
 )
@@ -80,6 +86,9 @@ class _Block:
     unit: str | None
     title: str
     context: str
+    # Table-shaped lines that could not be rebuilt into rows and columns (see _split_strays):
+    # kept as a table of words, never as prose and never as figures to check.
+    stray: list[_Line] = field(default_factory=list)
 
 
 def read(path: str, data: bytes) -> Document:
@@ -90,7 +99,10 @@ def read(path: str, data: bytes) -> Document:
     lines = _rejoin_broken_figures(lines)
     lines = _drop_furniture(lines, page_count)
     paragraphs, blocks = _segment(path, lines)
-    tables = [_to_table(block, path, index) for index, block in enumerate(blocks)]
+    tables = [
+        _stray_table(block, path, index) if block.stray else _to_table(block, path, index)
+        for index, block in enumerate(blocks)
+    ]
     return Document(
         source=path,
         format="text",
@@ -256,7 +268,12 @@ def _drop_furniture(lines: list[_Line], page_count: int | None) -> list[_Line]:
                 edge_keys[_furniture_key(line.text)] += 1
         # A short cut of a report still shows its running title on every page edge.
         threshold = 2 if page_count <= 6 else max(3, int(0.3 * page_count))
-        running = {key for key, count in edge_keys.items() if count >= threshold and len(key) <= 60}
+        # "□适用√不适用" answers a heading at many page edges; it is text, not a running title.
+        running = {
+            key
+            for key, count in edge_keys.items()
+            if count >= threshold and len(key) <= 60 and not key.startswith(("□", "√"))
+        }
     else:
         counts = Counter(_furniture_key(line.text) for line in lines if line.text.strip())
         running = {
@@ -305,14 +322,29 @@ def _segment(path: str, lines: list[_Line]) -> tuple[list[Paragraph], list[_Bloc
             i = end
             continue
         i = end
-        paragraphs.extend(_paragraphs(path, above, layout))
-        if blocks and _continues_previous(blocks[-1], block, above):
+        continues = bool(blocks) and _continues_previous(blocks[-1], block, above)
+        _add_prose(path, above, layout, paragraphs, blocks)
+        if continues:
             blocks[-1].rows.extend(block.rows)
         else:
             blocks.append(block)
         prose = []
-    paragraphs.extend(_paragraphs(path, prose, layout))
+    _add_prose(path, prose, layout, paragraphs, blocks)
     return paragraphs, blocks
+
+
+def _add_prose(
+    path: str, lines: list[_Line], layout: _Layout, paragraphs: list[Paragraph], blocks: list[_Block]
+) -> None:
+    """Append the paragraphs of ``lines`` and, in reading order, the stray table lines among them."""
+    for stretch in _split_strays(lines, layout):
+        if stretch.stray:
+            unit, title, context = _surroundings(stretch.before, [])
+            blocks.append(
+                _Block(header=[], rows=[], unit=unit, title=title, context=context, stray=stretch.lines)
+            )
+        else:
+            paragraphs.extend(_paragraphs(path, stretch.lines, layout))
 
 
 _ITEM_NAME_END = re.compile(
@@ -733,6 +765,7 @@ _SHORT_LINE_SLACK = 8  # display columns (four Chinese characters) a wrapped lin
 _FULL_LINE_SAMPLE = 0.8
 
 
+@lru_cache(maxsize=65536)
 def _display_width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
 
@@ -810,10 +843,27 @@ def _page_break_follows(last: _Line, lines: list[_Line], position: int) -> bool:
     )
 
 
+# Words after which a sentence goes on with a figure.
+_BEFORE_FIGURE = ("为", "的", "至", "达", "约", "了", "计", "共", "币")
+# A table-of-contents line: a title, a dotted leader and the page number.
+_CONTENTS_LINE = re.compile(r"(?:\.{4,}|…{2,}|·{4,})\s*\d{1,4}$")
+# A cell holding one figure and its unit ("190.84 吨；"), wrapped off the rest of its row.
+_FIGURE_CELL = re.compile(r"^[-+]?[\d,.]+%?\s*[^\s\d，。；;]{0,2}[；;，。]?$")
+
+
 def _ends_paragraph(line: _Line, following: list[_Line], layout: _Layout) -> bool:
     text = line.text.strip()
-    if is_heading(text) or is_unit_text(text) or _short(line, layout):
+    if is_heading(text) or is_unit_text(text) or _CONTENTS_LINE.search(text):
         return True
+    if _short(line, layout):
+        # A page laid out narrower than the rest (an auditor's report) wraps a sentence before
+        # its figure: "…商誉的账面价值为" / "757,736,770.14 元。…" is one sentence.
+        return not (
+            text.endswith(_BEFORE_FIGURE)
+            and following
+            and following[0].text.strip()[:1].isdigit()
+            and _display_width(text) >= _SENTENCE_MIN_WIDTH
+        )
     if not ends_sentence(text):
         return False
     # A full line ending a sentence runs on only when the next line shows it is no new paragraph.
@@ -826,6 +876,235 @@ def _short(line: _Line, layout: _Layout) -> bool:
     """Whether a line stops clearly short of the right margin (the last line of a paragraph)."""
     width = _display_width(line.text.strip()) + (_indent(line.text) if layout.indented else 0)
     return width < layout.full_width - _SHORT_LINE_SLACK
+
+
+class _Shape(Enum):
+    """What a line left to prose looks like on its own."""
+
+    PROSE = "prose"
+    ROW = "row"  # a table row: figures with a short label, or figures dominating the line
+    PIECE = "piece"  # a short piece of a wrapped cell; a row only beside rows
+
+
+_PIECE_MAX_CHARS = 20
+
+
+@dataclass(frozen=True, slots=True)
+class _Stretch:
+    """Consecutive lines of a prose run: prose, or table-shaped lines (``stray``)."""
+
+    lines: list[_Line]
+    stray: bool
+    before: list[_Line]  # the lines above it, for a stray table's unit and title
+
+
+_NUMBERED_TITLE = re.compile(r"^\d{1,2}\s*[^\s\d]+$")
+# Marks that end a sentence or a clause: no table cell of these reports carries them.
+_HARD_MARKS = ("。", "；", ";", "！", "？")
+_THRESHOLD = re.compile(r"[≥≤<>＜＞]")
+_BRACKETED = re.compile(r"[（(][^（()）]*[)）]")
+# What follows a figure in prose: its unit ("158,191 万元", "3,480 万股").
+_UNIT_START = re.compile(r"^[元万亿千百%％股人个家吨台项次倍年月日]")
+
+
+def _bare_amount_cells(cells: list[str]) -> int:
+    """How many cells are a whole amount ("4,679,700.00", "204.01") with no unit word after it.
+
+    Prose writes a unit after its figures; a table column prints them bare.
+    """
+    count = 0
+    for position, cell in enumerate(cells):
+        quantity = parse_quantity(cell)
+        if quantity is None or quantity.unit is not Unit.NUMBER or not (quantity.decimals or "," in cell):
+            continue
+        after = cells[position + 1] if position + 1 < len(cells) else ""
+        if not _UNIT_START.match(after):
+            count += 1
+    return count
+
+
+def _line_shape(line: _Line, layout: _Layout) -> _Shape:
+    text = line.text.strip()
+    if opens_paragraph(text) or is_unit_text(text) or is_continued_marker(text):
+        return _Shape.PROSE
+    if figures_dominate(text) or (not reads_as_sentence(text) and _bare_amount_cells(tokens_of(text)) >= 2):
+        return _Shape.ROW
+    short = _short(line, layout)
+    if short and (_THRESHOLD.search(text) or (_FIGURE_CELL.match(text) and counted_figures(text))):
+        # "错报≥利润总额的 5%", "VOCs≤150": criteria and limits, printed in the cells of a table.
+        return _Shape.ROW
+    # "公司近5年研发投入情况如下：" introduces what follows; "2 自然人" numbers a title.
+    if any(mark in text for mark in _HARD_MARKS) or ends_sentence(text) or _NUMBERED_TITLE.match(text):
+        return _Shape.PROSE
+    unbracketed = _BRACKETED.sub("", text)  # "1年以内（含，下同）": a comma inside a label
+    if reads_as_sentence(unbracketed) or "、" in unbracketed:
+        # A comma or an enumeration comma belongs to a sentence, unless the line is laid out in
+        # cells around a bare amount ("204.01 否 败诉，已结案 已支付全部款项"), lists several
+        # cells without a comma ("孙杨 董事、董事长 男 53 现任 80.08 否"), or ends in a bare
+        # figure after its label ("为股东、实际控制人及其关联方提供担保的余额（D） 0").
+        cells = tokens_of(text)
+        comma = "，" in unbracketed
+        if (
+            (len(cells) >= 3 and _bare_amount_cells(cells) > 0)
+            or (not comma and short and len(cells) >= 4 and counted_figures(text))
+            or (not comma and short and len(cells) >= 2 and parse_quantity(cells[-1]) is not None)
+        ) and not PROSE_VERBS.search(text):
+            return _Shape.ROW
+        if short and not comma and len(_furniture_key(text)) <= _PIECE_MAX_CHARS:
+            return _Shape.PIECE
+        return _Shape.PROSE
+    if short and counted_figures(text):
+        return _Shape.ROW
+    if short and len(_furniture_key(text)) <= _PIECE_MAX_CHARS:
+        return _Shape.PIECE
+    return _Shape.PROSE
+
+
+_SENTENCE_MIN_WIDTH = 40  # display columns of a line that can carry a sentence on to the next
+
+
+def _line_shapes(lines: list[_Line], layout: _Layout) -> list[_Shape | None]:
+    """Each line's shape (None for an empty line); a line inside a sentence is prose.
+
+    A prose line that stops mid-sentence runs on into the next line whatever that line looks
+    like ("…收入为人民币" / "2,925,6… 元。"); in a narrow column a sentence may also open with a
+    line that holds no punctuation ("财政部于 2017 年颁布了《企业会计准则第 14 号——收入（修"), which
+    the next line, as wide and read as a sentence, shows.
+    """
+    shapes: list[_Shape | None] = []
+    sentence_open = False  # the line above is prose that stops inside a sentence
+    previous_width = 0
+    for line in lines:
+        text = line.text.strip()
+        if not text:
+            shapes.append(None)
+            sentence_open = False
+            continue
+        width = _display_width(text)
+        shape = _line_shape(line, layout)
+        if sentence_open and (not _short(line, layout) or width <= previous_width + _SHORT_LINE_SLACK):
+            shape = _Shape.PROSE
+        shapes.append(shape)
+        sentence_open = (
+            shape is _Shape.PROSE
+            and width >= _SENTENCE_MIN_WIDTH
+            and (reads_as_sentence(text) or sentence_open)
+            and not ends_sentence(text)
+            and not is_heading(text)
+        )
+        previous_width = width
+    # A short line between two rows is a cell wrapped in the same table, whatever its marks
+    # ("2%； 重要缺陷 1、利润总额潜在错报：" between two lines of criteria), unless it ends a sentence.
+    for index in range(1, len(lines) - 1):
+        text = lines[index].text.strip()
+        if (
+            shapes[index] is _Shape.PROSE
+            and shapes[index - 1] is _Shape.ROW
+            and shapes[index + 1] is _Shape.ROW
+            and _display_width(text) <= _SENTENCE_MIN_WIDTH
+            and "。" not in text
+            and not opens_paragraph(text)
+        ):
+            shapes[index] = _Shape.PIECE
+    # A row-like line opening a sentence the next line goes on with.
+    for index in range(len(lines) - 1, 0, -1):
+        following, current = lines[index], lines[index - 1]
+        if (
+            shapes[index] is _Shape.PROSE
+            and shapes[index - 1] is _Shape.ROW
+            and reads_as_sentence(following.text)
+            and not opens_paragraph(following.text.strip())
+            and not figures_dominate(current.text)
+            and _display_width(current.text.strip()) >= _SENTENCE_MIN_WIDTH
+            and _display_width(following.text.strip())
+            <= _display_width(current.text.strip()) + _SHORT_LINE_SLACK
+        ):
+            shapes[index - 1] = _Shape.PROSE
+    return shapes
+
+
+def _split_strays(lines: list[_Line], layout: _Layout) -> list[_Stretch]:
+    """Cut the runs of table-shaped lines out of a stretch of prose lines.
+
+    Plain text gives a table the reader could not rebuild (two columns "境内会计师事务所报酬 110",
+    a director list, grant rows that end in words) as lines like any other. A run of rows, with
+    the wrapped cell pieces between them, is a table of words; titles above and below stay prose.
+    """
+    shapes = _line_shapes(lines, layout)
+    stretches: list[_Stretch] = []
+    start = 0  # first line not yet given to a stretch
+    i = 0
+    while i < len(lines):
+        if shapes[i] not in (_Shape.ROW, _Shape.PIECE):
+            i += 1
+            continue
+        end = i
+        while end < len(lines) and (
+            shapes[end] in (_Shape.ROW, _Shape.PIECE) or (shapes[end] is None and _run_goes_on(shapes, end))
+        ):
+            end += 1
+        run = list(range(i, end))
+        # Pieces without figures at the edges are titles or header words, not cells of the rows.
+        while run and (
+            shapes[run[0]] is None
+            or (shapes[run[0]] is _Shape.PIECE and not counted_figures(lines[run[0]].text))
+        ):
+            run.pop(0)
+        while run and (
+            shapes[run[-1]] is None
+            or (shapes[run[-1]] is _Shape.PIECE and not counted_figures(lines[run[-1]].text))
+        ):
+            run.pop()
+        if not any(shapes[j] is _Shape.ROW for j in run):
+            i = end
+            continue
+        if run[0] > start:
+            stretches.append(_Stretch(lines=lines[start : run[0]], stray=False, before=lines[:start]))
+        stretches.append(
+            _Stretch(
+                lines=[lines[j] for j in run if shapes[j] is not None], stray=True, before=lines[: run[0]]
+            )
+        )
+        start = run[-1] + 1
+        i = end
+    if start < len(lines):
+        stretches.append(_Stretch(lines=lines[start:], stray=False, before=lines[:start]))
+    return stretches
+
+
+def _run_goes_on(shapes: list[_Shape | None], blank: int) -> bool:
+    """An empty line inside a run of rows: the run goes on when a row or piece follows it."""
+    following = next((shape for shape in shapes[blank + 1 :] if shape is not None), None)
+    return following in (_Shape.ROW, _Shape.PIECE)
+
+
+def _stray_table(block: _Block, path: str, index: int) -> Table:
+    """A table of the stray lines' words, one row a line, every cell kept as text.
+
+    Without column positions the cells of such lines cannot be placed in columns (a row that
+    printed a cell empty is one word short), so nothing in them is read as a figure to check:
+    the table is counted as uncertain.
+    """
+    rows = [line.text.split() for line in block.stray]
+    width = max(len(row) for row in rows)
+    sources = [
+        RowSource(
+            texts=tuple(row + [""] * (width - len(row))),
+            lines=(line.number,) * width,
+            page=line.page,
+            unparsed=frozenset(range(width)),
+        )
+        for row, line in zip(rows, block.stray, strict=True)
+    ]
+    return build_table(
+        sources,
+        source=path,
+        index=index,
+        header_rows=0,
+        unit=block.unit,
+        title=block.title,
+        context=block.context,
+    )
 
 
 def _to_table(block: _Block, path: str, index: int) -> Table:
