@@ -1,4 +1,5 @@
-"""Command line of the benchmark: ``python -m benchmarks {speed,findings,coverage,mutation,all}``.
+"""Command line of the benchmark:
+``python -m benchmarks {speed,findings,coverage,mutation,diagnosis,all}``.
 
 Prints each mode's figures as a table and writes them as JSON to benchmarks/results/ (git-ignored).
 See benchmarks/README.md for what each figure means and the targets.
@@ -23,11 +24,24 @@ from benchmarks.coverage import (
     fact_base_of,
 )
 from benchmarks.coverage import overall as coverage_overall
+from benchmarks.diagnosis import (
+    ACCEPTED,
+    INJECTED_KINDS,
+    TARGET_RIGHT,
+    TARGET_WRONG,
+    DiagnosisSummary,
+    DocumentDiagnoses,
+    Verdict,
+    run_diagnoses,
+    summarize_diagnoses,
+)
 from benchmarks.findings import (
     INSPECTED_FILE,
+    DiagnosisCount,
     DocumentFindings,
     FamilyCount,
     FindingsSummary,
+    diagnosis_counts,
     document_findings,
     family_counts,
     load_inspections,
@@ -53,6 +67,8 @@ from hecha.rules.registry import select_rules
 # keep `all` within a few minutes.
 PROSE_SAMPLE = 40
 RESTATEMENT_SAMPLE = 20
+# Injections per kind per document; each re-checks one table (~15 ms).
+DIAGNOSIS_SAMPLE = 60
 ESTIMATE_NOTE = "* estimated pages (no pages in the format): characters / 1,500"
 
 
@@ -161,6 +177,7 @@ def findings_payload(documents: list[DocumentFindings], errors: dict[str, str]) 
         ],
         "overall": _summary_record(overall(summaries)),
         "by_family": [_family_record(count) for count in family_counts(documents)],
+        "by_diagnosis": [asdict(count) for count in diagnosis_counts(documents)],
         "errors": dict(errors),
     }
 
@@ -187,7 +204,8 @@ def print_findings(documents: list[DocumentFindings], errors: dict[str, str]) ->
         print(f"-- {document.summary.document}: {len(document.rows)} findings")
         for row in document.rows:
             verdict = row.verdict.value + (f" ({row.note})" if row.note else "")
-            print(f"  {row.code}  {row.location}  [{verdict}]  {row.message}  #{row.fingerprint}")
+            diagnosis = f"  <{row.diagnosis}>" if row.diagnosis else ""
+            print(f"  {row.code}  {row.location}  [{verdict}]{diagnosis}  {row.message}  #{row.fingerprint}")
         for failure in document.rule_failures:
             print(f"  rule crashed: {failure}")
     summaries = [d.summary for d in documents]
@@ -221,6 +239,18 @@ def print_findings(documents: list[DocumentFindings], errors: dict[str, str]) ->
         print(ESTIMATE_NOTE)
     if documents:
         print_families(family_counts(documents))
+        print_diagnosis_counts(diagnosis_counts(documents))
+
+
+def print_diagnosis_counts(counts: list[DiagnosisCount]) -> None:
+    """One line per document: how many of its findings carry each diagnosis kind."""
+    kinds = list(dict.fromkeys(c.kind for c in counts))
+    by_document: dict[str, dict[str, int]] = {}
+    for count in counts:
+        by_document.setdefault(count.document, {})[count.kind] = count.findings
+    rows = [[document, *(str(mine[kind]) for kind in kinds)] for document, mine in by_document.items()]
+    print("findings by diagnosis kind (none: no diagnosis attached)")
+    print(render_table(["document", *kinds], rows))
 
 
 def print_families(counts: list[FamilyCount]) -> None:
@@ -533,6 +563,115 @@ def run_mutation(
     return documents, errors
 
 
+# ---------------------------------------------------------------- diagnosis
+
+
+def run_diagnosis(
+    loaded: list[LoadedDocument], rules: list[Rule], sample: int, seed: int
+) -> tuple[list[DocumentDiagnoses], dict[str, str]]:
+    documents, errors = [], {}
+    for item in loaded:
+        if item.document is None:
+            errors[item.name] = item.error or "not loaded"
+            continue
+        documents.append(run_diagnoses(item.name, item.document, rules, sample, seed))
+    return documents, errors
+
+
+def _diagnosis_record(summary: DiagnosisSummary) -> dict[str, JsonValue]:
+    return {**asdict(summary), "right_share": summary.right_share, "wrong_share": summary.wrong_share}
+
+
+def diagnosis_payload(documents: list[DocumentDiagnoses], errors: dict[str, str]) -> dict[str, JsonValue]:
+    outcomes = [o for d in documents for o in d.outcomes]
+    skipped = [s for d in documents for s in d.skipped]
+    return {
+        "target_right_share": TARGET_RIGHT,
+        "target_wrong_share": TARGET_WRONG,
+        "accepted_kinds": {kind.value: sorted(ACCEPTED[kind]) for kind in INJECTED_KINDS},
+        "documents": [
+            {
+                "document": d.document,
+                "candidates": dict(d.candidates),
+                "by_kind": [_diagnosis_record(k) for k in d.by_kind],
+                "skip_reasons": dict(d.skip_reasons()),
+                "outcomes": [asdict(o) for o in d.outcomes],
+                "skipped": [asdict(s) for s in d.skipped],
+            }
+            for d in documents
+        ],
+        "overall": [_diagnosis_record(k) for k in summarize_diagnoses(outcomes, skipped)],
+        "errors": dict(errors),
+    }
+
+
+def _diagnosis_rows(label: str, summaries: tuple[DiagnosisSummary, ...]) -> list[list[str]]:
+    return [
+        [
+            label,
+            k.kind,
+            str(k.injected),
+            share(k.located, k.injected),
+            share(k.right, k.injected),
+            share(k.wrong, k.injected),
+            str(k.ambiguous),
+            str(k.undiagnosed),
+            f"{k.evidence_names_cell}/{k.right_operands}",
+            str(k.mixed),
+            str(k.skipped),
+        ]
+        for k in summaries
+    ]
+
+
+def print_diagnoses(documents: list[DocumentDiagnoses], errors: dict[str, str], examples: int = 10) -> None:
+    print("== diagnosis (an error of known kind injected into a verified figure, its table re-checked alone)")
+    rows: list[list[str]] = []
+    for d in documents:
+        rows += _diagnosis_rows(d.document, d.by_kind)
+    outcomes = [o for d in documents for o in d.outcomes]
+    skipped = [s for d in documents for s in d.skipped]
+    rows += _diagnosis_rows("overall", summarize_diagnoses(outcomes, skipped))
+    for name, error in errors.items():
+        rows.append([name, "error: " + error[:80], "", "", "", "", "", "", "", "", ""])
+    headers = ["document", "kind", "injected", "located", "right", "wrong", "ambiguous", "undiagnosed"]
+    headers += ["evidence at cell", "mixed", "skipped"]
+    print(render_table(headers, rows))
+    print(
+        f"target: right ≥ {TARGET_RIGHT:.0%} and wrong ≤ {TARGET_WRONG:.0%} of injected errors "
+        "(overall all); "
+        "accepted kinds: "
+        + ", ".join(f"{kind.value} → {'/'.join(sorted(ACCEPTED[kind]))}" for kind in INJECTED_KINDS)
+    )
+    print(
+        "evidence at cell: of the right diagnoses of a mutated operand (not the stated figure), "
+        "those whose evidence lists the mutated cell; "
+        "mixed: right, but another located finding gives another kind"
+    )
+    reasons: Counter[str] = Counter()
+    for d in documents:
+        reasons.update(d.skip_reasons())
+    if reasons:
+        print("skipped injections, by reason:")
+        for reason, count in reasons.most_common():
+            print(f"  {count:5d}  {reason}")
+    crashed = sum(1 for o in outcomes if o.rule_failures)
+    if crashed:
+        print(f"re-checks in which a rule crashed: {crashed}")
+    for verdict in (Verdict.WRONG, Verdict.AMBIGUOUS, Verdict.UNDIAGNOSED, Verdict.NOT_LOCATED):
+        chosen = [(d.document, o) for d in documents for o in d.outcomes if o.verdict == verdict]
+        if not chosen or examples <= 0:
+            continue
+        print(f"first {min(examples, len(chosen))} of {len(chosen)} injections {verdict.value}:")
+        for name, o in chosen[:examples]:
+            found = ", ".join(o.new_findings[:4]) or "no new finding"
+            detail = f" [{o.detail}]" if o.detail else ""
+            where = f"{name} t{o.table} r{o.row} c{o.col}"
+            print(f"  {where} {o.kind} of {o.role}: {o.original} → {o.mutated}{detail} ({found})")
+            if o.sentence:
+                print(f"      {o.sentence}")
+
+
 # ---------------------------------------------------------------- command line
 
 
@@ -583,7 +722,19 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser(
         "mutation", parents=[common, sampled, mutation], help="share of mutations detected and located"
     )
-    sub.add_parser("all", parents=[common, speed, findings, sampled, mutation], help="every mode")
+    diagnosis = argparse.ArgumentParser(add_help=False)
+    diagnosis.add_argument(
+        "--diagnosis-sample",
+        type=int,
+        default=DIAGNOSIS_SAMPLE,
+        help="injected errors per kind per document (diagnosis mode)",
+    )
+    sub.add_parser(
+        "diagnosis",
+        parents=[common, sampled, diagnosis],
+        help="share of injected errors of known kind diagnosed with that kind",
+    )
+    sub.add_parser("all", parents=[common, speed, findings, sampled, mutation, diagnosis], help="every mode")
     one = sub.add_parser("speed-one", help="internal: measure one file in this process, print JSON")
     one.add_argument("path", type=Path)
     one.add_argument("--runs", type=int, default=5)
@@ -613,7 +764,7 @@ def _run(args: argparse.Namespace, derived_dir: Path) -> int:
         results = run_speed(paths, args.runs)
         print_speed(results)
         payload["speed"] = speed_payload(results)
-    if args.mode in ("findings", "coverage", "mutation", "all"):
+    if args.mode in ("findings", "coverage", "mutation", "diagnosis", "all"):
         rules = select_rules([p for p in args.select.split(",") if p] or None)
         loaded = load_documents(paths)
         if args.mode in ("findings", "all"):
@@ -632,6 +783,10 @@ def _run(args: argparse.Namespace, derived_dir: Path) -> int:
             )
             print_prose_mutations(prose, args.examples)
             payload["mutation"] = mutation_payload(mutated, {**errors, **prose_errors}, prose)
+        if args.mode in ("diagnosis", "all"):
+            diagnosed, errors = run_diagnosis(loaded, rules, args.diagnosis_sample, args.seed)
+            print_diagnoses(diagnosed, errors, args.examples)
+            payload["diagnosis"] = diagnosis_payload(diagnosed, errors)
     payload["wall_seconds"] = round(time.perf_counter() - started, 1)
     print(f"({payload['wall_seconds']} s)")
     if not args.no_write:

@@ -8,6 +8,7 @@ inspected yet are listed as "uninspected" and counted as false alarms until some
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -101,6 +102,7 @@ class FindingRow:
     message: str
     verdict: Verdict
     note: str = ""
+    diagnosis: str = ""  # the kind of the finding's Diagnosis; "" when it carries none
 
 
 def classify(diagnostics: tuple[Diagnostic, ...], inspections: dict[str, Inspection]) -> list[FindingRow]:
@@ -115,6 +117,7 @@ def classify(diagnostics: tuple[Diagnostic, ...], inspections: dict[str, Inspect
                 message=diagnostic.message,
                 verdict=inspection.verdict if inspection else Verdict.UNINSPECTED,
                 note=inspection.note if inspection else "",
+                diagnosis=diagnostic.diagnosis.kind if diagnostic.diagnosis else "",
             )
         )
     return rows
@@ -266,4 +269,30 @@ def family_counts(documents: list[DocumentFindings]) -> list[FamilyCount]:
                 counted_false=sum(row.verdict is not Verdict.TRUE_ERROR for row in mine),
             )
         )
+    return counts
+
+
+NO_DIAGNOSIS = "none"
+
+
+@dataclass(frozen=True)
+class DiagnosisCount:
+    """Findings of one document (or ``document == "all"``) whose diagnosis is ``kind``
+    (NO_DIAGNOSIS for findings without one)."""
+
+    document: str
+    kind: str
+    findings: int
+
+
+def diagnosis_counts(documents: list[DocumentFindings]) -> list[DiagnosisCount]:
+    """Per document and diagnosis kind, then an "all" line per kind; kinds in order of frequency
+    over all documents, NO_DIAGNOSIS last, every kind listed for every document."""
+    every = Counter(row.diagnosis or NO_DIAGNOSIS for d in documents for row in d.rows)
+    kinds = [kind for kind, _ in every.most_common() if kind != NO_DIAGNOSIS] + [NO_DIAGNOSIS]
+    counts: list[DiagnosisCount] = []
+    for document in documents:
+        mine = Counter(row.diagnosis or NO_DIAGNOSIS for row in document.rows)
+        counts.extend(DiagnosisCount(document.summary.document, kind, mine[kind]) for kind in kinds)
+    counts.extend(DiagnosisCount("all", kind, every[kind]) for kind in kinds)
     return counts

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from enum import StrEnum
 
-from hecha.engine import check_document
+from hecha.engine import CheckResult, check_document
 from hecha.ingest.numbers import is_blank, normalize, parse_quantity
 from hecha.model.diagnostic import Diagnostic
 from hecha.model.document import Cell, Document, Location, Table
@@ -174,7 +174,7 @@ def mutate_text(text: str, kind: MutationKind, rng: random.Random) -> MutatedFig
     quantity = parse_quantity(text)
     if quantity is None:
         raise MutationSkipped("cell text is not one figure")
-    style = _style(text)
+    _style(text)  # a figure printed in a form the mutator cannot rewrite is skipped first
     value, decimals = quantity.value, quantity.decimals
     if kind is MutationKind.DIGIT:
         new_value = _changed_digit(value, decimals, rng)
@@ -188,7 +188,25 @@ def mutate_text(text: str, kind: MutationKind, rng: random.Random) -> MutatedFig
         if value == 0:
             raise MutationSkipped("zero times ten is zero")
         new_value = value * 10
+    return rewritten(text, new_value)
+
+
+def rewritten(text: str, new_value: Decimal) -> MutatedFigure:
+    """The printed figure ``text`` rewritten to ``new_value`` (rounded to its printed decimals),
+    in the same print style; raises MutationSkipped when it cannot be.
+
+    The result re-parses to exactly the new value with the original decimals and unit, and
+    differs from the original by at least MIN_CHANGE_IN_LAST_DIGITS units of the last digit.
+    """
+    if is_blank(text):
+        raise MutationSkipped("printed blank (a rule took it as zero)")
+    quantity = parse_quantity(text)
+    if quantity is None:
+        raise MutationSkipped("cell text is not one figure")
+    style = _style(text)
+    value, decimals = quantity.value, quantity.decimals
     unit_of_last_digit = Decimal(1).scaleb(-decimals)
+    new_value = new_value.quantize(unit_of_last_digit)
     if abs(new_value - value) < MIN_CHANGE_IN_LAST_DIGITS * unit_of_last_digit:
         raise MutationSkipped(f"change below {MIN_CHANGE_IN_LAST_DIGITS} units of the last digit")
     new_text = render(new_value, decimals, style)
@@ -375,22 +393,34 @@ class MutationRunner:
             )
         return self._baselines[table_index]
 
-    def apply(self, key: CellKey, kind: MutationKind, rng: random.Random) -> MutationOutcome:
-        """Mutate the figure at ``key`` and re-check its table; raises MutationSkipped."""
+    def table_alone(self, key: CellKey) -> Table:
+        """The table of ``key``, provided ``key`` is verified when that table is checked alone;
+        raises MutationSkipped otherwise."""
         table = self.tables.get(key[0])
         if table is None:
             raise MutationSkipped("verified cell names a table the document does not have")
-        baseline = self.baseline(key[0])
-        if key not in baseline.verified:
+        if key not in self.baseline(key[0]).verified:
             # Either the relation needs other tables, or the rule numbers tables by position:
             # both would make a one-table re-check meaningless for this cell.
             raise MutationSkipped("not verified when its table is checked alone")
+        return table
+
+    def recheck(self, key: CellKey, text: str) -> tuple[list[Diagnostic], CheckResult]:
+        """Re-check ``key``'s table alone with that cell printing ``text``: the findings the clean
+        one-table check did not have (by fingerprint), and the whole result."""
+        table = self.table_alone(key)
+        baseline = self.baseline(key[0])
+        result = check_document(
+            one_table_document(self.document, with_cell_text(table, key, text)), self.rules
+        )
+        return [d for d in result.diagnostics if d.fingerprint not in baseline.fingerprints], result
+
+    def apply(self, key: CellKey, kind: MutationKind, rng: random.Random) -> MutationOutcome:
+        """Mutate the figure at ``key`` and re-check its table; raises MutationSkipped."""
+        table = self.table_alone(key)
         original = find_cell(table, key).text
         mutated = mutate_text(original, kind, rng)
-        result = check_document(
-            one_table_document(self.document, with_cell_text(table, key, mutated.text)), self.rules
-        )
-        new = [d for d in result.diagnostics if d.fingerprint not in baseline.fingerprints]
+        new, result = self.recheck(key, mutated.text)
         return MutationOutcome(
             kind=kind.value,
             table=key[0],
