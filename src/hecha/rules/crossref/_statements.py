@@ -21,7 +21,7 @@ from enum import StrEnum
 from hecha.extract.claims import paragraph_sources
 from hecha.extract.metrics import entity_name, normalize_metric, split_entity
 from hecha.ingest.numbers import normalize
-from hecha.model.diagnostic import Related
+from hecha.model.diagnostic import Related, Relation, RelationForm, Term
 from hecha.model.document import Cell, Document, Location, Paragraph, Table
 from hecha.model.facts import Claim, ClaimKind, Fact, FactSource
 from hecha.model.quantity import Interval, Quantity, Unit
@@ -594,6 +594,17 @@ def as_printed(item: Statement, unit_of: Statement) -> str:
     decimals = max(0, item.fact.quantity.decimals - shift)
     quantized = value.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
     return f"{quantized:,}"
+
+
+def restatement_relation(reference: Statement, stated: Statement) -> Relation:
+    """The failed relation of two places of one fact: the stated place equals the reference's
+    figure, given in the stated place's unit (50,356.55 万元 against 5.03 亿元 is 5.035655 with
+    6 decimals, the rounding it was printed with); rates and counts as printed."""
+    quantity = reference.fact.quantity
+    shift = reference.scale - stated.scale
+    value = quantity.value.scaleb(shift) if shift else quantity.value
+    term = Term("other", reference.location, value, quantity.decimals - shift)
+    return Relation(RelationForm.EQUAL, (term,))
 
 
 def suffix(item: Statement) -> str:

@@ -21,6 +21,7 @@ from hecha.rules.crossref._statements import (
     reference_cluster,
     related_places,
     restatement_groups,
+    restatement_relation,
     scope_reader,
     stated_in_table_of,
     subject,
@@ -128,6 +129,7 @@ class FactRestatedDifferently(Rule):
             location=item.location,
             comparison=comparison,
             related=related_places(group, exclude=item),
+            relation=restatement_relation(anchor, item),
         )
         if verdict is Verdict.SIGN:
             diagnostic = replace(

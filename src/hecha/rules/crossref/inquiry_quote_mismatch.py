@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal
 
 from hecha.extract.metrics import CHANGE_RATE_SUFFIX, PP_CHANGE_SUFFIX
-from hecha.model.diagnostic import Diagnosis, Diagnostic, Related, Severity
+from hecha.model.diagnostic import Diagnosis, Diagnostic, Related, Relation, Severity
 from hecha.model.document import Location
 from hecha.model.facts import Claim, ClaimKind, Fact, FactSource
 from hecha.model.quantity import Interval
@@ -24,6 +24,7 @@ from hecha.rules.crossref._statements import (
     place_of,
     place_of_en,
     related_places,
+    restatement_relation,
     scope_markers,
     scope_reader,
     stated_facts,
@@ -191,7 +192,8 @@ class InquiryQuoteMismatch(Rule):
             f"{_shown(reference)} at {place_of_en(reference.location)} ({_rounded_like(reference, quote)})"
         )
         related = related_places(candidates)
-        return self._finished(quote.location, comparison, message, message_en, related, explanation)
+        relation = restatement_relation(reference, quote)
+        return self._finished(quote.location, comparison, message, message_en, related, explanation, relation)
 
     def _other_definition(
         self, quote: Statement, reply: Sequence[Statement], tolerance: Decimal
@@ -242,6 +244,7 @@ class InquiryQuoteMismatch(Rule):
         message_en: str,
         related: tuple[Related, ...],
         explanation: _Explanation | None,
+        relation: Relation,
     ) -> Diagnostic:
         diagnostic = self.diagnostic(
             message=message,
@@ -249,6 +252,7 @@ class InquiryQuoteMismatch(Rule):
             location=location,
             comparison=comparison,
             related=related,
+            relation=relation,
         )
         if explanation is None:
             return diagnostic
@@ -328,7 +332,12 @@ class InquiryQuoteMismatch(Rule):
                 f"{reference.fact.quantity.text} at {place_of_en(reference.location)}"
             )
             related = related_places(tables)
-            yield self._finished(quote.location, comparison, message, message_en, related, explanation)
+            # The rate the reply's table prints, as printed (the rule compares with that cell,
+            # not with a rate recomputed from the reply's amounts).
+            relation = restatement_relation(reference, reference)
+            yield self._finished(
+                quote.location, comparison, message, message_en, related, explanation, relation
+            )
 
     def _rate_by_other_definition(
         self, ctx: RuleContext, quote: Claim, stated: Interval

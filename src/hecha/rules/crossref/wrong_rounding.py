@@ -22,6 +22,7 @@ from hecha.rules.crossref._statements import (
     reference_cluster,
     related_places,
     restatement_groups,
+    restatement_relation,
     scope_reader,
     subject,
     suffix,
@@ -137,6 +138,8 @@ class WrongRounding(Rule):
             location=item.location,
             comparison=comparison,
             related=related_places(group, exclude=item),
+            # The precise figure itself (not its rounding), for diagnosis to recompute.
+            relation=restatement_relation(anchor, item),
         )
         if judgement.verdict is Verdict.SIGN:
             return replace(diagnostic, diagnosis=Diagnosis("sign-flip", "与精确数据金额相同、符号相反"))

@@ -11,7 +11,8 @@ from fractions import Fraction
 
 from hecha.extract.roles import AnalyzedTable, ColumnKind, RowKind
 from hecha.ingest.numbers import normalize
-from hecha.model.diagnostic import Diagnostic, Related
+from hecha.model.diagnostic import Diagnostic, Related, Relation, RelationForm, Term
+from hecha.model.document import Cell
 from hecha.model.quantity import Interval, Quantity, Unit
 from hecha.rules.base import Rule, RuleContext, compare
 from hecha.rules.registry import register
@@ -23,6 +24,7 @@ from hecha.rules.tables._columns import (
     label_of,
     ratio_percent,
     row_check,
+    scale_of,
     show,
     show_percent,
     trusted,
@@ -166,6 +168,31 @@ def _net_reading(table: AnalyzedTable, layout: _Layout, check: RowCheck) -> Inte
     return ratio_percent(provision, net)
 
 
+def _relation(table: AnalyzedTable, layout: _Layout, check: RowCheck) -> Relation:
+    """provision / gross balance × 100, both in the coarser of their printed units (the ratio is
+    unit-free; no operand's decimals turn negative)."""
+    provision, gross = check.operands
+    provision_scale = _own_scale(table, layout.provision, provision.quantity)
+    gross_scale = _own_scale(table, layout.gross, gross.quantity)
+    unit = max(provision_scale, gross_scale)
+    terms = (
+        _term("numerator", provision.cell, provision.quantity, provision_scale - unit),
+        _term("denominator", gross.cell, gross.quantity, gross_scale - unit),
+    )
+    return Relation(RelationForm.RATIO, terms, Decimal(100))
+
+
+def _own_scale(table: AnalyzedTable, position: int, quantity: Quantity) -> int:
+    """The power of ten of the figure's unit: its own scale word, else its column's."""
+    return quantity.scale if quantity.scale is not None else scale_of(table, table.columns[position])
+
+
+def _term(role: str, cell: Cell, quantity: Quantity, shift: int) -> Term:
+    """A printed figure moved ``shift`` powers of ten, its decimals moved alike."""
+    value = quantity.value.scaleb(shift) if shift else quantity.value
+    return Term(role, cell.location, value, quantity.decimals - shift)
+
+
 def _reportable_if_failed(checks: Sequence[RowCheck], index: int, options: ProvisionMismatch.Options) -> bool:
     """Would a failure of ``checks[index]`` still be reported? Only then are its cells verified."""
     failed = replace(checks[index], held=False, near=False)
@@ -274,4 +301,5 @@ class ProvisionMismatch(Rule):
                 Related(provision.cell.location, f"分子 坏账准备 {provision.label}"),
                 Related(gross.cell.location, f"分母 账面余额 {gross.label}"),
             ),
+            relation=_relation(table, layout, check),
         )

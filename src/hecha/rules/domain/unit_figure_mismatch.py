@@ -11,12 +11,12 @@ from decimal import Decimal
 
 from hecha.extract.roles import AnalyzedTable, Column, ColumnKind, Row, RowKind
 from hecha.ingest.numbers import normalize
-from hecha.model.diagnostic import Diagnostic, Related
+from hecha.model.diagnostic import Diagnostic, Related, Relation, RelationForm, Term
 from hecha.model.document import Cell
 from hecha.model.quantity import Interval, Quantity, Unit
 from hecha.rules.base import Rule, RuleContext, compare, format_decimal
 from hecha.rules.registry import register
-from hecha.rules.tables._columns import amount_interval, figure, show
+from hecha.rules.tables._columns import amount_interval, figure, scale_of, show
 
 HUNDRED = Decimal(100)
 
@@ -64,6 +64,8 @@ class _Line:
     denominator: tuple[Cell, Quantity, str]
     numerator_value: Interval
     denominator_value: Interval
+    numerator_scale: int  # power of ten from the printed figure to the value compared (its unit)
+    denominator_scale: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +80,12 @@ class _Relation:
     lines: tuple[_Line, ...]
     factors: tuple[Decimal, ...]
     explicit: bool = False
+
+
+def _own_scale(table: AnalyzedTable, column: Column, quantity: Quantity) -> int:
+    """The power of ten ``_value`` applies: the figure's own scale word, else its column's (a
+    headcount in a 万元 table included: the learned power of ten makes up for it)."""
+    return quantity.scale if quantity.scale is not None else scale_of(table, column)
 
 
 def _value(table: AnalyzedTable, column: Column, quantity: Quantity) -> Interval | None:
@@ -178,6 +186,8 @@ def _line(
         denominator=(denominator[0], denominator[1], bottom.label),
         numerator_value=numerator_value,
         denominator_value=denominator_value,
+        numerator_scale=_own_scale(table, column, numerator[1]),
+        denominator_scale=_own_scale(table, column, denominator[1]),
     )
 
 
@@ -251,6 +261,8 @@ def _column_relation(table: AnalyzedTable, numerator: int, denominator: int, sta
                 denominator=(bottom[0], bottom[1], columns[denominator].header),
                 numerator_value=top_value,
                 denominator_value=bottom_value,
+                numerator_scale=_own_scale(table, columns[numerator], top[1]),
+                denominator_scale=_own_scale(table, columns[denominator], bottom[1]),
             )
         )
         line_factors = _stated_factors("", columns[stated].header, found[1])
@@ -270,6 +282,24 @@ def _informative(line: _Line) -> bool:
     matches it only by accident."""
     stated = line.stated[1]
     return stated.value != 0 and abs(stated.value) >= Decimal(100).scaleb(-stated.decimals)
+
+
+def _relation(line: _Line, factor: Decimal) -> Relation:
+    """numerator / denominator × the learned power of ten, both operands in the coarser of the
+    units the rule reads them in (the quotient is the same in any common unit; no operand's
+    decimals turn negative)."""
+    unit = max(line.numerator_scale, line.denominator_scale)
+    terms = (
+        _term("numerator", line.numerator[0], line.numerator[1], line.numerator_scale - unit),
+        _term("denominator", line.denominator[0], line.denominator[1], line.denominator_scale - unit),
+    )
+    return Relation(RelationForm.RATIO, terms, factor)
+
+
+def _term(role: str, cell: Cell, quantity: Quantity, shift: int) -> Term:
+    """A printed figure moved ``shift`` powers of ten, its decimals moved alike."""
+    value = quantity.value.scaleb(shift) if shift else quantity.value
+    return Term(role, cell.location, value, quantity.decimals - shift)
 
 
 @register
@@ -390,4 +420,5 @@ class UnitFigureMismatch(Rule):
                 Related(top[0].location, f"分子 {top[2]}"),
                 Related(bottom[0].location, f"分母 {bottom[2]}"),
             ),
+            relation=_relation(line, factor),
         )

@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from hecha.extract.roles import AnalyzedTable, Column, ColumnKind, Row, RowKind
 from hecha.ingest.numbers import normalize
-from hecha.model.diagnostic import Diagnostic, Related
+from hecha.model.diagnostic import Diagnostic, Related, Relation, RelationForm, Term
 from hecha.model.document import Cell
 from hecha.model.quantity import Interval, Quantity, Unit
 from hecha.rules.base import Rule, RuleContext, compare
@@ -57,6 +57,7 @@ class _Pair:
     gross_value: Interval
     net_value: Interval
     net_scale: int  # power of ten from the printed VAT-exclusive figure to 元
+    gross_scale: int  # the same for the VAT-inclusive figure
     rate: Interval | None = None
 
 
@@ -131,6 +132,7 @@ def _pairs_by_columns(table: AnalyzedTable, gross: int, net: int, rate: int | No
                 gross_value=amount_interval(table, table.columns[gross], g[1]),
                 net_value=amount_interval(table, table.columns[net], n[1]),
                 net_scale=_scale(table, table.columns[net], n[1]),
+                gross_scale=_scale(table, table.columns[gross], g[1]),
                 rate=_rate_of(row, rate),
             )
         )
@@ -162,6 +164,7 @@ def _pairs_by_rows(table: AnalyzedTable) -> list[list[_Pair]]:
                     gross_value=amount_interval(table, column, g[1]),
                     net_value=amount_interval(table, column, n[1]),
                     net_scale=_scale(table, column, n[1]),
+                    gross_scale=_scale(table, column, g[1]),
                 )
             )
         found.append(pairs)
@@ -180,6 +183,18 @@ def _explaining(pair: _Pair, rates: Sequence[Decimal], tolerance: Decimal) -> tu
 
 def _expected_net(pair: _Pair, rate: Interval) -> Interval | None:
     return pair.gross_value / (Interval.exact(Decimal(1)) + rate)
+
+
+def _relation(pair: _Pair, rate: Interval) -> Relation:
+    """net = gross × 1 / (1 + r): the VAT-inclusive figure, moved into the VAT-exclusive one's
+    unit (the stated figure's), is the one term; the rate, a statutory one or the line's, is no
+    misprintable operand and goes into the scale (a printed rate other than a statutory one
+    enters at its printed value)."""
+    cell, quantity = pair.gross
+    shift = pair.gross_scale - pair.net_scale
+    value = quantity.value.scaleb(shift) if shift else quantity.value
+    gross = Term("other", cell.location, value, quantity.decimals - shift)
+    return Relation(RelationForm.PRODUCT, (gross,), Decimal(1) / (1 + rate.mid))
 
 
 @register
@@ -312,4 +327,5 @@ class VatMismatch(Rule):
             location=net_cell.location,
             comparison=comparison,
             related=(Related(pair.gross[0].location, f"含税金额 {pair.line}"),),
+            relation=_relation(pair, rate),
         )

@@ -16,7 +16,7 @@ from decimal import Decimal
 from enum import StrEnum
 
 from hecha.extract.factbase import FactBase
-from hecha.model.diagnostic import Related
+from hecha.model.diagnostic import Related, Relation, RelationForm, Term
 from hecha.model.document import Location
 from hecha.model.facts import Claim, Fact, FactSource, Period
 from hecha.model.quantity import Interval, Quantity, Unit
@@ -84,6 +84,25 @@ def in_base_units(quantity: Quantity, scale: int | None) -> Interval:
 def unit_in_base(quantity: Quantity, scale: int | None) -> Decimal:
     """One unit of the figure's last printed digit, in base units (0.01亿元 → 1,000,000)."""
     return Decimal(1).scaleb(-quantity.decimals + (scale or 0))
+
+
+def fact_term(role: str, fact: Fact, unit_scale: int | None, sign: int = 1) -> Term:
+    """``fact`` as an operand of a failed relation, at its place, its printed value moved into the
+    unit 10^``unit_scale`` 元 (50,356.55 万元 as 亿元 is 5.035655 with 6 decimals: the rounding
+    stays the printed one). Figures without a scale (rates, counts) and ``unit_scale`` None keep
+    their printed value."""
+    quantity = fact.quantity
+    scale = fact_scale(fact)
+    shift = scale - unit_scale if scale is not None and unit_scale is not None else 0
+    value = quantity.value.scaleb(shift) if shift else quantity.value
+    return Term(role, fact.location, value, quantity.decimals - shift, sign)
+
+
+def common_scale(*facts: Fact) -> int | None:
+    """The unit the operands of a ratio are given in: the coarsest of their scales (亿元 over
+    万元), so that no operand's decimals turn negative; None for figures without a scale."""
+    scales = [scale for fact in facts if (scale := fact_scale(fact)) is not None]
+    return max(scales) if scales else None
 
 
 @dataclass(frozen=True)
@@ -382,3 +401,8 @@ def tabulated_rate(
     if not typo_apart(comparison.stated, claim.quantity.decimals, comparison.expected):
         return None
     return TabulatedRate(table, comparison)
+
+
+def restated_relation(restated: TabulatedRate) -> Relation:
+    """The prose rate as a restatement of the table cell printing it (EQUAL, as printed)."""
+    return Relation(RelationForm.EQUAL, (fact_term("other", restated.table.best, None),))

@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from hecha.extract import metrics
 from hecha.extract.factbase import FactBase
-from hecha.model.diagnostic import Diagnostic, Related
+from hecha.model.diagnostic import Diagnostic, Related, Relation, RelationForm
 from hecha.model.facts import Claim, ClaimKind, Fact, FactSource, Period
 from hecha.model.quantity import Interval
 from hecha.rules.base import Comparison, Rule, RuleContext, compare, format_decimal
@@ -23,13 +23,16 @@ from hecha.rules.prose._linking import (
     cells_of,
     claim_location,
     claim_scale,
+    common_scale,
     fact_kind,
+    fact_term,
     figure_kind,
     judged,
     lookup,
     previous_year_key,
     related_of,
     resolve,
+    restated_relation,
     shown,
     signed_interval,
     subject,
@@ -57,6 +60,7 @@ class _Evaluation:
     prior: Operand
     formula: str
     unit: str  # "%", "个百分点", "倍" or the stated amount's unit word
+    relation: Relation  # the first (usual) reading over the printed operands, for diagnosis
     # The stated figure as a table's change column would print it: −20.23% for "增亏 20.23%".
     conventional_sign: int = 1
 
@@ -107,6 +111,23 @@ def _from_to_operands(facts: FactBase, claim: Claim) -> tuple[Operand, Operand] 
             if current is not None and prior is not None:
                 return current, prior
     return None
+
+
+def _change(current: Operand, prior: Operand, sign: int = 1) -> Relation:
+    """(c − p) / |p| × 100 over the two figures in the coarser of their units (the rate is
+    unit-free); ``sign`` −1 reads both as sizes of losses."""
+    unit_scale = common_scale(current.best, prior.best)
+    terms = (
+        fact_term("current", current.best, unit_scale, sign),
+        fact_term("prior", prior.best, unit_scale, sign),
+    )
+    return Relation(RelationForm.CHANGE, terms, HUNDRED)
+
+
+def _difference(current: Operand, prior: Operand, unit_scale: int | None) -> Relation:
+    """c − p in the stated figure's unit (10^``unit_scale`` 元; as printed for rates and counts)."""
+    terms = (fact_term("current", current.best, unit_scale), fact_term("prior", prior.best, unit_scale))
+    return Relation(RelationForm.DIFFERENCE, terms)
 
 
 @register
@@ -220,6 +241,7 @@ class ProseChangeMismatch(Rule):
             location=claim_location(claim),
             comparison=comparison,
             related=tuple(related_of("表格", restated.table)),
+            relation=restated_relation(restated),
         )
 
     def _evaluate(self, facts: FactBase, claim: Claim) -> _Evaluation | None:
@@ -271,13 +293,18 @@ class ProseChangeMismatch(Rule):
             return self._change_rate(claim, current, prior)
         stated = signed_interval(claim)
         if claim.kind is ClaimKind.PP_CHANGE and stated is not None:
-            return _Evaluation(stated, (now - before,), current, prior, f"{this} − {that}", "个百分点")
+            # Two percentages as printed: their difference is the stated figure's unit.
+            relation = _difference(current, prior, None)
+            return _Evaluation(
+                stated, (now - before,), current, prior, f"{this} − {that}", "个百分点", relation
+            )
         if claim.kind is ClaimKind.DIFFERENCE and stated is not None:
             scale = claim_scale(claim)
             # Recompute in the stated figure's unit (万元 when it says 万元): the finding reads as printed.
             reading = (now - before).scaled(Decimal(1).scaleb(-(scale or 0)))
             unit = _SCALE_WORDS.get(scale, "") if scale is not None else ""
-            return _Evaluation(stated, (reading,), current, prior, f"{this} − {that}", unit)
+            relation = _difference(current, prior, scale)
+            return _Evaluation(stated, (reading,), current, prior, f"{this} − {that}", unit, relation)
         if claim.kind is ClaimKind.MULTIPLE:
             ratio = now / before
             if ratio is None:
@@ -286,7 +313,18 @@ class ProseChangeMismatch(Rule):
             if any(word in words_before(claim) for word in _GROWTH_WORDS):
                 # "增长了 1.5 倍" is read as ×2.5 by some writers and as ×1.5 by others.
                 readings = (ratio, ratio - Interval.exact(Decimal(1)))
-            return _Evaluation(claim.quantity.interval, readings, current, prior, f"{this} / {that}", "倍")
+            # A multiple is unit-free: both figures in the coarser of their units.
+            unit_scale = common_scale(current.best, prior.best)
+            relation = Relation(
+                RelationForm.RATIO,
+                (
+                    fact_term("numerator", current.best, unit_scale),
+                    fact_term("denominator", prior.best, unit_scale),
+                ),
+            )
+            return _Evaluation(
+                claim.quantity.interval, readings, current, prior, f"{this} / {that}", "倍", relation
+            )
         return None
 
     def _change_rate(self, claim: Claim, current: Operand, prior: Operand) -> _Evaluation | None:
@@ -301,7 +339,11 @@ class ProseChangeMismatch(Rule):
             formula = f"|{shown(current.best)}| / |{shown(prior.best)}| − 1"
             stated = magnitude if loss_sign > 0 else -magnitude
             reading = (change - Interval.exact(Decimal(1))).scaled(HUNDRED)
-            return _Evaluation(stated, (reading,), current, prior, formula, "%", conventional_sign=-1)
+            # The change of the losses' sizes: each loss enters with sign −1 (|c| = −c).
+            relation = _change(current, prior, sign=-1)
+            return _Evaluation(
+                stated, (reading,), current, prior, formula, "%", relation, conventional_sign=-1
+            )
         stated_interval = signed_interval(claim)
         rate = _rate(now, before)
         if stated_interval is None or rate is None:
@@ -313,7 +355,7 @@ class ProseChangeMismatch(Rule):
             readings = (*readings, now - before)  # "毛利率增长 2%" may mean two points
         base = f"|{shown(prior.best)}|" if before.high < 0 else shown(prior.best)
         formula = f"({shown(current.best)} − {shown(prior.best)}) / {base}"
-        return _Evaluation(stated_interval, readings, current, prior, formula, "%")
+        return _Evaluation(stated_interval, readings, current, prior, formula, "%", _change(current, prior))
 
     @staticmethod
     def _loss_sign(words: str) -> int | None:
@@ -401,4 +443,5 @@ class ProseChangeMismatch(Rule):
             location=claim_location(claim),
             comparison=comparison,
             related=related,
+            relation=evaluation.relation,
         )

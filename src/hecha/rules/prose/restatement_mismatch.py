@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
-from hecha.model.diagnostic import Diagnostic
+from hecha.model.diagnostic import Diagnostic, Relation, RelationForm
 from hecha.model.document import Location
 from hecha.model.facts import Claim, ClaimKind, FactSource, Period
 from hecha.model.quantity import Interval, Quantity
@@ -17,6 +17,7 @@ from hecha.rules.prose._linking import (
     TableFigures,
     claim_location,
     claim_scale,
+    fact_term,
     figure_kind,
     judged,
     lookup,
@@ -195,4 +196,7 @@ class ProseRestatementMismatch(Rule):
             location=restatement.location,
             comparison=comparison,
             related=tuple(related_of("表格", restatement.table)),
+            # The table's figure in the prose figure's unit (50,356.55 万元 as 5.035655 亿元), the
+            # unit the comparison is reported in; figures without a scale as printed.
+            relation=Relation(RelationForm.EQUAL, (fact_term("other", restatement.table.best, scale),)),
         )

@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from hecha.extract import metrics
 from hecha.extract.factbase import FactBase
-from hecha.model.diagnostic import Diagnostic
+from hecha.model.diagnostic import Diagnostic, Relation, RelationForm
 from hecha.model.document import Location
 from hecha.model.facts import Claim, ClaimKind, Fact, FactSource, Period
 from hecha.model.quantity import Interval, Quantity, Unit
@@ -23,11 +23,14 @@ from hecha.rules.prose._linking import (
     TabulatedRate,
     claim_location,
     claim_scale,
+    common_scale,
     fact_kind,
+    fact_term,
     judged,
     lookup,
     related_of,
     resolve,
+    restated_relation,
     shown,
     subject,
     tabulated_rate,
@@ -142,6 +145,7 @@ class ProseShareMismatch(Rule):
             location=claim_location(claim),
             comparison=comparison,
             related=tuple(related_of("表格", restated.table)),
+            relation=restated_relation(restated),
         )
 
     def _shares(self, facts: FactBase, claim: Claim) -> list[_Share]:
@@ -238,4 +242,15 @@ class ProseShareMismatch(Rule):
             location=share.location,
             comparison=comparison,
             related=(*related_of("部分", share.part), *related_of("总额", share.whole)),
+            relation=self._relation(share),
         )
+
+    @staticmethod
+    def _relation(share: _Share) -> Relation:
+        """part / whole × 100, both in the coarser of their units (the share is unit-free)."""
+        unit_scale = common_scale(share.part.best, share.whole.best)
+        terms = (
+            fact_term("numerator", share.part.best, unit_scale),
+            fact_term("denominator", share.whole.best, unit_scale),
+        )
+        return Relation(RelationForm.RATIO, terms, HUNDRED)
