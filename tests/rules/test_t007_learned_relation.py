@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from hecha.extract.roles import AnalyzedTable, Column, ColumnKind, Row, RowKind
 from hecha.ingest.grid import pipe_table
-from hecha.model.diagnostic import Diagnostic
+from hecha.model.diagnostic import Diagnostic, RelationForm
 from hecha.model.document import Document
 from hecha.rules.base import CheckStats, RuleContext
 from hecha.rules.tables.learned_relation import LearnedRelationBroken
@@ -156,3 +156,59 @@ def test_labelled_change_column_is_left_to_its_rule() -> None:
     as_amount = _check(_analyzed(text))[0]
     assert as_difference == []
     assert [(d.location.row, d.location.col) for d in as_amount] == [(6, 3)]
+
+
+# haixiang_2019_annual.alltxt p.15-16, 营业收入构成 (元), as published but for the {share} and
+# {rate} figures; read with every column an amount, so that T007 learns the share and the change.
+REVENUE_MIX = """
+| | 2019年金额 | 占营业收入比重 | 2018年金额 | 占营业收入比重 | 同比增减 |
+|---|---|---|---|---|---|
+| 营业收入合计 | 2,941,412,770.30 | 100% | 2,718,608,796.51 | 100% | 8.20% |
+| 分行业 | | | | | |
+| 医药 | 1,608,858,743.47 | {share} | 1,441,591,423.51 | 53.03% | 11.60% |
+| 染料 | 1,316,830,162.67 | 44.77% | 1,249,940,574.56 | 45.98% | {rate} |
+| 其他 | 15,723,864.16 | 0.53% | 27,076,798.44 | 1.00% | -41.93% |
+| 分产品 | | | | | |
+| 原料药 | 1,020,477,644.34 | 34.69% | 1,033,340,734.78 | 38.01% | -1.24% |
+| 医药中间体 | 583,792,425.63 | 19.85% | 405,506,789.40 | 14.92% | 43.97% |
+| 制剂 | 4,588,673.50 | 0.16% | 2,743,899.33 | 0.10% | 67.23% |
+"""
+
+
+def _relation_figure(finding: Diagnostic) -> Decimal:
+    """The finding's relation evaluated from its terms (sign × value each)."""
+    relation = finding.relation
+    assert relation is not None
+    values = {t.role: Decimal(t.sign) * t.value for t in relation.terms}
+    if relation.form is RelationForm.RATIO:
+        return values["numerator"] / values["denominator"] * relation.scale
+    assert relation.form is RelationForm.CHANGE
+    return (values["current"] - values["prior"]) / abs(values["prior"]) * relation.scale
+
+
+def test_learned_share_is_reported_as_a_ratio_over_the_anchor_row() -> None:
+    findings, _ = _check(_analyzed(REVENUE_MIX.format(share="54.07%", rate="5.35%")))
+    assert [(d.location.row, d.location.col) for d in findings] == [(3, 2)]
+    relation = findings[0].relation
+    assert relation is not None and relation.form is RelationForm.RATIO and relation.scale == 100
+    assert [(t.role, t.location.row, t.location.col) for t in relation.terms] == [
+        ("numerator", 3, 1),
+        ("denominator", 1, 1),
+    ]
+    expected, tolerance = findings[0].expected, findings[0].tolerance
+    assert expected is not None and tolerance is not None
+    assert abs(_relation_figure(findings[0]) - expected) <= tolerance
+
+
+def test_learned_change_is_reported_as_a_change_of_the_two_years() -> None:
+    findings, _ = _check(_analyzed(REVENUE_MIX.format(share="54.70%", rate="5.53%")))
+    assert [(d.location.row, d.location.col) for d in findings] == [(4, 5)]
+    relation = findings[0].relation
+    assert relation is not None and relation.form is RelationForm.CHANGE and relation.scale == 100
+    assert [(t.role, t.location.row, t.location.col) for t in relation.terms] == [
+        ("current", 4, 1),
+        ("prior", 4, 3),
+    ]
+    expected, tolerance = findings[0].expected, findings[0].tolerance
+    assert expected is not None and tolerance is not None
+    assert abs(_relation_figure(findings[0]) - expected) <= tolerance

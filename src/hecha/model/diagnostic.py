@@ -77,9 +77,10 @@ class Relation:
     """The relation that failed, in numbers: ``form`` over ``terms``, times ``scale`` (100 when the
     stated figure is a percentage). Term values are in one unit per relation (the stated figure's
     unit for SUM, MEAN, DIFFERENCE and EQUAL; any common unit for the ratios, where it cancels).
-    A RATIO is Σ numerator terms / Σ denominator terms: a share of the sum of the items has one
-    denominator term per item, and a rate divided by a negative prior itself, (c − p) / p, has the
-    numerators c and p (sign -1) over p. PRODUCT terms have the role "other"."""
+    A RATIO is Σ numerator terms / Σ denominator terms (a share of the sum of the items has one
+    denominator term per item). A CHANGE on a negative prior may be divided by |p| or by p itself
+    (documents do both): the reading nearer the finding's ``expected`` is the rule's. PRODUCT
+    terms have the role "other"; T007 folds its operands' units into ``scale``."""
 
     form: RelationForm
     terms: tuple[Term, ...]

@@ -15,6 +15,7 @@ from decimal import Decimal
 from fractions import Fraction
 
 from hecha.extract.roles import AnalyzedTable, Column, ColumnKind, Row, RowKind
+from hecha.model.diagnostic import Relation, RelationForm, Term
 from hecha.model.document import Cell
 from hecha.model.quantity import Interval, Quantity, Unit
 from hecha.rules.base import format_decimal
@@ -86,6 +87,31 @@ def scale_of(table: AnalyzedTable, column: Column) -> int:
     if column.scale is not None:
         return column.scale
     return table.scale if table.scale is not None else 0
+
+
+def own_scale(table: AnalyzedTable, column: Column, quantity: Quantity) -> int:
+    """The power of ten of the unit the figure is printed in: its own scale word, else its column's."""
+    return quantity.scale if quantity.scale is not None else scale_of(table, column)
+
+
+def term(role: str, cell: Cell, quantity: Quantity, shift: int = 0, sign: int = 1) -> Term:
+    """A relation operand: the printed figure, moved ``shift`` powers of ten into the relation's
+    unit (value × 10^shift, with its decimals moved alike so that its rounding stays the same)."""
+    return Term(
+        role=role,
+        location=cell.location,
+        value=quantity.value.scaleb(shift) if shift else quantity.value,
+        decimals=quantity.decimals - shift,
+        sign=sign,
+    )
+
+
+def ratio_relation(
+    numerators: Sequence[Term], denominators: Sequence[Term], scale: Decimal = HUNDRED
+) -> Relation:
+    """Σ sign × numerator / Σ sign × denominator × ``scale`` (a share over a sum of items has
+    several denominator terms; (c − p) / p has two numerator terms)."""
+    return Relation(RelationForm.RATIO, (*numerators, *denominators), scale)
 
 
 def amount_interval(table: AnalyzedTable, column: Column, quantity: Quantity) -> Interval:
@@ -209,6 +235,7 @@ class RowCheck:
     alternatives: tuple[Interval, ...] = ()
     denominator_label: str = ""
     near: bool = False
+    formula: Relation | None = None  # ``expected`` as a Relation over the printed operands
 
     @property
     def nearest(self) -> Interval:
@@ -230,6 +257,7 @@ def row_check(
     readings: Sequence[Interval],
     tolerance: Decimal,
     denominator_label: str = "",
+    formula: Relation | None = None,
 ) -> RowCheck:
     last_digit = Decimal(1).scaleb(-stated[1].decimals)
     return RowCheck(
@@ -243,6 +271,7 @@ def row_check(
         held=holds(stated[1], readings, tolerance),
         denominator_label=denominator_label,
         near=holds(stated[1], readings, tolerance + last_digit),
+        formula=formula,
     )
 
 
@@ -396,20 +425,31 @@ def _change_checks(
             _operand(table, row, prior, before),
         )
         if percent_columns or is_percent_row(row, now[1], before[1]):
+            # Percentages are compared as printed, whatever the table's amount unit.
             if points_only or reading.percent_rows == "pp":
                 readings, base = [now[1].interval - before[1].interval], ""
+                relation = _difference_relation(now, before, 0, 0)
             else:
                 readings = _relative_change(now[1].interval, before[1].interval, reading.negative_prior)
                 base = RELATIVE_SIGNED if _signed(reading, before[1]) else RELATIVE
+                relation = _change_relation(now, before, 0)
             if readings:
-                checks.append(row_check("pp", row, stated, operands, readings, tolerance, base))
+                checks.append(row_check("pp", row, stated, operands, readings, tolerance, base, relation))
         elif change_kind is ColumnKind.DIFFERENCE:
             difference = amount_interval(table, table.columns[current], now[1]) - amount_interval(
                 table, table.columns[prior], before[1]
             )
             stated_scale = scale_of(table, table.columns[change])
             unscaled = difference.scaled(Decimal(1).scaleb(-stated_scale))
-            checks.append(row_check("difference", row, stated, operands, [unscaled], tolerance))
+            relation = _difference_relation(
+                now,
+                before,
+                own_scale(table, table.columns[current], now[1]) - stated_scale,
+                own_scale(table, table.columns[prior], before[1]) - stated_scale,
+            )
+            checks.append(
+                row_check("difference", row, stated, operands, [unscaled], tolerance, formula=relation)
+            )
         elif change_kind is not ColumnKind.PP_CHANGE:
             relative = _relative_change(
                 amount_interval(table, table.columns[current], now[1]),
@@ -417,9 +457,33 @@ def _change_checks(
                 reading.negative_prior,
             )
             if relative:
+                # The prior moved into the current figure's unit: the rate is unit-free.
+                prior_shift = own_scale(table, table.columns[prior], before[1]) - own_scale(
+                    table, table.columns[current], now[1]
+                )
+                relation = _change_relation(now, before, prior_shift)
                 base = SIGNED if _signed(reading, before[1]) else ""
-                checks.append(row_check("rate", row, stated, operands, relative, tolerance, base))
+                checks.append(row_check("rate", row, stated, operands, relative, tolerance, base, relation))
     return checks
+
+
+def _difference_relation(
+    now: tuple[Cell, Quantity], before: tuple[Cell, Quantity], now_shift: int, before_shift: int
+) -> Relation:
+    """current − prior, each moved into the stated figure's unit."""
+    return Relation(
+        RelationForm.DIFFERENCE,
+        (term("current", *now, shift=now_shift), term("prior", *before, shift=before_shift)),
+    )
+
+
+def _change_relation(now: tuple[Cell, Quantity], before: tuple[Cell, Quantity], prior_shift: int) -> Relation:
+    """(c − p) / |p| × 100. A column that divides a negative prior by itself, (c − p) / p, gives
+    the same CHANGE: on a negative prior the relation has both readings, and the one nearer the
+    finding's ``expected`` is the rule's."""
+    return Relation(
+        RelationForm.CHANGE, (term("current", *now), term("prior", *before, shift=prior_shift)), HUNDRED
+    )
 
 
 # ``RowCheck.denominator_label`` of change checks: how the stated change was recomputed, so that

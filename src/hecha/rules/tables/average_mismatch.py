@@ -8,11 +8,12 @@ from decimal import Decimal
 
 from hecha.extract.roles import AnalyzedTable, ColumnKind, Row, RowKind
 from hecha.ingest.numbers import normalize
-from hecha.model.diagnostic import Diagnostic, Related
+from hecha.model.diagnostic import Diagnostic, Related, Relation, RelationForm
 from hecha.model.document import Cell
 from hecha.model.quantity import Interval, Quantity, interval_sum
 from hecha.rules.base import Comparison, Rule, RuleContext, compare
 from hecha.rules.registry import register
+from hecha.rules.tables._columns import term
 from hecha.rules.tables.total_mismatch import printed
 
 _AVERAGED = (
@@ -188,6 +189,12 @@ class AverageMismatch(Rule):
                 note = f"；已剔除未列示数值的「{names}」"
                 note_en = f'; "{names}" (no figure) left out'
         related = tuple(Related(location=c.location, label=f"样本：{row.label}") for row, c in mean.peers)
+        # The mean over the peers that print a figure (every one in the stated figure's unit and
+        # scale, or the mean is not taken): the blanks are left out, as the recomputation does.
+        relation = Relation(
+            RelationForm.MEAN,
+            tuple(term("item", c, c.quantity) for _, c in mean.peers if c.quantity is not None),
+        )
         return self.diagnostic(
             message=(
                 f"{where}平均值与各项的算术平均不符：列示 {stated}，"
@@ -200,4 +207,5 @@ class AverageMismatch(Rule):
             location=cell.location,
             comparison=failure,
             related=related,
+            relation=relation,
         )

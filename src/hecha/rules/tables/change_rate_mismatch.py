@@ -108,6 +108,7 @@ class ChangeRateMismatch(Rule):
             message_en=message_en,
             location=check.stated_cell.location,
             comparison=comparison,
+            relation=check.formula,
             related=(
                 Related(current.cell.location, f"本期 {current.label}"),
                 Related(prior.cell.location, f"上期 {prior.label}"),

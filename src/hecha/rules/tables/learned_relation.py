@@ -22,11 +22,12 @@ from decimal import Decimal
 from enum import StrEnum
 
 from hecha.extract.roles import AnalyzedTable, ColumnKind, RowKind
-from hecha.model.diagnostic import Diagnostic, Related, Severity
+from hecha.model.diagnostic import Diagnostic, Related, Relation, RelationForm, Severity, Term
 from hecha.model.document import Cell
 from hecha.model.quantity import Interval, Quantity, Unit
 from hecha.rules.base import Comparison, Rule, RuleContext, compare, format_decimal
 from hecha.rules.registry import register
+from hecha.rules.tables._columns import term
 
 # Columns whose relation to their usual bases another rule checks (T002 share, T003 change rate and
 # difference, T004 percentage points, T006 margin): T007 never reports a target in them.
@@ -324,6 +325,7 @@ class LearnedRelationBroken(Rule):
             location=target.cell.location,
             comparison=comparison,
             related=related + anchor_related,
+            relation=_relation(grid, formula, instance, own_scale),
         )
 
 
@@ -881,6 +883,54 @@ def _recompute(grid: _Grid, formula: Formula, instance: int) -> Interval | None:
         b = b.abs()
     quotient = a / b
     return quotient.scaled(formula.factor) if quotient is not None else None
+
+
+def _printed_scale(value: _Value) -> int:
+    """The power of ten of the unit ``value`` is printed in."""
+    assert value.quantity is not None
+    return value.quantity.scale if value.quantity.scale is not None else value.scale
+
+
+def _relation(grid: _Grid, formula: Formula, instance: int, stated_scale: int) -> Relation | None:
+    """The formula on ``instance`` as a Relation over the printed figures, for a stated figure in
+    units of 10^``stated_scale``: the terms of a sum are moved into that unit, and the other
+    forms fold the units of their operands into the relation's scale with the fitted factor.
+
+    A printed dash is a zero: it adds nothing to a sum (and is left out of its terms), but a
+    ratio, product or change over it is degenerate and is given no relation.
+    """
+    values = [_at(grid, v, instance) for v in formula.operands]
+    if formula.form is Form.SHARE:
+        assert formula.anchor is not None
+        values = [values[0], _at(grid, formula.operands[0], formula.anchor)]
+    if any(value is None for value in values):
+        return None
+    operands = [value for value in values if value is not None]
+    if formula.form is Form.SUM:
+        addends = tuple(
+            term("addend", value.cell, value.quantity, shift=_printed_scale(value) - stated_scale, sign=sign)
+            for sign, value in zip(formula.signs, operands, strict=True)
+            if value.quantity is not None
+        )
+        return Relation(RelationForm.SUM, addends)
+    if any(value.quantity is None for value in operands):
+        return None
+    a, b = operands
+    assert a.quantity is not None and b.quantity is not None
+    scale_a, scale_b = _printed_scale(a), _printed_scale(b)
+    if formula.form is Form.CHANGE:
+        # (a − b) / |b| needs both in one unit: the prior moves into the current figure's.
+        current = term("current", a.cell, a.quantity)
+        prior = term("prior", b.cell, b.quantity, shift=scale_b - scale_a)
+        return Relation(RelationForm.CHANGE, (current, prior), formula.factor.scaleb(-stated_scale))
+    terms: tuple[Term, Term]
+    if formula.form is Form.PRODUCT:
+        terms = (term("other", a.cell, a.quantity), term("other", b.cell, b.quantity))
+        exponent = scale_a + scale_b - stated_scale
+        return Relation(RelationForm.PRODUCT, terms, formula.factor.scaleb(exponent))
+    # RATIO, and SHARE: the figure over the same variable's figure at the anchor instance.
+    terms = (term("numerator", a.cell, a.quantity), term("denominator", b.cell, b.quantity))
+    return Relation(RelationForm.RATIO, terms, formula.factor.scaleb(scale_a - scale_b - stated_scale))
 
 
 def _breaks(grid: _Grid, formula: Formula, instance: int, tolerance: Decimal) -> bool:

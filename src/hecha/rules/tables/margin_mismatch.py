@@ -10,7 +10,7 @@ from decimal import Decimal
 from fractions import Fraction
 
 from hecha.extract.roles import AnalyzedTable, Column, ColumnKind, Row
-from hecha.model.diagnostic import Diagnostic, Related
+from hecha.model.diagnostic import Diagnostic, Related, Relation, RelationForm
 from hecha.model.document import Cell
 from hecha.model.quantity import Interval, Quantity
 from hecha.rules.base import Rule, RuleContext, compare, format_decimal
@@ -24,6 +24,7 @@ from hecha.rules.tables._columns import (
     column_period,
     figure,
     label_of,
+    own_scale,
     period_rank,
     pick,
     positions,
@@ -31,6 +32,7 @@ from hecha.rules.tables._columns import (
     row_check,
     scale_of,
     show,
+    term,
     trusted,
 )
 
@@ -145,6 +147,7 @@ class MarginMismatch(Rule):
             message_en=message_en,
             location=check.stated_cell.location,
             comparison=comparison,
+            relation=check.formula,
             related=(
                 Related(revenue.cell.location, f"收入 {revenue.label}"),
                 Related(cost.cell.location, f"成本 {cost.label}"),
@@ -223,17 +226,37 @@ def _relation(
         Operand(cost[0], cost[1], label_of(table, cost_row, cost_column)),
     )
     gross = revenue_interval - cost_interval
+    revenue_scale = own_scale(table, revenue_column, revenue[1])
+    cost_scale = own_scale(table, cost_column, cost[1])
+    # A cost printed as a deduction enters with its sign reversed: sign × value is the cost.
+    cost_sign = -1 if deduction else 1
     expected: Interval | None
     if relation == "margin":
         # 1 − cost / revenue: (revenue − cost) / revenue would count revenue's rounding twice.
         cost_share = ratio_percent(cost_interval, revenue_interval)
         expected = Interval.exact(HUNDRED) - cost_share if cost_share is not None else None
+        formula = Relation(
+            RelationForm.MARGIN,
+            (
+                term("revenue", *revenue),
+                term("cost", *cost, shift=cost_scale - revenue_scale, sign=cost_sign),
+            ),
+            HUNDRED,
+        )
     else:
         stated_scale = scale_of(table, table.columns[stated_position])
         expected = gross.scaled(Decimal(1).scaleb(-stated_scale))
+        # Gross profit = revenue − cost (revenue + the printed cost when it is a deduction).
+        formula = Relation(
+            RelationForm.SUM,
+            (
+                term("addend", *revenue, shift=revenue_scale - stated_scale),
+                term("addend", *cost, shift=cost_scale - stated_scale, sign=-cost_sign),
+            ),
+        )
     if expected is None:
         return None
-    return row_check(relation, stated_row, stated, operands, [expected], tolerance)
+    return row_check(relation, stated_row, stated, operands, [expected], tolerance, formula=formula)
 
 
 def _conventions(costs: list[tuple[Cell, Quantity] | None]) -> tuple[bool, ...]:

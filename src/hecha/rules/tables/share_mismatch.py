@@ -9,8 +9,9 @@ from decimal import Decimal
 from fractions import Fraction
 
 from hecha.extract.roles import AnalyzedTable, ColumnKind, Row, RowKind
-from hecha.model.diagnostic import Diagnostic, Related
-from hecha.model.quantity import Interval, interval_sum
+from hecha.model.diagnostic import Diagnostic, Related, Relation, RelationForm, Term
+from hecha.model.document import Cell
+from hecha.model.quantity import Interval, Quantity, interval_sum
 from hecha.rules.base import Comparison, Rule, RuleContext, compare, format_decimal
 from hecha.rules.registry import register
 from hecha.rules.tables._columns import (
@@ -22,14 +23,17 @@ from hecha.rules.tables._columns import (
     column_period,
     figure,
     label_of,
+    own_scale,
     period_rank,
     pick,
     positions,
     ratio_percent,
+    ratio_relation,
     row_check,
     scale_of,
     show,
     show_percent,
+    term,
     trusted,
 )
 
@@ -138,6 +142,7 @@ class ShareMismatch(Rule):
             location=check.stated_cell.location,
             comparison=comparison,
             related=tuple(related),
+            relation=check.formula,
         )
 
     def _base_finding(self, check: RowCheck, comparison: Comparison | None) -> Diagnostic:
@@ -152,6 +157,7 @@ class ShareMismatch(Rule):
             location=check.stated_cell.location,
             comparison=comparison,
             related=tuple(Related(o.cell.location, f"分项 {o.label}") for o in check.operands),
+            relation=check.formula,
         )
 
 
@@ -246,6 +252,30 @@ def _names(label: str, base_name: str) -> bool:
     return len(stem) >= 2 and (base_name in stem or stem in base_name)
 
 
+def _in_column_unit(
+    table: AnalyzedTable, amount: int, role: str, found: tuple[Cell, Quantity], sign: int = 1
+) -> Term:
+    """An amount of the column as a relation term, in the column's unit (a figure with its own
+    scale word is converted)."""
+    column = table.columns[amount]
+    return term(role, *found, shift=own_scale(table, column, found[1]) - scale_of(table, column), sign=sign)
+
+
+def _item_terms(table: AnalyzedTable, amount: int, role: str) -> tuple[Term, ...]:
+    """The printed figures of the item rows (blanks add nothing and are left out)."""
+    return tuple(
+        _in_column_unit(table, amount, role, found)
+        for row in table.rows
+        if row.kind is RowKind.ITEM and (found := figure(row, amount)) is not None
+    )
+
+
+def _share_relation(
+    table: AnalyzedTable, amount: int, part: tuple[Cell, Quantity], denominators: tuple[Term, ...]
+) -> Relation:
+    return ratio_relation((_in_column_unit(table, amount, "numerator", part),), denominators)
+
+
 def _share_checks(
     table: AnalyzedTable, share: int, amount: int, policy: str, tolerance: Decimal
 ) -> list[RowCheck]:
@@ -272,14 +302,19 @@ def _share_checks(
                 continue
             operands.append(Operand(base[0], base[1], label_of(table, denominator.row, column)))
             base_interval = amount_interval(table, column, base[1])
+            base_terms: tuple[Term, ...] = (_in_column_unit(table, amount, "denominator", base),)
         else:
             assert item_sum is not None
             base_interval = item_sum
+            base_terms = _item_terms(table, amount, "denominator")
         expected = ratio_percent(amount_interval(table, column, part[1]), base_interval)
         if expected is None:
             continue
+        relation = _share_relation(table, amount, part, base_terms)
         checks.append(
-            row_check("share", row, stated, tuple(operands), [expected], tolerance, denominator.label)
+            row_check(
+                "share", row, stated, tuple(operands), [expected], tolerance, denominator.label, relation
+            )
         )
     # The total's own 100% confirms which row the column is a share of.
     bases = {d.row.index: d.row for d in denominators.values() if d.row is not None}
@@ -288,8 +323,12 @@ def _share_checks(
         if stated is not None and base is not None and checks:
             operand = Operand(base[0], base[1], label_of(table, base_row, column))
             hundred = [Interval.exact(HUNDRED)]
+            # The total's share of itself: its amount over its amount.
+            itself = _share_relation(
+                table, amount, base, (_in_column_unit(table, amount, "denominator", base),)
+            )
             checks.append(
-                row_check("share", base_row, stated, (operand,), hundred, tolerance, base_row.label)
+                row_check("share", base_row, stated, (operand,), hundred, tolerance, base_row.label, itself)
             )
     return checks
 
@@ -327,6 +366,7 @@ def _grand_sum_checks(table: AnalyzedTable, share: int, amount: int, tolerance: 
     total_row = totals[0]
     item_sum = interval_sum([interval for _, interval in items])
     column = table.columns[amount]
+    item_denominators = _item_terms(table, amount, "denominator")
     checks: list[RowCheck] = []
     for row in table.rows:
         if row.kind not in (RowKind.ITEM, RowKind.SUBTOTAL):
@@ -336,7 +376,10 @@ def _grand_sum_checks(table: AnalyzedTable, share: int, amount: int, tolerance: 
         if stated is None or part is None or expected is None:
             continue
         operand = Operand(part[0], part[1], label_of(table, row, column))
-        checks.append(row_check("share", row, stated, (operand,), [expected], tolerance, "各项合计"))
+        relation = _share_relation(table, amount, part, item_denominators)
+        checks.append(
+            row_check("share", row, stated, (operand,), [expected], tolerance, "各项合计", relation)
+        )
     total = figure(total_row, amount)
     if not checks or total is None:
         return []
@@ -349,12 +392,18 @@ def _grand_sum_checks(table: AnalyzedTable, share: int, amount: int, tolerance: 
     total_share = figure(total_row, share)
     expected = ratio_percent(amount_interval(table, column, total[1]), item_sum)
     if total_share is not None and expected is not None:
+        relation = _share_relation(table, amount, total, item_denominators)
         checks.append(
-            row_check("share", total_row, total_share, (total_operand,), [expected], tolerance, "各项合计")
+            row_check(
+                "share", total_row, total_share, (total_operand,), [expected], tolerance, "各项合计", relation
+            )
         )
     elif total_share is None:
         in_column_units = item_sum.scaled(Decimal(1).scaleb(-scale_of(table, column)))
-        checks.append(row_check("base", total_row, total, item_operands, [in_column_units], tolerance))
+        footing = Relation(RelationForm.SUM, _item_terms(table, amount, "addend"))
+        checks.append(
+            row_check("base", total_row, total, item_operands, [in_column_units], tolerance, formula=footing)
+        )
     return checks
 
 
@@ -394,6 +443,15 @@ def _suspect_checks(
             if stated is None or part is None or expected is None:
                 continue
             operand = Operand(part[0], part[1], label_of(table, row, column))
-            checks.append(row_check("share", row, stated, (operand,), [expected], tolerance, "各项合计"))
+            # The other rows' base, implied by the suspect row's share, is no sum or ratio of
+            # printed figures: their failures carry no relation.
+            relation = (
+                _share_relation(table, amount, part, _item_terms(table, amount, "denominator"))
+                if row is suspect
+                else None
+            )
+            checks.append(
+                row_check("share", row, stated, (operand,), [expected], tolerance, "各项合计", relation)
+            )
         candidates.append(checks)
     return candidates

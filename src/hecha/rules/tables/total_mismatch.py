@@ -9,11 +9,12 @@ from decimal import Decimal
 from hecha.extract.roles import AnalyzedTable, Column, ColumnKind, Row, RowKind
 from hecha.extract.table_roles import sign_word
 from hecha.ingest.numbers import normalize
-from hecha.model.diagnostic import Diagnostic, Related
+from hecha.model.diagnostic import Diagnostic, Related, Relation, RelationForm, Term
 from hecha.model.document import Cell, Location
 from hecha.model.quantity import Interval, Quantity, Unit
 from hecha.rules.base import Comparison, Rule, RuleContext, compare
 from hecha.rules.registry import register
+from hecha.rules.tables._columns import term
 
 SUMMABLE = (ColumnKind.AMOUNT, ColumnKind.DIFFERENCE)
 _BOUNDARY = (RowKind.TOTAL, RowKind.SUBTOTAL, RowKind.SECTION)
@@ -58,6 +59,30 @@ def printed(value: Decimal, like: Sequence[Quantity]) -> str:
     commas = any("," in normalize(q.text) for q in like) or all(abs(q.value) < 1000 for q in like)
     quantized = value.quantize(Decimal(1).scaleb(-decimals))
     return f"{quantized:,}" if commas else f"{quantized}"
+
+
+def addend_term(cell: Cell, sign: int, target_scale: int | None, column_scale: int | None) -> Term | None:
+    """The addend of a sum as a relation term, moved into the stated figure's unit as
+    ``operand`` moves it; None for a printed blank (it adds nothing)."""
+    quantity = cell.quantity
+    if quantity is None or cell.blank:
+        return None
+    scale = quantity.scale if quantity.scale is not None else column_scale
+    shift = scale - target_scale if scale is not None and target_scale is not None else 0
+    return term("addend", cell, quantity, shift=shift, sign=sign)
+
+
+def sum_relation(
+    total_cell: Cell, column: Column, addends: Sequence[tuple[Cell | None, int, int | None]]
+) -> Relation:
+    """The footing stated = Σ sign × addend over ``addends`` (cell, sign, column scale)."""
+    target = cell_scale(total_cell, column)
+    terms = tuple(
+        found
+        for cell, sign, column_scale in addends
+        if cell is not None and (found := addend_term(cell, sign, target, column_scale)) is not None
+    )
+    return Relation(RelationForm.SUM, terms)
 
 
 def cell_scale(cell: Cell | None, column: Column) -> int | None:
@@ -549,7 +574,14 @@ class TotalMismatch(Rule):
             word = "加数" if sign > 0 else "减数"
             related.append(Related(location=cell.location, label=f"{word}：{addend.label}"))
         column = table.columns[position]
-        return self._finding(total_cell, row.label, column.header, outcome.comparison, figures, related)
+        relation = sum_relation(
+            total_cell,
+            column,
+            [(table.rows[p].cells[position], sign, column.scale) for p, sign in chosen.members],
+        )
+        return self._finding(
+            total_cell, row.label, column.header, outcome.comparison, figures, related, relation
+        )
 
     def _finding(
         self,
@@ -559,6 +591,7 @@ class TotalMismatch(Rule):
         comparison: Comparison,
         figures: Sequence[Quantity],
         related: Sequence[Related],
+        relation: Relation,
     ) -> Diagnostic:
         stated = normalize(total_cell.text).strip().replace(" ", "")
         expected = printed(comparison.expected, figures)
@@ -574,6 +607,7 @@ class TotalMismatch(Rule):
             location=total_cell.location,
             comparison=comparison,
             related=tuple(related),
+            relation=relation,
         )
 
     def _column_totals(self, ctx: RuleContext, table: AnalyzedTable) -> Iterator[Diagnostic]:
@@ -626,4 +660,9 @@ class TotalMismatch(Rule):
                         outcome.comparison,
                         [*figures, *([total_cell.quantity] if total_cell.quantity else [])],
                         related,
+                        sum_relation(
+                            total_cell,
+                            column,
+                            [(row.cells[p], sign, table.columns[p].scale) for p, sign in candidate.members],
+                        ),
                     )
