@@ -352,6 +352,19 @@ def _instance(
     return Instance(relation, place, comparison is None, nonzero >= 2, comparison, tuple(cells))
 
 
+def addend(cell: Cell, sign: int, target_scale: int | None, column_scale: int | None) -> Term | None:
+    """``cell`` as an addend of the failed sum, moved into the stated figure's unit as
+    ``operand`` moves it (its decimals moved alike, so that its rounding stays the printed one);
+    None for a cell without a figure (a printed blank adds nothing)."""
+    quantity = cell.quantity
+    if quantity is None:
+        return None
+    scale = quantity.scale if quantity.scale is not None else column_scale
+    shift = scale - target_scale if scale is not None and target_scale is not None else 0
+    value = quantity.value.scaleb(shift) if shift else quantity.value
+    return Term("addend", cell.location, value, quantity.decimals - shift, sign)
+
+
 @register
 class RollForwardMismatch(Rule):
     """A balance that does not roll forward, or a net figure that is not gross − deductions.
@@ -446,18 +459,21 @@ class RollForwardMismatch(Rule):
         assert comparison is not None
         target_cell = instance.cells[0]
         target_name = self._name(table, relation, relation.target, instance.place)
+        _, target_column = _cell(table, relation, relation.target, instance.place)
+        target_scale = cell_scale(target_cell, table.columns[target_column])
         related = []
         terms = []
         for variable, sign in relation.terms:
-            cell, _ = _cell(table, relation, variable, instance.place)
+            cell, column = _cell(table, relation, variable, instance.place)
             if cell is None:
                 continue
             word = "加数" if sign > 0 else "减数"
             related.append(
                 Related(cell.location, f"{word}：{self._name(table, relation, variable, instance.place)}")
             )
-            if cell.quantity is not None:
-                terms.append(Term("addend", cell.location, cell.quantity.value, cell.quantity.decimals, sign))
+            found = addend(cell, sign, target_scale, table.columns[column].scale)
+            if found is not None:
+                terms.append(found)
         formula = self._formula(table, relation)
         meaning, meaning_en = _FAMILY_WORDS[relation.family]
         decimals = max((c.quantity.decimals for c in instance.cells if c.quantity is not None), default=2)

@@ -144,6 +144,9 @@ class _Check:
     recomputed: Interval
     comparison: Comparison | None
     formula: str
+    # For interest checks: rate × accrual fraction, the multiplier of the basis cells (the fitted
+    # rate and the day count are read from no cell, so they are no operand).
+    factor: Decimal | None = None
 
     @property
     def held(self) -> bool:
@@ -469,8 +472,9 @@ class ScheduleMismatch(Rule):
             comparison = compare(line.interest.quantity, recomputed, options.absolute_tolerance)
             words = best.convention.words[0]
             formula = f"利息 = 期初余额 × {_percent(best.rate)} × {words}"
+            factor = fraction * best.rate
             checks.append(
-                _Check("interest", index, line.interest, basis_cells, recomputed, comparison, formula)
+                _Check("interest", index, line.interest, basis_cells, recomputed, comparison, formula, factor)
             )
         return best, checks
 
@@ -713,16 +717,6 @@ class ScheduleMismatch(Rule):
         related = tuple(
             Related(cell.location, f"{'加数' if sign > 0 else '减数'}") for cell, sign in check.terms
         )
-        relation = None
-        if check.family != "interest":
-            relation = Relation(
-                RelationForm.SUM,
-                tuple(
-                    Term("addend", cell.location, cell.quantity.value, cell.quantity.decimals, sign)
-                    for cell, sign in check.terms
-                    if cell.quantity is not None
-                ),
-            )
         return Diagnostic(
             code=self.code,
             rule=self.name,
@@ -741,8 +735,36 @@ class ScheduleMismatch(Rule):
             difference=comparison.difference,
             tolerance=comparison.tolerance,
             related=related,
-            relation=relation,
+            relation=_relation(check),
         )
+
+
+def _term(role: str, cell: Cell, sign: int = 1) -> Term:
+    """A schedule figure as printed: the rule reads every column in the table's one unit."""
+    assert cell.quantity is not None
+    return Term(role, cell.location, cell.quantity.value, cell.quantity.decimals, sign)
+
+
+def _relation(check: _Check) -> Relation:
+    """The relation a schedule check recomputed, in the printed unit of the schedule.
+
+    还款额 = 本金 + 利息 and 期末余额 = 期初余额 − 本金 are SUMs of addends (the principal repaid with
+    sign −1). A carried opening balance (期初余额 = 上期期末余额) restates one figure: EQUAL. Interest
+    is PRODUCT opening balance × scale, the scale being the fitted rate × days / basis (or the
+    fixed share per period): the rate is inferred from the rows and the days from two dates, so
+    neither is a misprintable figure of its own. A first row without an opening column lends
+    closing + principal: SUM of those two addends times the same scale.
+    """
+    if check.factor is not None:
+        if len(check.terms) == 1:
+            cell, _ = check.terms[0]
+            return Relation(RelationForm.PRODUCT, (_term("other", cell),), check.factor)
+        addends = tuple(_term("addend", cell, sign) for cell, sign in check.terms)
+        return Relation(RelationForm.SUM, addends, check.factor)
+    if check.family == "carry":
+        cell, _ = check.terms[0]
+        return Relation(RelationForm.EQUAL, (_term("other", cell),))
+    return Relation(RelationForm.SUM, tuple(_term("addend", cell, sign) for cell, sign in check.terms))
 
 
 def _stated_rate(table: AnalyzedTable) -> tuple[str, Decimal, int] | None:
