@@ -69,6 +69,8 @@ class Candidate:
     sentence: str
     sentence_en: str
     tier_override: int | None = None
+    # The printed figure the explanation used instead (a wrong base's value), when it has one.
+    used: Decimal | None = None
 
     @property
     def tier(self) -> int:

@@ -11,6 +11,7 @@ has any (tiers in candidate.py):
 - one candidate: it is the diagnosis;
 - several of one kind about different figures (two operands whose sign flip both fit): one
   diagnosis of that kind naming every such figure, up to ``MAX_SUBJECTS``; more stay unexplained;
+- wrong bases and prior bases together: one explanation (see ``_bases_merged``);
 - candidates of different kinds: no diagnosis (the message stands alone).
 The kinds that also fit in worse tiers go into ``alternatives`` and the sentence names them.
 """
@@ -18,7 +19,7 @@ The kinds that also fit in worse tiers go into ``alternatives`` and the sentence
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from hecha.diagnose.candidate import KIND_WORDS, Candidate
 from hecha.diagnose.cells import label_of
@@ -72,7 +73,7 @@ def explain(diagnostic: Diagnostic, context: DiagnosisContext) -> Diagnosis | No
     if not fitting:
         return None
     best_tier = fitting[0].tier
-    top = [candidate for candidate in fitting if candidate.tier == best_tier]
+    top = _bases_merged([candidate for candidate in fitting if candidate.tier == best_tier])
     kinds = {candidate.kind for candidate in top}
     if len(kinds) > 1 or len(top) > MAX_SUBJECTS:
         return None
@@ -93,6 +94,21 @@ def explain(diagnostic: Diagnostic, context: DiagnosisContext) -> Diagnosis | No
     return Diagnosis(
         kind=kind, sentence=sentence, sentence_en=sentence_en, evidence=evidence, alternatives=alternatives
     )
+
+
+def _bases_merged(top: list[Candidate]) -> list[Candidate]:
+    """Wrong bases and prior bases fitting together are one explanation, a wrong base: a base
+    printing the same figure as the earlier period's line is that line (a 小计 of one item
+    repeats it); when only prior bases remain the diagnosis is prior-base, else every base is
+    named as a wrong base."""
+    kinds = {candidate.kind for candidate in top}
+    if kinds != {"prior-base", "wrong-base"}:
+        return top
+    prior_figures = {c.used for c in top if c.kind == "prior-base"}
+    kept = [c for c in top if c.kind == "prior-base" or c.used not in prior_figures]
+    if all(c.kind == "prior-base" for c in kept):
+        return kept
+    return [replace(c, kind="wrong-base") for c in kept]
 
 
 def _label(diagnostic: Diagnostic, location: Location, context: DiagnosisContext) -> str:

@@ -14,13 +14,24 @@ from decimal import Decimal
 
 from hecha.diagnose.candidate import Candidate, show
 from hecha.diagnose.cells import Place, earlier_period, figures_near, neighbours, place, place_of, table_at
-from hecha.diagnose.problem import ONE, Figure, Problem, informative, needed
+from hecha.diagnose.problem import (
+    MAX_WINDOW_SHARE,
+    ONE,
+    Figure,
+    Problem,
+    informative,
+    informative_within,
+    needed,
+)
 from hecha.extract.roles import AnalyzedTable, RowKind
 from hecha.model.diagnostic import Related, RelationForm
 from hecha.model.document import Location
 from hecha.model.quantity import Interval, interval_sum
 
 _BREAKDOWN_ROWS = (RowKind.OF_WHICH, RowKind.SUBTOTAL, RowKind.TOTAL)
+# How tightly a total-like cell of the ratio's own table must fit to be named as its wrong base
+# (window / shift; see _ratio_candidates).
+TOTAL_BASE_WINDOW_SHARE = Decimal("0.25")
 
 
 def formula_candidates(
@@ -225,6 +236,8 @@ def _copied_stated(problem: Problem, tables: tuple[AnalyzedTable, ...], percent:
             continue
         if (neighbour.cell.location.row, neighbour.cell.location.col) in operand_places:
             continue
+        if _holds_beside(problem, tables, origin, neighbour):
+            continue
         yield Candidate(
             "copied-neighbour",
             (Related(stated.location, "列示数"), Related(neighbour.cell.location, neighbour.label)),
@@ -235,6 +248,47 @@ def _copied_stated(problem: Problem, tables: tuple[AnalyzedTable, ...], percent:
             "may have "
             f"been copied from it; the relation gives {_show(problem, problem.expected.mid, percent)}",
         )
+
+
+def _holds_beside(
+    problem: Problem, tables: tuple[AnalyzedTable, ...], origin: Place, neighbour: Place
+) -> bool:
+    """The neighbour already equalled the stated figure before any error: the relation, moved by
+    the same offset (the other period's column, the row beside), holds for the neighbour over
+    operands printing the same figures as ours but for at most one. Both periods printing the
+    same total is then no copy; the one differing operand is the likelier misprint."""
+    stated = problem.stated.location
+    moved_by = (
+        (neighbour.cell.location.row or 0) - (stated.row or 0),
+        (neighbour.cell.location.col or 0) - (stated.col or 0),
+    )
+    factor = _unit_factor(problem, tables)
+    if factor is None:
+        return False
+    intervals: list[Interval] = []
+    differing = 0
+    for figure in problem.operands:
+        location = figure.location
+        if location.table != stated.table or location.row is None or location.col is None:
+            return False
+        row, col = location.row + moved_by[0], location.col + moved_by[1]
+        grid = origin.table.table.rows
+        if not 0 <= row < len(grid) or not 0 <= col < len(grid[row]):
+            return False
+        beside = place(origin.table, row, col)
+        if beside is None:
+            if not grid[row][col].blank:
+                return False
+            interval = Interval.exact(Decimal(0))
+        else:
+            interval = beside.quantity.interval.scaled(factor)
+        if interval.mid != figure.value:
+            differing += 1
+        intervals.append(interval)
+    if differing > 1:
+        return False
+    result = problem.evaluate(intervals)
+    return result is not None and result.overlaps(neighbour.quantity.interval)
 
 
 def _mean_candidates(problem: Problem, percent: bool) -> Iterator[Candidate]:
@@ -272,19 +326,34 @@ def _mean_candidates(problem: Problem, percent: bool) -> Iterator[Candidate]:
 def _ratio_candidates(
     problem: Problem, tables: tuple[AnalyzedTable, ...], percent: bool
 ) -> Iterator[Candidate]:
-    numerator, denominator = problem.role("numerator"), problem.role("denominator")
-    if numerator is None or denominator is None or problem.stated.value == 0:
+    """The ratio computed over another real cell as its base.
+
+    Any figure near the table may be the base when it pins the stated figure down as tightly as
+    every other candidate must (``MAX_WINDOW_SHARE``). A total-like cell of the same table (a
+    合计/小计 row of any column, or the base row's figure in another column: the other period's
+    or segment's total) is where a wrong base is usually taken from, and few such cells exist, so
+    it needs only fit within a quarter of the shift it makes (``TOTAL_BASE_WINDOW_SHARE``): a
+    small share printed to two decimals (0.53%) cannot pin its base down to 2% of the miss.
+    """
+    numerators = [op for op in problem.operands if op.role == "numerator"]
+    denominators = [op for op in problem.operands if op.role == "denominator"]
+    if not numerators or not denominators:
+        if len(problem.operands) != 2:
+            return
+        numerators, denominators = [problem.operands[0]], [problem.operands[1]]
+    if problem.stated.value == 0:
         return
+    numerator = interval_sum([_contribution(op) for op in numerators]).scaled(problem.scale)
     # numerator / X × scale = stated  ⇒  X = numerator × scale / stated
-    base = numerator.interval.scaled(problem.scale) / problem.stated.interval
+    base = numerator / problem.stated.interval
+    denominator = denominators[0]
     origin = place_of(tables, denominator.location)
     factor = _unit_factor(problem, tables)
     if base is None or origin is None or factor is None:
         return
-    own = {
-        (numerator.location.table, numerator.location.row, numerator.location.col),
-        (denominator.location.table, denominator.location.row, denominator.location.col),
-    }
+    single = len(denominators) == 1
+    denominator_label = denominator.label if single else "各项合计"
+    own = {(op.location.table, op.location.row, op.location.col) for op in problem.operands}
     for found in figures_near(tables, origin.table):
         location = found.cell.location
         if (location.table, location.row, location.col) in own or found.quantity.value == 0:
@@ -294,28 +363,33 @@ def _ratio_candidates(
         candidate_base = found.quantity.interval.scaled(factor)
         if not candidate_base.overlaps(base):
             continue
-        result = numerator.interval.scaled(problem.scale) / candidate_base
-        if result is None or not problem.reproduces(result, result.mid - problem.expected.mid):
+        result = numerator / candidate_base
+        if result is None or not result.overlaps(problem.stated.interval):
             continue
-        prior = (
-            found.table is origin.table
-            and location.row == denominator.location.row
-            and earlier_period(origin.header, found.header)
+        same_row = single and found.table is origin.table and location.row == denominator.location.row
+        total_like = found.table is origin.table and (
+            same_row or (found.row is not None and found.row.kind in (RowKind.TOTAL, RowKind.SUBTOTAL))
         )
+        share = TOTAL_BASE_WINDOW_SHARE if total_like else MAX_WINDOW_SHARE
+        window = result.radius + problem.stated.interval.radius
+        if not informative_within(window, result.mid - problem.expected.mid, share):
+            continue
+        prior = same_row and earlier_period(origin.header, found.header)
         kind = "prior-base" if prior else "wrong-base"
         stated = _stated(problem, percent)
         what = "上期同一项目" if prior else "另一单元格"
         what_en = "the same line of the earlier period" if prior else "another cell"
         yield Candidate(
             kind,
-            (Related(denominator.location, denominator.label), Related(location, found.label)),
+            (Related(denominator.location, denominator_label), Related(location, found.label)),
             f"比例可能以{what}「{found.label}」"
-            f"（{show(found.quantity.value, found.quantity.decimals)}）而非「{denominator.label}」为基数："
+            f"（{show(found.quantity.value, found.quantity.decimals)}）而非「{denominator_label}」为基数："
             f"按该基数计算为 {_show(problem, result.mid, percent)}，与列示数 {stated} 一致",
             f'The ratio may be computed on {what_en} "{found.label}" '
             f"({show(found.quantity.value, found.quantity.decimals)}) "
-            f'instead of "{denominator.label}": on that base it is '
+            f'instead of "{denominator_label}": on that base it is '
             f"{_show(problem, result.mid, percent)}, as stated ({stated})",
+            used=found.quantity.value,
         )
 
 

@@ -22,6 +22,9 @@ MIN_DIGITS_FOR_DIGIT_KINDS = 3
 # When the values a figure could have held span more printed values than this, digit kinds are
 # not searched: such a wide range would fit some digit change by chance.
 MAX_GRID_POINTS = 20
+# A swap counts when the relation pins its figure down to this share of the spacing between the
+# swaps of its place (see _transpositions).
+SWAP_SPACING_SHARE = Decimal("0.25")
 
 
 def misprint_candidates(problem: Problem, percent: bool) -> Iterator[Candidate]:
@@ -45,10 +48,10 @@ def _variants(figure: Figure) -> Iterator[tuple[str, Interval, str, str]]:
 
 
 def _digit_variants(figure: Figure, target: Interval | None) -> Iterator[tuple[str, Interval, Decimal]]:
-    """(kind, intended interval, intended value) for typo and transposition of ``figure``.
+    """(kind, intended interval, intended value) for a typo of ``figure``.
 
     With ``target`` known, only the printed values inside it are compared digit by digit;
-    otherwise every one-digit change and adjacent swap is proposed.
+    otherwise every one-digit change is proposed.
     """
     if figure.significant_digits < MIN_DIGITS_FOR_DIGIT_KINDS:
         return
@@ -66,16 +69,9 @@ def _digit_variants(figure: Figure, target: Interval | None) -> Iterator[tuple[s
             other = digit_string(value, figure.decimals).zfill(len(digits))
             if (value < 0) != negative or len(other) != len(digits):
                 continue
-            kind = _digit_kind(digits, other)
-            if kind is not None:
-                yield kind, around(value, h), value
+            if _digit_kind(digits, other) == "typo":
+                yield "typo", around(value, h), value
         return
-    for position in range(len(digits) - 1):
-        if digits[position] != digits[position + 1]:
-            swapped = digits[:position] + digits[position + 1] + digits[position] + digits[position + 2 :]
-            if not swapped.startswith("0"):
-                value = from_digits(swapped, figure.decimals, negative)
-                yield "transposition", around(value, h), value
     for position, digit in enumerate(digits):
         for replacement in "0123456789":
             if replacement == digit or (position == 0 and replacement == "0"):
@@ -84,6 +80,74 @@ def _digit_variants(figure: Figure, target: Interval | None) -> Iterator[tuple[s
                 digits[:position] + replacement + digits[position + 1 :], figure.decimals, negative
             )
             yield "typo", around(value, h), value
+
+
+def swaps(figure: Figure) -> Iterator[tuple[Decimal, int]]:
+    """(intended value, m) for every swap of two adjacent different digits of ``figure`` (the
+    leading digit becomes 0 only as the units digit: 4.08 → 0.48); m is the two digits'
+    difference, so the swap moves the figure by 9 × |m| × the lower digit's place."""
+    if figure.significant_digits < MIN_DIGITS_FOR_DIGIT_KINDS:
+        return
+    digits = digit_string(figure.value, figure.decimals).lstrip("0")
+    negative = figure.value < 0
+    for position in range(len(digits) - 1):
+        high, low = digits[position], digits[position + 1]
+        integer_digits = len(digits) - max(figure.decimals, 0)
+        if high == low or (position == 0 and low == "0" and integer_digits != 1):
+            continue
+        swapped = digits[:position] + low + high + digits[position + 2 :]
+        yield from_digits(swapped, figure.decimals, negative), int(low) - int(high)
+
+
+def _transpositions(
+    problem: Problem, figure: Figure, target: Interval | None, percent: bool
+) -> Iterator[Candidate]:
+    """Adjacent-digit swaps of ``figure`` that reproduce the stated figure.
+
+    A swap at one place moves the figure by 9 × m × place (m the digits' difference): the swaps
+    of one place are 9 places apart. A swap counts only when the relation pins the figure down
+    to within a quarter of that spacing (``SWAP_SPACING_SHARE``), so that the miss names one
+    digit pair and not any of its neighbours.
+
+    For a linear relation the figure's needed value is known exactly from the printed figures
+    (``target``): the swap must land within ``Problem.slack`` of it (and inside the rounding
+    interval), since totals are normally the sum of the printed items. Otherwise the
+    relation is recomputed with the swapped figure and must meet the stated figure.
+    """
+    for value, difference in swaps(figure):
+        shift = figure.value - value
+        spacing = abs(shift) / abs(difference)
+        if target is not None:
+            slack = target.radius + figure.half_ulp
+            if problem.exact:
+                slack = min(slack, problem.slack)
+            if abs(value - target.mid) > slack or slack > SWAP_SPACING_SHARE * spacing:
+                continue
+            result = (
+                problem.expected
+                if figure.index < 0
+                else problem.with_operand(figure.index, around(value, figure.half_ulp))
+            )
+        else:
+            result = problem.with_operand(figure.index, around(value, figure.half_ulp))
+            if result is None or not result.overlaps(problem.stated.interval):
+                continue
+            window = result.radius + problem.stated.half_ulp
+            moved = abs(result.mid - problem.expected.mid) / abs(difference)
+            if window > SWAP_SPACING_SHARE * moved:
+                continue
+        if result is None:
+            continue
+        yield _candidate(
+            problem,
+            figure,
+            "transposition",
+            value,
+            result,
+            "相邻两位数字互换",
+            "two adjacent digits swapped",
+            percent,
+        )
 
 
 def _digit_kind(printed: str, intended: str) -> str | None:
@@ -106,16 +170,12 @@ def _figure_candidates(problem: Problem, figure: Figure, percent: bool) -> Itera
         (kind, interval, interval.mid, zh, en) for kind, interval, zh, en in _variants(figure)
     ]
     for kind, interval, value in _digit_variants(figure, target):
-        zh, en = (
-            ("相邻两位数字互换", "two adjacent digits swapped")
-            if kind == "transposition"
-            else ("仅一位数字不同", "one digit different")
-        )
-        proposals.append((kind, interval, value, zh, en))
+        proposals.append((kind, interval, value, "仅一位数字不同", "one digit different"))
+    yield from _transpositions(problem, figure, target, percent)
     for kind, intended, value, note_zh, note_en in proposals:
         shift = figure.value - value
         if target is not None:
-            if not intended.overlaps(target) or not informative(intended.radius + target.radius, shift):
+            if not _fits_target(problem, intended, target, shift):
                 continue
             result = problem.expected if figure.index < 0 else problem.with_operand(figure.index, intended)
         else:
@@ -125,6 +185,21 @@ def _figure_candidates(problem: Problem, figure: Figure, percent: bool) -> Itera
         if result is None:
             continue
         yield _candidate(problem, figure, kind, value, result, note_zh, note_en, percent)
+
+
+def _fits_target(problem: Problem, intended: Interval, target: Interval, shift: Decimal) -> bool:
+    """``intended`` lies in the values the figure needed, tightly enough for ``shift``; for an
+    exact relation, within its slack of the value the printed figures need (see
+    ``Problem.reproduces``)."""
+    if not intended.overlaps(target):
+        return False
+    if informative(intended.radius + target.radius, shift):
+        return True
+    return (
+        problem.exact
+        and informative(problem.slack, shift)
+        and abs(intended.mid - target.mid) <= problem.slack
+    )
 
 
 def _candidate(

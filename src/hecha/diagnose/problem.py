@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cached_property
 
 from hecha.ingest.numbers import parse_quantity
 from hecha.model.diagnostic import Diagnostic, Related, Relation, RelationForm, Term
@@ -24,6 +25,7 @@ ONE = Decimal(1)
 # candidate makes. Below that, wide intervals (tiny figures, many rounded operands) would let
 # some candidate fit by chance.
 MAX_WINDOW_SHARE = Decimal("0.02")
+_EXACT_FORMS = (RelationForm.SUM, RelationForm.DIFFERENCE, RelationForm.EQUAL)
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,24 +87,62 @@ class Problem:
         return evaluate(self.form, self.operands, intervals, self.scale, self.negative_prior_signed)
 
     def with_operand(self, index: int, replacement: Interval) -> Interval | None:
-        """The relation recomputed with operand ``index`` read as ``replacement``."""
-        intervals = [operand.interval for operand in self.operands]
-        intervals[index] = replacement
+        """The relation recomputed with operand ``index`` read as ``replacement`` (and every other
+        term standing at the same cell: a share of the sum of the items has its part twice)."""
+        place = self.operands[index].location
+        intervals = list(self.intervals)
+        for position, operand in enumerate(self.operands):
+            if position == index or operand.location == place:
+                intervals[position] = replacement
         return self.evaluate(intervals)
+
+    @cached_property
+    def intervals(self) -> tuple[Interval, ...]:
+        """The operands' rounding intervals, in order (computed once: the search recomputes the
+        relation for every candidate)."""
+        return tuple(operand.interval for operand in self.operands)
 
     def role(self, name: str) -> Figure | None:
         return next((operand for operand in self.operands if operand.role == name), None)
 
     def reproduces(self, candidate: Interval, shift: Decimal) -> bool:
         """``candidate`` meets the stated figure, and tightly enough for ``shift`` (how far the
-        candidate moved the result) not to be a coincidence of wide intervals."""
+        candidate moved the result) not to be a coincidence of wide intervals.
+
+        A sum of printed figures is normally exact, so it also counts when its recomputed value
+        lands within ``slack`` of the printed one and that slack is small beside the shift:
+        a sum of many rounded items has a wide interval but no wide error."""
         if not candidate.overlaps(self.stated.interval):
             return False
-        return informative(candidate.radius + self.stated.interval.radius, shift)
+        window = candidate.radius + self.stated.interval.radius
+        if informative(window, shift):
+            return True
+        return (
+            self.exact
+            and informative(self.slack, shift)
+            and abs(candidate.mid - self.stated.value) <= self.slack
+        )
+
+    @property
+    def exact(self) -> bool:
+        """The relation is normally exact in the printed figures (a footing, a difference, a
+        restatement), not rounded like a mean or a ratio."""
+        return self.form in _EXACT_FORMS and self.scale == ONE
+
+    @property
+    def slack(self) -> Decimal:
+        """How far an exact relation may stand off its printed figures without an error: one unit
+        of the last digit of its coarsest figure (a total of rounded items may be off by that)."""
+        return max(figure.half_ulp for figure in (self.stated, *self.operands)) * 2
 
 
 def informative(window: Decimal, shift: Decimal) -> bool:
-    return shift != 0 and window <= MAX_WINDOW_SHARE * abs(shift)
+    return informative_within(window, shift, MAX_WINDOW_SHARE)
+
+
+def informative_within(window: Decimal, shift: Decimal, share: Decimal) -> bool:
+    """The fit window is at most ``share`` of the shift the candidate makes."""
+    return shift != 0 and window <= share * abs(shift)
 
 
 def _by_role(
@@ -118,6 +158,17 @@ def _by_role(
             match = intervals[position]
         found.append(match)
     return tuple(found)
+
+
+def _ratio(operands: Sequence[Figure], intervals: Sequence[Interval]) -> Interval | None:
+    """Σ numerators / Σ denominators (a share of the sum of the items has one denominator per
+    item); two unlabelled operands are numerator and denominator in that order."""
+    numerators = [iv for op, iv in zip(operands, intervals, strict=True) if op.role == "numerator"]
+    denominators = [iv for op, iv in zip(operands, intervals, strict=True) if op.role == "denominator"]
+    if not numerators or not denominators:
+        pair = _by_role(operands, intervals, "numerator", "denominator")
+        return pair[0] / pair[1] if pair else None
+    return interval_sum(numerators) / interval_sum(denominators)
 
 
 def relative_change(current: Interval, prior: Interval, signed: bool) -> Interval | None:
@@ -138,15 +189,14 @@ def evaluate(
 ) -> Interval | None:
     """``form`` over ``intervals`` times ``scale``; None when a divisor may be zero."""
     result: Interval | None
+    # Every form works on sign × value (a deduction printed positive, a cost with sign -1).
+    intervals = [iv if op.sign >= 0 else -iv for op, iv in zip(operands, intervals, strict=True)]
     if form is RelationForm.SUM:
-        result = interval_sum(
-            [iv if op.sign >= 0 else -iv for op, iv in zip(operands, intervals, strict=True)]
-        )
+        result = interval_sum(intervals)
     elif form is RelationForm.MEAN:
         result = interval_sum(list(intervals)).scaled(ONE / len(intervals)) if intervals else None
     elif form is RelationForm.RATIO:
-        pair = _by_role(operands, intervals, "numerator", "denominator")
-        result = pair[0] / pair[1] if pair else None
+        result = _ratio(operands, intervals)
     elif form is RelationForm.CHANGE:
         pair = _by_role(operands, intervals, "current", "prior")
         result = relative_change(pair[0], pair[1], negative_prior_signed) if pair else None
@@ -250,13 +300,15 @@ def needed(problem: Problem, figure: Figure) -> Interval | None:
         target = (
             stated.scaled(Decimal(len(problem.operands))) if problem.form is RelationForm.MEAN else stated
         )
-        if problem.form is RelationForm.MEAN:
-            rest = interval_sum([op.interval for op in others])
-        else:
-            rest = interval_sum([op.interval if op.sign >= 0 else -op.interval for op in others])
+        rest = interval_sum([op.interval if op.sign >= 0 else -op.interval for op in others])
         own = target - rest
-        return own if figure.sign >= 0 or problem.form is RelationForm.MEAN else -own
-    if problem.form is RelationForm.DIFFERENCE and len(problem.operands) == 2 and others:
+        return own if figure.sign >= 0 else -own
+    if (
+        problem.form is RelationForm.DIFFERENCE
+        and len(problem.operands) == 2
+        and others
+        and all(op.sign >= 0 for op in problem.operands)
+    ):
         other = others[0].interval
         return stated + other if figure.role == "current" or figure.index == 0 else other - stated
     if problem.form is RelationForm.EQUAL and len(problem.operands) == 1:
