@@ -174,6 +174,11 @@ def test_failing_case_relation_gives_the_expected_figure(case: Case) -> None:
     found = _findings(case)
     assert len(found) == len(case.spec["expect"])
     for finding in found:
+        if finding.code == "X003" and "同比变动" in finding.message:
+            # A quoted rate that differs from the reply's carries no relation: which figures the
+            # exchange used is for the document to explain, not for diagnosis to guess.
+            assert finding.relation is None
+            continue
         relation = assert_rebuilds(finding)
         assert relation.form in FORMS[case.rule]
 

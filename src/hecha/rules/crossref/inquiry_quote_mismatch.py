@@ -178,6 +178,7 @@ class InquiryQuoteMismatch(Rule):
         explanation = self._other_definition(quote, reply, tolerance) or self._explaining_sentence(
             reader,
             quote.fact.metric,
+            quote.fact.entity,
             [quote.location, *(item.location for item in candidates)],
             options.reach,
         )
@@ -218,13 +219,20 @@ class InquiryQuoteMismatch(Rule):
         return None
 
     def _explaining_sentence(
-        self, reader: ScopeReader, metric: str, places: Sequence[Location], reach: int
+        self, reader: ScopeReader, metric: str, entity: str, places: Sequence[Location], reach: int
     ) -> _Explanation | None:
+        # The sentence must speak of what was quoted: its segment (生态环境建设 for
+        # 生态环境建设业务) or, for the company itself, its metric. "计税基础与收入口径不同" beside a
+        # table explains the tax figures, not a quoted segment revenue.
+        subject = entity.removesuffix("业务") if entity else metric
         near = [
             (sentence, location)
             for location in places
             for sentence in reader.sentences_near(location, reach)
-            if not _ROUNDING_NOTE.search(sentence) and not _REQUEST.search(sentence)
+            if not _ROUNDING_NOTE.search(sentence)
+            and not _REQUEST.search(sentence)
+            and subject
+            and subject in sentence
         ]
         # A sentence that merely names 主营业务收入 near a vague quote explains nothing; it takes
         # words about the difference itself (口径, 重述, 注…) or an equal figure of the other
@@ -244,7 +252,7 @@ class InquiryQuoteMismatch(Rule):
         message_en: str,
         related: tuple[Related, ...],
         explanation: _Explanation | None,
-        relation: Relation,
+        relation: Relation | None,
     ) -> Diagnostic:
         diagnostic = self.diagnostic(
             message=message,
@@ -318,7 +326,7 @@ class InquiryQuoteMismatch(Rule):
             if comparison is None:
                 continue
             explanation = self._rate_by_other_definition(ctx, quote, stated) or self._explaining_sentence(
-                reader, quote.metric, [quote.location, reference.location], options.reach
+                reader, quote.metric, quote.entity, [quote.location, reference.location], options.reach
             )
             metric_text = quote.metric_text or quote.metric
             what = metric_text if quote.entity in metric_text else quote.entity + metric_text
@@ -332,12 +340,10 @@ class InquiryQuoteMismatch(Rule):
                 f"{reference.fact.quantity.text} at {place_of_en(reference.location)}"
             )
             related = related_places(tables)
-            # The rate the reply's table prints, as printed (the rule compares with that cell,
-            # not with a rate recomputed from the reply's amounts).
-            relation = restatement_relation(reference, reference)
-            yield self._finished(
-                quote.location, comparison, message, message_en, related, explanation, relation
-            )
+            # No relation for diagnosis: a quoted rate that differs from the reply's is a question
+            # of which figures the exchange used (another basis, another period), which only the
+            # document can answer (``explanation``); guessing a typo would mislead the reviewer.
+            yield self._finished(quote.location, comparison, message, message_en, related, explanation, None)
 
     def _rate_by_other_definition(
         self, ctx: RuleContext, quote: Claim, stated: Interval
