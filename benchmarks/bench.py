@@ -12,8 +12,10 @@ import sys
 import tempfile
 import time
 from collections import Counter
+from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Protocol
 
 from benchmarks.corpus import PageCount, corpus_dir, corpus_paths, page_count
 from benchmarks.coverage import (
@@ -99,6 +101,31 @@ def load_documents(paths: list[Path]) -> list[LoadedDocument]:
             continue
         loaded.append(LoadedDocument(path.name, path, document, page_count(document, path)))
     return loaded
+
+
+def loaded_documents(
+    loaded: list[LoadedDocument], errors: dict[str, str]
+) -> Iterator[tuple[LoadedDocument, Document]]:
+    """Each item that loaded, with its document; each one that did not goes into ``errors``."""
+    for item in loaded:
+        if item.document is None:
+            errors[item.name] = item.error or "not loaded"
+            continue
+        yield item, item.document
+
+
+def with_fact_bases(
+    loaded: list[LoadedDocument], errors: dict[str, str]
+) -> Iterator[tuple[str, Document, FactBase]]:
+    """``loaded_documents`` with their fact bases; a document whose fact base fails goes into
+    ``errors`` (an extractor crash on one document must not stop the others)."""
+    for item, document in loaded_documents(loaded, errors):
+        try:
+            fact_base = item.fact_base()
+        except Exception as error:
+            errors[item.name] = f"fact base: {type(error).__name__}: {error}"
+            continue
+        yield item.name, document, fact_base
 
 
 # ---------------------------------------------------------------- speed
@@ -291,18 +318,11 @@ def run_findings(
 def run_coverage(
     loaded: list[LoadedDocument], rules: list[Rule], examples: int, seed: int
 ) -> tuple[list[DocumentCoverage], dict[str, str]]:
-    documents, errors = [], {}
-    for item in loaded:
-        if item.document is None:
-            errors[item.name] = item.error or "not loaded"
-            continue
-        try:
-            fact_base = item.fact_base()
-        except Exception as error:  # an extractor crash on one document must not stop the others
-            errors[item.name] = f"fact base: {type(error).__name__}: {error}"
-            continue
-        result = check_document(item.document, rules)
-        documents.append(document_coverage(item.name, item.document, fact_base, result, examples, seed))
+    errors: dict[str, str] = {}
+    documents = [
+        document_coverage(name, document, fact_base, check_document(document, rules), examples, seed)
+        for name, document, fact_base in with_fact_bases(loaded, errors)
+    ]
     return documents, errors
 
 
@@ -365,6 +385,24 @@ def print_coverage(documents: list[DocumentCoverage], errors: dict[str, str]) ->
 
 
 # ---------------------------------------------------------------- mutation
+
+
+class Crashable(Protocol):
+    """A re-check's outcome, as far as the crashed rules go (table, prose and diagnosis mutations)."""
+
+    @property
+    def rule_failures(self) -> tuple[str, ...]: ...
+
+
+def print_skips_and_crashes(heading: str, reasons: Counter[str], outcomes: Iterable[Crashable]) -> None:
+    """The skip reasons, most common first, under ``heading``; then how many re-checks had a rule crash."""
+    if reasons:
+        print(heading)
+        for reason, count in reasons.most_common():
+            print(f"  {count:5d}  {reason}")
+    crashed = sum(1 for o in outcomes if o.rule_failures)
+    if crashed:
+        print(f"re-checks in which a rule crashed: {crashed}")
 
 
 def mutation_payload(
@@ -453,13 +491,7 @@ def print_mutations(documents: list[DocumentMutations], errors: dict[str, str], 
     skip_reasons: Counter[str] = Counter()
     for d in documents:
         skip_reasons.update(d.skip_reasons())
-    if skip_reasons:
-        print("skipped mutations, by reason:")
-        for reason, count in skip_reasons.most_common():
-            print(f"  {count:5d}  {reason}")
-    crashed = sum(1 for o in every_outcome if o.rule_failures)
-    if crashed:
-        print(f"re-checks in which a rule crashed: {crashed}")
+    print_skips_and_crashes("skipped mutations, by reason:", skip_reasons, every_outcome)
     missed = [(d.document, o) for d in documents for o in d.outcomes if not o.located]
     if missed:
         print(f"first {min(examples, len(missed))} of {len(missed)} mutations not located:")
@@ -515,13 +547,7 @@ def print_prose_mutations(documents: list[DocumentProseMutations], examples: int
     print("target: ≥ 90% of mutated prose figures and restatements detected and located")
     print("by C/X: located by a prose or cross-reference rule (the rest only by a table rule)")
     reasons = Counter(s.reason for s in skipped)
-    if reasons:
-        print("skipped, by reason:")
-        for reason, count in reasons.most_common():
-            print(f"  {count:5d}  {reason}")
-    crashed = sum(1 for o in outcomes if o.rule_failures)
-    if crashed:
-        print(f"re-checks in which a rule crashed: {crashed}")
+    print_skips_and_crashes("skipped, by reason:", reasons, outcomes)
     missed = [(d.document, o) for d in documents for o in d.outcomes if not o.located]
     if missed:
         print(f"first {min(examples, len(missed))} of {len(missed)} prose mutations not located:")
@@ -533,33 +559,22 @@ def print_prose_mutations(documents: list[DocumentProseMutations], examples: int
 def run_prose_mutation(
     loaded: list[LoadedDocument], rules: list[Rule], claim_sample: int, restatement_sample: int, seed: int
 ) -> tuple[list[DocumentProseMutations], dict[str, str]]:
-    documents, errors = [], {}
-    for item in loaded:
-        if item.document is None:
-            errors[item.name] = item.error or "not loaded"
-            continue
-        try:
-            fact_base = item.fact_base()
-        except Exception as error:  # an extractor crash on one document must not stop the others
-            errors[item.name] = f"fact base: {type(error).__name__}: {error}"
-            continue
-        documents.append(
-            run_prose_mutations(
-                item.name, item.document, rules, fact_base, claim_sample, restatement_sample, seed
-            )
-        )
+    errors: dict[str, str] = {}
+    documents = [
+        run_prose_mutations(name, document, rules, fact_base, claim_sample, restatement_sample, seed)
+        for name, document, fact_base in with_fact_bases(loaded, errors)
+    ]
     return documents, errors
 
 
 def run_mutation(
     loaded: list[LoadedDocument], rules: list[Rule], sample: int, seed: int
 ) -> tuple[list[DocumentMutations], dict[str, str]]:
-    documents, errors = [], {}
-    for item in loaded:
-        if item.document is None:
-            errors[item.name] = item.error or "not loaded"
-            continue
-        documents.append(run_mutations(item.name, item.document, rules, sample, seed))
+    errors: dict[str, str] = {}
+    documents = [
+        run_mutations(item.name, document, rules, sample, seed)
+        for item, document in loaded_documents(loaded, errors)
+    ]
     return documents, errors
 
 
@@ -569,12 +584,11 @@ def run_mutation(
 def run_diagnosis(
     loaded: list[LoadedDocument], rules: list[Rule], sample: int, seed: int
 ) -> tuple[list[DocumentDiagnoses], dict[str, str]]:
-    documents, errors = [], {}
-    for item in loaded:
-        if item.document is None:
-            errors[item.name] = item.error or "not loaded"
-            continue
-        documents.append(run_diagnoses(item.name, item.document, rules, sample, seed))
+    errors: dict[str, str] = {}
+    documents = [
+        run_diagnoses(item.name, document, rules, sample, seed)
+        for item, document in loaded_documents(loaded, errors)
+    ]
     return documents, errors
 
 
@@ -651,13 +665,7 @@ def print_diagnoses(documents: list[DocumentDiagnoses], errors: dict[str, str], 
     reasons: Counter[str] = Counter()
     for d in documents:
         reasons.update(d.skip_reasons())
-    if reasons:
-        print("skipped injections, by reason:")
-        for reason, count in reasons.most_common():
-            print(f"  {count:5d}  {reason}")
-    crashed = sum(1 for o in outcomes if o.rule_failures)
-    if crashed:
-        print(f"re-checks in which a rule crashed: {crashed}")
+    print_skips_and_crashes("skipped injections, by reason:", reasons, outcomes)
     for verdict in (Verdict.WRONG, Verdict.AMBIGUOUS, Verdict.UNDIAGNOSED, Verdict.NOT_LOCATED):
         chosen = [(d.document, o) for d in documents for o in d.outcomes if o.verdict == verdict]
         if not chosen or examples <= 0:

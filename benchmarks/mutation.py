@@ -18,6 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from enum import StrEnum
+from typing import Protocol
 
 from hecha.engine import CheckResult, check_document
 from hecha.ingest.numbers import is_blank, normalize, parse_quantity
@@ -343,10 +344,28 @@ class DocumentMutations:
         return Counter(skip.reason for skip in self.skipped)
 
 
-def summarize(
-    outcomes: Iterable[MutationOutcome], skipped: Iterable[SkippedMutation]
-) -> tuple[KindSummary, ...]:
-    """Counts per kind, plus an "all" line."""
+class Applied(Protocol):
+    """What ``summarize`` reads of an applied mutation (of a table cell or of a prose figure)."""
+
+    @property
+    def kind(self) -> str: ...
+    @property
+    def detected(self) -> bool: ...
+    @property
+    def located(self) -> bool: ...
+    @property
+    def large(self) -> bool: ...
+
+
+class Skipped(Protocol):
+    """What ``summarize`` reads of a skipped mutation."""
+
+    @property
+    def kind(self) -> str: ...
+
+
+def summarize(outcomes: Iterable[Applied], skipped: Iterable[Skipped]) -> tuple[KindSummary, ...]:
+    """Counts per kind, plus an "all" line (table mutations, and prose ones via ``summarize_target``)."""
     outcome_list, skipped_list = list(outcomes), list(skipped)
     lines = []
     for kind in [*[k.value for k in KINDS], "all"]:

@@ -25,7 +25,6 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from benchmarks.mutation import (
-    KINDS,
     KindSummary,
     MutationKind,
     MutationSkipped,
@@ -33,6 +32,7 @@ from benchmarks.mutation import (
     mutate_text,
     names_cell,
     quotas,
+    summarize,
     with_cell_text,
 )
 from hecha.engine import check_document
@@ -284,21 +284,7 @@ def summarize_target(
     """Counts per mutation kind and an "all" line, for one target (None: both)."""
     chosen = [o for o in outcomes if target in (None, o.target)]
     skips = [s for s in skipped if target in (None, s.target)]
-    lines = []
-    for kind in [*[k.value for k in KINDS], "all"]:
-        mine = [o for o in chosen if kind in ("all", o.kind)]
-        lines.append(
-            KindSummary(
-                kind=kind,
-                applied=len(mine),
-                detected=sum(o.detected for o in mine),
-                located=sum(o.located for o in mine),
-                skipped=sum(1 for s in skips if kind in ("all", s.kind)),
-                large_applied=sum(o.large for o in mine),
-                large_located=sum(o.large and o.located for o in mine),
-            )
-        )
-    return tuple(lines)
+    return summarize(chosen, skips)
 
 
 def describe(location: Location) -> str:

@@ -195,8 +195,7 @@ def run_check(args: argparse.Namespace) -> int:
     # Info findings (an explained difference, the effective rate of a schedule) inform; they do
     # not make a document fail.
     if any(
-        report.result is not None
-        and any(d.severity is not Severity.INFO for d in report.result.diagnostics)
+        report.result is not None and any(d.severity is not Severity.INFO for d in report.result.diagnostics)
         for report in reports
     ):
         return EXIT_FINDINGS

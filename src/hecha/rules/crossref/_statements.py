@@ -13,7 +13,7 @@ they name the same scope markers.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from enum import StrEnum
@@ -551,6 +551,25 @@ def reference_cluster(statements: Sequence[Statement]) -> list[Statement]:
         )
 
     return max(clusters, key=strength)
+
+
+def anchored_groups(
+    ctx: RuleContext, min_tables: int
+) -> Iterator[tuple[list[Statement], list[Statement], Statement]]:
+    """The restatement groups with at least ``min_tables`` table places, each as (the group, its
+    table places, the table place taken as right: the first of their ``reference_cluster``)."""
+    reader = scope_reader(ctx)
+    for group in restatement_groups(ctx, reader):
+        tables = [item for item in group if item.source is FactSource.TABLE]
+        if len(tables) < min_tables:
+            continue
+        yield group, tables, reference_cluster(tables)[0]
+
+
+def judge_with_slack(item: Statement, anchor: Statement, slack: Decimal) -> Judgement:
+    """``judge`` with an extra ``slack`` given in units of ``item``'s own scale (a rule's
+    ``absolute_tolerance``)."""
+    return judge(item, anchor, slack * Decimal(1).scaleb(item.scale))
 
 
 def related_places(statements: Iterable[Statement], exclude: Statement | None = None) -> tuple[Related, ...]:

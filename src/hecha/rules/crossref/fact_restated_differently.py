@@ -8,21 +8,18 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from hecha.model.diagnostic import Diagnosis, Diagnostic
-from hecha.model.facts import FactSource
 from hecha.rules.base import Rule, RuleContext, compare
 from hecha.rules.crossref._statements import (
     Statement,
     Verdict,
+    anchored_groups,
     as_printed,
     comparable,
-    judge,
+    judge_with_slack,
     place_of,
     place_of_en,
-    reference_cluster,
     related_places,
-    restatement_groups,
     restatement_relation,
-    scope_reader,
     stated_in_table_of,
     subject,
     suffix,
@@ -71,18 +68,11 @@ class FactRestatedDifferently(Rule):
 
     def check(self, ctx: RuleContext) -> Iterator[Diagnostic]:
         options: FactRestatedDifferently.Options = self.options  # type: ignore[assignment]
-        reader = scope_reader(ctx)
-        for group in restatement_groups(ctx, reader):
-            tables = [item for item in group if item.source is FactSource.TABLE]
-            if len(tables) < 2:
-                continue
-            reference = reference_cluster(tables)
-            anchor = reference[0]
+        for group, tables, anchor in anchored_groups(ctx, min_tables=2):
             for item in tables:
                 if item is anchor or not comparable(item, anchor):
                     continue
-                tolerance = options.absolute_tolerance * Decimal(1).scaleb(item.scale)
-                judgement = judge(item, anchor, tolerance)
+                judgement = judge_with_slack(item, anchor, options.absolute_tolerance)
                 if item.quantum > anchor.quantum and judgement.verdict is not Verdict.GROSS:
                     continue  # a coarser place: its rounding is X002's to judge
                 held = judgement.verdict is Verdict.AGREE

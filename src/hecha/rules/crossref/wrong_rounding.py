@@ -15,15 +15,13 @@ from hecha.rules.crossref._statements import (
     Statement,
     Verdict,
     agree,
+    anchored_groups,
     comparable,
-    judge,
+    judge_with_slack,
     place_of,
     place_of_en,
-    reference_cluster,
     related_places,
-    restatement_groups,
     restatement_relation,
-    scope_reader,
     subject,
     suffix,
 )
@@ -71,21 +69,14 @@ class WrongRounding(Rule):
 
     def check(self, ctx: RuleContext) -> Iterator[Diagnostic]:
         options: WrongRounding.Options = self.options  # type: ignore[assignment]
-        reader = scope_reader(ctx)
-        for group in restatement_groups(ctx, reader):
-            tables = [item for item in group if item.source is FactSource.TABLE]
-            if not tables:
-                continue
-            reference = reference_cluster(tables)
-            anchor = reference[0]
+        for group, tables, anchor in anchored_groups(ctx, min_tables=1):
             precise = [item for item in tables if item.quantum == anchor.quantum and comparable(item, anchor)]
             if not all(agree(item, anchor) for item in precise):
                 continue  # the precise tables disagree (X001): the correct rounding is unknown
             for item in group:
                 if item.quantum <= anchor.quantum or not comparable(item, anchor):
                     continue
-                tolerance = options.absolute_tolerance * Decimal(1).scaleb(item.scale)
-                judgement = judge(item, anchor, tolerance)
+                judgement = judge_with_slack(item, anchor, options.absolute_tolerance)
                 if judgement.verdict is Verdict.GROSS:
                     continue  # another value, not a rounding: X001 / C003
                 if judgement.verdict is Verdict.SIGN and item.source is not FactSource.TABLE:

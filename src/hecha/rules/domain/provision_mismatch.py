@@ -7,7 +7,6 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
-from fractions import Fraction
 
 from hecha.extract.roles import AnalyzedTable, ColumnKind, RowKind
 from hecha.ingest.numbers import normalize
@@ -17,9 +16,11 @@ from hecha.model.quantity import Interval, Quantity, Unit
 from hecha.rules.base import Rule, RuleContext, compare
 from hecha.rules.registry import register
 from hecha.rules.tables._columns import (
+    MappingOptions,
     Operand,
     RowCheck,
     amount_interval,
+    checked_cells,
     figure,
     label_of,
     ratio_percent,
@@ -27,7 +28,6 @@ from hecha.rules.tables._columns import (
     scale_of,
     show,
     show_percent,
-    trusted,
 )
 
 # What each column of a provision table holds, read from its own header text.
@@ -197,7 +197,7 @@ def _reportable_if_failed(checks: Sequence[RowCheck], index: int, options: Provi
     """Would a failure of ``checks[index]`` still be reported? Only then are its cells verified."""
     failed = replace(checks[index], held=False, near=False)
     altered = [failed if i == index else check for i, check in enumerate(checks)]
-    return trusted(altered, options.min_rows_held, options.min_held_share)
+    return options.trusts(altered)
 
 
 @register
@@ -238,17 +238,15 @@ class ProvisionMismatch(Rule):
     summary_en = "Provision ratio does not equal the provision divided by the gross balance"
 
     @dataclass(frozen=True)
-    class Options:
-        absolute_tolerance: Decimal = Decimal(0)
-        min_rows_held: int = 2
-        min_held_share: Fraction = Fraction(2, 3)
+    class Options(MappingOptions):
+        """The shared mapping tunables, documented above."""
 
     def check(self, ctx: RuleContext) -> Iterator[Diagnostic]:
         options: ProvisionMismatch.Options = self.options  # type: ignore[assignment]
         for table in ctx.tables:
             for layout in layouts(table):
                 checks = _checks(table, layout, options.absolute_tolerance)
-                if not trusted(checks, options.min_rows_held, options.min_held_share):
+                if not options.trusts(checks):
                     continue
                 # A grid with cells that could not be aligned may pair a ratio with another
                 # row's amounts: its relations count, its failures are not reported.
@@ -262,9 +260,7 @@ class ProvisionMismatch(Rule):
                     ctx.stats.relation(
                         table.table.index,
                         held=check.held,
-                        cells=[check.stated_cell.location, *(o.cell.location for o in check.operands)]
-                        if verified
-                        else (),
+                        cells=checked_cells(check) if verified else (),
                     )
                     if not check.held and not misread:
                         yield self._finding(table, layout, check, options.absolute_tolerance)

@@ -20,7 +20,7 @@ from hecha.model.diagnostic import Related, Relation, RelationForm, Term
 from hecha.model.document import Location
 from hecha.model.facts import Claim, Fact, FactSource, Period
 from hecha.model.quantity import Interval, Quantity, Unit
-from hecha.rules.base import Comparison, format_decimal
+from hecha.rules.base import Comparison, RuleContext, format_decimal
 
 HUNDRED = Decimal(100)
 
@@ -406,3 +406,11 @@ def tabulated_rate(
 def restated_relation(restated: TabulatedRate) -> Relation:
     """The prose rate as a restatement of the table cell printing it (EQUAL, as printed)."""
     return Relation(RelationForm.EQUAL, (fact_term("other", restated.table.best, None),))
+
+
+def counted_tabulated(ctx: RuleContext, claim: Claim, restated: TabulatedRate) -> Comparison | None:
+    """Count the claim's comparison with the table cell printing the same rate in ``ctx.stats``
+    (the cell is verified only when it is the sole one); its comparison, None when they agree."""
+    cells = [claim_location(claim)] + ([restated.table.best.location] if restated.table.sole else [])
+    ctx.stats.relation(held=restated.comparison is None, cells=cells)
+    return restated.comparison

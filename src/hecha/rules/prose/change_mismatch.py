@@ -24,6 +24,7 @@ from hecha.rules.prose._linking import (
     claim_location,
     claim_scale,
     common_scale,
+    counted_tabulated,
     fact_kind,
     fact_term,
     figure_kind,
@@ -187,12 +188,9 @@ class ProseChangeMismatch(Rule):
             if evaluation is None:
                 restated = self._tabulated(facts, claim, options.absolute_tolerance)
                 if restated is not None:
-                    cells = [claim_location(claim)] + (
-                        [restated.table.best.location] if restated.table.sole else []
-                    )
-                    ctx.stats.relation(held=restated.comparison is None, cells=cells)
-                    if restated.comparison is not None:
-                        yield self._tabulated_finding(claim, restated, restated.comparison)
+                    differs = counted_tabulated(ctx, claim, restated)
+                    if differs is not None:
+                        yield self._tabulated_finding(claim, restated, differs)
                 continue
             comparison = evaluation.comparison(options.absolute_tolerance, claim)
             in_a_table = self._printed_in_a_table(claim, evaluation, printed)

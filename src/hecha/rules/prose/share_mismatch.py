@@ -24,6 +24,7 @@ from hecha.rules.prose._linking import (
     claim_location,
     claim_scale,
     common_scale,
+    counted_tabulated,
     fact_kind,
     fact_term,
     judged,
@@ -113,11 +114,9 @@ class ProseShareMismatch(Rule):
                     options.absolute_tolerance,
                 )
                 if restated is not None:
-                    where = claim_location(claim)
-                    cells = [where] + ([restated.table.best.location] if restated.table.sole else [])
-                    ctx.stats.relation(held=restated.comparison is None, cells=cells)
-                    if restated.comparison is not None:
-                        yield self._tabulated_finding(claim, restated, restated.comparison)
+                    differs = counted_tabulated(ctx, claim, restated)
+                    if differs is not None:
+                        yield self._tabulated_finding(claim, restated, differs)
             for share in shares:
                 comparison = compare(share.stated, share.recomputed, options.absolute_tolerance)
                 in_a_table = printed.prints(share.stated.value, share.stated, None, FigureKind.PERCENT)

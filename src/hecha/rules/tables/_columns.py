@@ -9,16 +9,16 @@ units throughout: "54.82%" and a "54.82" under a "(%)" header are both 54.82.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 
 from hecha.extract.roles import AnalyzedTable, Column, ColumnKind, Row, RowKind
 from hecha.model.diagnostic import Relation, RelationForm, Term
-from hecha.model.document import Cell
+from hecha.model.document import Cell, Location
 from hecha.model.quantity import Interval, Quantity, Unit
-from hecha.rules.base import format_decimal
+from hecha.rules.base import RuleContext, format_decimal
 
 HUNDRED = Decimal(100)
 
@@ -296,6 +296,39 @@ def trusted(checks: Sequence[RowCheck], min_rows_held: int, min_held_share: Frac
     ):
         return True
     return one_typo(checks)
+
+
+@dataclass(frozen=True)
+class MappingOptions:
+    """The tunables of a rule that trusts a column mapping only when the table's rows confirm it.
+
+    Each such rule subclasses this as its own ``Options`` and documents the fields in its
+    docstring (``hecha rules CODE`` prints them): the same three knobs, read by ``trusts``.
+    """
+
+    absolute_tolerance: Decimal = Decimal(0)
+    min_rows_held: int = 2
+    min_held_share: Fraction = Fraction(2, 3)
+
+    def trusts(self, checks: Sequence[RowCheck]) -> bool:
+        """``trusted`` with these options' thresholds."""
+        return trusted(checks, self.min_rows_held, self.min_held_share)
+
+
+def checked_cells(check: RowCheck) -> list[Location]:
+    """The cells a check read: its stated figure and its operands."""
+    return [check.stated_cell.location, *(operand.cell.location for operand in check.operands)]
+
+
+def failures(ctx: RuleContext, table: AnalyzedTable, checks: Iterable[RowCheck]) -> Iterator[RowCheck]:
+    """Count each check as a relation of ``table`` in ``ctx.stats``, yielding those that failed.
+
+    A generator, so that each check is counted just before its failure (if any) is reported.
+    """
+    for check in checks:
+        ctx.stats.relation(table.table.index, held=check.held, cells=checked_cells(check))
+        if not check.held:
+            yield check
 
 
 def one_typo(checks: Sequence[RowCheck]) -> bool:

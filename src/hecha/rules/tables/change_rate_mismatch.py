@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
-from fractions import Fraction
 
 from hecha.extract.roles import AnalyzedTable
 from hecha.model.diagnostic import Diagnostic, Related
@@ -13,12 +12,13 @@ from hecha.rules.base import Rule, RuleContext, compare
 from hecha.rules.registry import register
 from hecha.rules.tables._columns import (
     SIGNED,
+    MappingOptions,
     RowCheck,
     change_mapping,
     change_positions,
+    failures,
     show,
     show_percent,
-    trusted,
 )
 
 
@@ -60,10 +60,8 @@ class ChangeRateMismatch(Rule):
     summary_en = "Change rate or difference does not match the two periods' amounts"
 
     @dataclass(frozen=True)
-    class Options:
-        absolute_tolerance: Decimal = Decimal(0)
-        min_rows_held: int = 2
-        min_held_share: Fraction = Fraction(2, 3)
+    class Options(MappingOptions):
+        """The shared mapping tunables, documented above."""
 
     def check(self, ctx: RuleContext) -> Iterator[Diagnostic]:
         options: ChangeRateMismatch.Options = self.options  # type: ignore[assignment]
@@ -71,18 +69,11 @@ class ChangeRateMismatch(Rule):
             change_columns = change_positions(table)
             for change in change_columns:
                 checks = change_mapping(table, change, options.absolute_tolerance)
-                if not trusted(checks, options.min_rows_held, options.min_held_share):
+                if not options.trusts(checks):
                     continue
-                for check in checks:
-                    if check.relation not in ("rate", "difference"):
-                        continue
-                    ctx.stats.relation(
-                        table.table.index,
-                        held=check.held,
-                        cells=[check.stated_cell.location, *(o.cell.location for o in check.operands)],
-                    )
-                    if not check.held:
-                        yield self._finding(table, check, options.absolute_tolerance)
+                ours = (check for check in checks if check.relation in ("rate", "difference"))
+                for check in failures(ctx, table, ours):
+                    yield self._finding(table, check, options.absolute_tolerance)
 
     def _finding(self, table: AnalyzedTable, check: RowCheck, tolerance: Decimal) -> Diagnostic:
         comparison = compare(check.stated, check.nearest, tolerance)

@@ -7,7 +7,6 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
-from fractions import Fraction
 
 from hecha.extract.roles import AnalyzedTable, Column, ColumnKind, Row
 from hecha.model.diagnostic import Diagnostic, Related, Relation, RelationForm
@@ -18,10 +17,12 @@ from hecha.rules.registry import register
 from hecha.rules.tables._columns import (
     AMOUNT_KINDS,
     HUNDRED,
+    MappingOptions,
     Operand,
     RowCheck,
     amount_interval,
     column_period,
+    failures,
     figure,
     label_of,
     own_scale,
@@ -33,7 +34,6 @@ from hecha.rules.tables._columns import (
     scale_of,
     show,
     term,
-    trusted,
 )
 
 _CHANGE_WORDS = re.compile(r"增减|变动|比上年|同比|占|变化|增长|差异")
@@ -102,10 +102,8 @@ class MarginMismatch(Rule):
     summary_en = "Gross margin or gross profit does not follow from revenue and cost"
 
     @dataclass(frozen=True)
-    class Options:
-        absolute_tolerance: Decimal = Decimal(0)
-        min_rows_held: int = 2
-        min_held_share: Fraction = Fraction(2, 3)
+    class Options(MappingOptions):
+        """The shared mapping tunables, documented above."""
 
     def check(self, ctx: RuleContext) -> Iterator[Diagnostic]:
         options: MarginMismatch.Options = self.options  # type: ignore[assignment]
@@ -113,16 +111,10 @@ class MarginMismatch(Rule):
             mappings = [*_column_mappings(table, options.absolute_tolerance)]
             mappings.extend(_transposed_mappings(table, options.absolute_tolerance))
             for checks in mappings:
-                if not trusted(checks, options.min_rows_held, options.min_held_share):
+                if not options.trusts(checks):
                     continue
-                for check in checks:
-                    ctx.stats.relation(
-                        table.table.index,
-                        held=check.held,
-                        cells=[check.stated_cell.location, *(o.cell.location for o in check.operands)],
-                    )
-                    if not check.held:
-                        yield self._finding(check, options.absolute_tolerance)
+                for check in failures(ctx, table, checks):
+                    yield self._finding(check, options.absolute_tolerance)
 
     def _finding(self, check: RowCheck, tolerance: Decimal) -> Diagnostic:
         comparison = compare(check.stated, check.nearest, tolerance)

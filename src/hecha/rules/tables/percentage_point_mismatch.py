@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
-from fractions import Fraction
 
 from hecha.model.diagnostic import Diagnostic, Related
 from hecha.rules.base import Rule, RuleContext, compare, format_decimal
@@ -13,11 +12,12 @@ from hecha.rules.registry import register
 from hecha.rules.tables._columns import (
     RELATIVE,
     RELATIVE_SIGNED,
+    MappingOptions,
     RowCheck,
     change_mapping,
     change_positions,
+    failures,
     show,
-    trusted,
 )
 
 
@@ -58,28 +58,19 @@ class PercentagePointMismatch(Rule):
     summary_en = "Percentage-point change does not equal the difference of the two percentages"
 
     @dataclass(frozen=True)
-    class Options:
-        absolute_tolerance: Decimal = Decimal(0)
-        min_rows_held: int = 2
-        min_held_share: Fraction = Fraction(2, 3)
+    class Options(MappingOptions):
+        """The shared mapping tunables, documented above."""
 
     def check(self, ctx: RuleContext) -> Iterator[Diagnostic]:
         options: PercentagePointMismatch.Options = self.options  # type: ignore[assignment]
         for table in ctx.tables:
             for change in change_positions(table):
                 checks = change_mapping(table, change, options.absolute_tolerance)
-                if not trusted(checks, options.min_rows_held, options.min_held_share):
+                if not options.trusts(checks):
                     continue
-                for check in checks:
-                    if check.relation != "pp":
-                        continue
-                    ctx.stats.relation(
-                        table.table.index,
-                        held=check.held,
-                        cells=[check.stated_cell.location, *(o.cell.location for o in check.operands)],
-                    )
-                    if not check.held:
-                        yield self._finding(check, options.absolute_tolerance)
+                points = (check for check in checks if check.relation == "pp")
+                for check in failures(ctx, table, points):
+                    yield self._finding(check, options.absolute_tolerance)
 
     def _finding(self, check: RowCheck, tolerance: Decimal) -> Diagnostic:
         comparison = compare(check.stated, check.nearest, tolerance)

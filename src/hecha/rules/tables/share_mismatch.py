@@ -6,7 +6,6 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
-from fractions import Fraction
 
 from hecha.extract.roles import AnalyzedTable, ColumnKind, Row, RowKind
 from hecha.model.diagnostic import Diagnostic, Related, Relation, RelationForm, Term
@@ -17,10 +16,12 @@ from hecha.rules.registry import register
 from hecha.rules.tables._columns import (
     AMOUNT_KINDS,
     HUNDRED,
+    MappingOptions,
     Operand,
     RowCheck,
     amount_interval,
     column_period,
+    failures,
     figure,
     label_of,
     own_scale,
@@ -34,7 +35,6 @@ from hecha.rules.tables._columns import (
     show,
     show_percent,
     term,
-    trusted,
 )
 
 _CLOSING = (RowKind.TOTAL, RowKind.SUBTOTAL)
@@ -90,10 +90,8 @@ class ShareMismatch(Rule):
     summary_en = "Share does not equal the amount divided by its total"
 
     @dataclass(frozen=True)
-    class Options:
-        absolute_tolerance: Decimal = Decimal(0)
-        min_rows_held: int = 2
-        min_held_share: Fraction = Fraction(2, 3)
+    class Options(MappingOptions):
+        """The shared mapping tunables, documented above."""
 
     def check(self, ctx: RuleContext) -> Iterator[Diagnostic]:
         options: ShareMismatch.Options = self.options  # type: ignore[assignment]
@@ -109,16 +107,11 @@ class ShareMismatch(Rule):
                     candidates.append(_grand_sum_checks(table, share, amount, tolerance))
                     candidates.extend(_suspect_checks(table, share, amount, tolerance))
                 checks = pick(candidates)
-                if not trusted(checks, options.min_rows_held, options.min_held_share):
+                if not options.trusts(checks):
                     continue
                 plugs = _rounding_plugs(checks)
-                for check in checks:
-                    ctx.stats.relation(
-                        table.table.index,
-                        held=check.held,
-                        cells=[check.stated_cell.location, *(o.cell.location for o in check.operands)],
-                    )
-                    if not check.held and check not in plugs:
+                for check in failures(ctx, table, checks):
+                    if check not in plugs:
                         yield self._finding(check, options.absolute_tolerance)
 
     def _finding(self, check: RowCheck, tolerance: Decimal) -> Diagnostic:
