@@ -115,9 +115,10 @@ def _label(diagnostic: Diagnostic, location: Location, context: DiagnosisContext
     """An operand's label: the rule's own (without its role word), else its row and column."""
     for related in diagnostic.related:
         if related.location == location:
-            return (
-                related.label.split(" ", 1)[1]
-                if related.label.startswith(("加数 ", "减数 "))
-                else related.label
-            )
+            return _ROLE_WORD.sub("", related.label, count=1) or related.label
     return label_of(context.tables, location)
+
+
+# The role word rules put before an operand's name ("加数：应收账款", "分母 营业收入"): the
+# diagnosis sentence names the item itself.
+_ROLE_WORD = re.compile(r"^(?:加数|减数|分子|分母|被除数|除数|乘数|运算项)\s*[：:]?\s*")
