@@ -16,83 +16,26 @@ it), and optionally ``stated``/``expected`` (``expected_within`` widens the comp
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from decimal import Decimal
-from pathlib import Path
-from typing import Any
 
 import pytest
-import yaml
+from case_support import Case, case_document, case_ids, load_cases
 
 from hecha.engine import check_document
-from hecha.ingest.grid import pipe_table
-from hecha.ingest.loader import load
-from hecha.ingest.markdown import parse as parse_markdown
-from hecha.model.document import Document
 from hecha.rules.registry import all_rules, get_rule
 
-CASES_DIR = Path(__file__).parent / "cases"
-FIXTURES_DIR = Path(__file__).parent.parent / "fixtures"
-
-
-@dataclass(frozen=True)
-class Case:
-    rule: str
-    name: str
-    spec: dict[str, Any]
-    file: Path
-
-
-def _load_cases() -> list[Case]:
-    cases = []
-    for path in sorted(CASES_DIR.glob("*.yaml")):
-        content = yaml.safe_load(path.read_text(encoding="utf-8"))
-        for spec in content["cases"]:
-            cases.append(Case(rule=content["rule"], name=spec["name"], spec=spec, file=path))
-    return cases
-
-
-CASES = _load_cases()
-
-
-def _document(case: Case) -> Document:
-    spec = case.spec
-    if "document" in spec:
-        return parse_markdown(spec["document"], source=f"{case.file.name}:{case.name}")
-    if "fixture" in spec:
-        document = load(str(FIXTURES_DIR / spec["fixture"]))
-        if "table_index" in spec:
-            wanted = document.tables[spec["table_index"]]
-            document = Document(
-                source=document.source,
-                format=document.format,
-                page_count=document.page_count,
-                tables=(wanted,),
-            )
-        return document
-    lines = [line for line in spec["table"].splitlines() if line.strip()]
-    unit = spec.get("unit")
-    table = pipe_table(
-        lines,
-        source=f"{case.file.name}:{case.name}",
-        first_line=1,
-        index=0,
-        unit=f"单位：{unit}" if unit else None,
-        title=spec.get("title", ""),
-        context=spec.get("context", ""),
-    )
-    return Document(source=table.location.source, format="case", page_count=None, tables=(table,))
+CASES = load_cases()
 
 
 def _decimal(value: object) -> Decimal:
     return Decimal(str(value).replace(",", ""))
 
 
-@pytest.mark.parametrize("case", CASES, ids=[f"{c.rule}-{c.name}" for c in CASES])
+@pytest.mark.parametrize("case", CASES, ids=case_ids(CASES))
 def test_rule_case(case: Case) -> None:
     rule_class = get_rule(case.rule)
     assert rule_class is not None, f"no rule {case.rule}"
-    document = _document(case)
+    document = case_document(case)
     result = check_document(document, [rule_class()])
     assert not result.rule_failures, result.rule_failures
     if case.spec.get("uncertain"):

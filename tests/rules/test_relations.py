@@ -9,21 +9,10 @@ catches that. A few cases also pin the form, the roles and the cells of the term
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from decimal import Decimal
-from pathlib import Path
-from typing import Any
-
 import pytest
-import yaml
+from case_support import Case, case_findings, case_ids, load_cases, rebuild
 
-from hecha.engine import check_document
-from hecha.ingest.grid import pipe_table
-from hecha.model.diagnostic import Diagnostic, Relation, RelationForm
-from hecha.model.document import Document
-from hecha.rules.registry import get_rule
-
-CASES_DIR = Path(__file__).parent / "cases"
+from hecha.model.diagnostic import Relation, RelationForm
 
 # The forms each rule may state a failure in.
 FORMS = {
@@ -37,84 +26,12 @@ FORMS = {
 }
 
 
-@dataclass(frozen=True)
-class Case:
-    rule: str
-    name: str
-    spec: dict[str, Any]
+CASES = load_cases(FORMS, failing_only=True)
 
 
-def _failing_cases() -> list[Case]:
-    cases: list[Case] = []
-    for path in sorted(CASES_DIR.glob("T00*.yaml")):
-        content = yaml.safe_load(path.read_text(encoding="utf-8"))
-        cases.extend(
-            Case(content["rule"], spec["name"], spec) for spec in content["cases"] if spec.get("expect")
-        )
-    return cases
-
-
-CASES = _failing_cases()
-
-
-def _document(case: Case) -> Document:
-    lines = [line for line in case.spec["table"].splitlines() if line.strip()]
-    unit = case.spec.get("unit")
-    table = pipe_table(
-        lines,
-        source=f"{case.rule}:{case.name}",
-        first_line=1,
-        index=0,
-        unit=f"单位：{unit}" if unit else None,
-        title=case.spec.get("title", ""),
-        context=case.spec.get("context", ""),
-    )
-    return Document(source=table.location.source, format="case", page_count=None, tables=(table,))
-
-
-def _findings(case: Case) -> tuple[Document, list[Diagnostic]]:
-    rule = get_rule(case.rule)
-    assert rule is not None
-    document = _document(case)
-    result = check_document(document, [rule()])
-    return document, [d for d in result.diagnostics if d.code == case.rule]
-
-
-def rebuild(relation: Relation) -> list[Decimal]:
-    """The figures the relation gives, from its terms alone (sign × value for every operand): one,
-    or for a CHANGE on a negative prior two, (c − p) / |p| and (c − p) / p (documents use both)."""
-    values = [Decimal(t.sign) * t.value for t in relation.terms]
-    signed = list(zip(relation.terms, values, strict=True))
-    form = relation.form
-    if form is RelationForm.SUM:
-        return [sum(values, Decimal(0)) * relation.scale]
-    if form is RelationForm.MEAN:
-        return [sum(values, Decimal(0)) / len(values) * relation.scale]
-    if form is RelationForm.RATIO:
-        numerator = sum((v for t, v in signed if t.role == "numerator"), Decimal(0))
-        denominator = sum((v for t, v in signed if t.role == "denominator"), Decimal(0))
-        return [numerator / denominator * relation.scale]
-    if form is RelationForm.PRODUCT:
-        product = Decimal(1)
-        for value in values:
-            product *= value
-        return [product * relation.scale]
-    by_role = {t.role: v for t, v in signed}
-    if form is RelationForm.CHANGE:
-        change, prior = by_role["current"] - by_role["prior"], by_role["prior"]
-        readings = [change / abs(prior) * relation.scale]
-        return [*readings, change / prior * relation.scale] if prior < 0 else readings
-    if form is RelationForm.DIFFERENCE:
-        return [(by_role["current"] - by_role["prior"]) * relation.scale]
-    if form is RelationForm.MARGIN:
-        return [(by_role["revenue"] - by_role["cost"]) / by_role["revenue"] * relation.scale]
-    assert form is RelationForm.EQUAL
-    return [values[0] * relation.scale]
-
-
-@pytest.mark.parametrize("case", CASES, ids=[f"{c.rule}-{c.name}" for c in CASES])
+@pytest.mark.parametrize("case", CASES, ids=case_ids(CASES))
 def test_relation_rebuilds_the_expected_figure(case: Case) -> None:
-    document, findings = _findings(case)
+    document, findings = case_findings(case)
     assert findings
     grid = document.tables[0].rows
     for finding in findings:
@@ -140,7 +57,7 @@ def test_relation_rebuilds_the_expected_figure(case: Case) -> None:
 
 def _only(case_name: str, row: int, col: int) -> Relation:
     case = next(c for c in CASES if c.name == case_name)
-    _, findings = _findings(case)
+    _, findings = case_findings(case)
     found = [d for d in findings if (d.location.row, d.location.col) == (row, col)]
     assert len(found) == 1 and found[0].relation is not None
     return found[0].relation
@@ -184,7 +101,7 @@ def test_change_rate_and_its_signed_variant() -> None:
     # On a negative prior this column divides by the prior itself, (c − p) / p: the same CHANGE,
     # whose second reading is the one the finding's expected figure follows.
     case = next(c for c in CASES if c.name == "cash-flow-as-published-true-error")
-    finding = next(d for d in _findings(case)[1] if (d.location.row, d.location.col) == (3, 3))
+    finding = next(d for d in case_findings(case)[1] if (d.location.row, d.location.col) == (3, 3))
     signed = finding.relation
     assert signed is not None and signed.form is RelationForm.CHANGE and signed.scale == 100
     assert _shape(signed) == [("current", 3, 1, 1), ("prior", 3, 2, 1)]

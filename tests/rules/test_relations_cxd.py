@@ -12,29 +12,21 @@ send it after the wrong cause, and rebuilding the figure is what catches that.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from decimal import Decimal
-from pathlib import Path
-from typing import Any
 
 import pytest
-import yaml
+from case_support import Case, assert_rebuilds, case_findings, case_ids, case_named, load_cases
 
-from hecha.engine import check_document
 from hecha.extract.factbase import FactBase
-from hecha.ingest.grid import pipe_table
-from hecha.ingest.markdown import parse as parse_markdown
 from hecha.ingest.numbers import parse_quantity
-from hecha.model.diagnostic import Diagnostic, Relation, RelationForm, Term
+from hecha.model.diagnostic import Diagnostic, RelationForm
 from hecha.model.document import Document, Location
 from hecha.model.facts import Claim, ClaimKind, Fact, FactSource, Period
 from hecha.model.quantity import Quantity
 from hecha.rules.base import CheckStats, Rule, RuleContext
 from hecha.rules.prose.change_mismatch import ProseChangeMismatch
 from hecha.rules.prose.share_mismatch import ProseShareMismatch
-from hecha.rules.registry import get_rule
 
-CASES_DIR = Path(__file__).parent / "cases"
 RULES = ("C001", "C002", "C003", "X001", "X002", "X003", "D001", "D003", "D005")
 
 # The forms each rule states a failure in.
@@ -51,127 +43,23 @@ FORMS = {
 }
 
 
-# ---------------------------------------------------------------------- rebuilding a relation
-
-
-def _operand(term: Term) -> Decimal:
-    return term.sign * term.value
-
-
-def _pair(relation: Relation, first: str, second: str) -> tuple[Decimal, Decimal]:
-    by_role = {term.role: _operand(term) for term in relation.terms}
-    return by_role[first], by_role[second]
-
-
-def rebuild(relation: Relation) -> Decimal:
-    """The relation's figure from its terms alone, as model/diagnostic.py defines the forms (every
-    operand is sign × value; a RATIO is Σ numerators / Σ denominators)."""
-    terms = relation.terms
-    form = relation.form
-    if form is RelationForm.SUM:
-        value = sum((_operand(t) for t in terms), Decimal(0))
-    elif form is RelationForm.MEAN:
-        value = sum((_operand(t) for t in terms), Decimal(0)) / len(terms)
-    elif form is RelationForm.RATIO:
-        numerator = sum((_operand(t) for t in terms if t.role == "numerator"), Decimal(0))
-        denominator = sum((_operand(t) for t in terms if t.role == "denominator"), Decimal(0))
-        value = numerator / denominator
-    elif form is RelationForm.CHANGE:
-        current, prior = _pair(relation, "current", "prior")
-        value = (current - prior) / abs(prior)
-    elif form is RelationForm.DIFFERENCE:
-        current, prior = _pair(relation, "current", "prior")
-        value = current - prior
-    elif form is RelationForm.MARGIN:
-        revenue, cost = _pair(relation, "revenue", "cost")
-        value = (revenue - cost) / revenue
-    elif form is RelationForm.PRODUCT:
-        value = Decimal(1)
-        for term in terms:
-            value *= _operand(term)
-    else:
-        assert len(terms) == 1, "a restatement has one term"
-        value = _operand(terms[0])
-    return value * relation.scale
-
-
-def assert_rebuilds(finding: Diagnostic) -> Relation:
-    """The finding's relation gives its expected figure, and each term stands where the finding
-    says an operand is stated."""
-    relation = finding.relation
-    assert relation is not None, f"{finding.code} finding without a relation: {finding.message}"
-    assert finding.expected is not None and finding.tolerance is not None
-    rebuilt = rebuild(relation)
-    assert abs(rebuilt - finding.expected) <= finding.tolerance, (
-        f"{finding.code}: {relation} gives {rebuilt}, the finding expects {finding.expected} "
-        f"± {finding.tolerance}"
-    )
-    places = {related.location for related in finding.related}
-    for term in relation.terms:
-        assert term.location in places, f"{finding.code}: term {term} is not among the related places"
-        assert term.location != finding.location, "a term is an operand, not the stated figure"
-    return relation
-
-
 # ---------------------------------------------------------------------- the YAML cases
 
 
-@dataclass(frozen=True)
-class Case:
-    rule: str
-    name: str
-    spec: dict[str, Any]
-
-
-def _failing_cases() -> list[Case]:
-    cases: list[Case] = []
-    for code in RULES:
-        content = yaml.safe_load((CASES_DIR / f"{code}.yaml").read_text(encoding="utf-8"))
-        cases.extend(Case(code, spec["name"], spec) for spec in content["cases"] if spec.get("expect"))
-    return cases
-
-
-CASES = _failing_cases()
-
-
-def _document(case: Case) -> Document:
-    spec = case.spec
-    source = f"{case.rule}.yaml:{case.name}"
-    if "document" in spec:
-        return parse_markdown(spec["document"], source=source)
-    lines = [line for line in spec["table"].splitlines() if line.strip()]
-    unit = spec.get("unit")
-    table = pipe_table(
-        lines,
-        source=source,
-        first_line=1,
-        index=0,
-        unit=f"单位：{unit}" if unit else None,
-        title=spec.get("title", ""),
-        context=spec.get("context", ""),
-    )
-    return Document(source=source, format="case", page_count=None, tables=(table,))
+CASES = load_cases(RULES, failing_only=True)
 
 
 def findings_of(rule: str, name: str) -> list[Diagnostic]:
-    case = next(c for c in CASES if c.rule == rule and c.name == name)
-    return _findings(case)
-
-
-def _findings(case: Case) -> list[Diagnostic]:
-    rule_class = get_rule(case.rule)
-    assert rule_class is not None
-    result = check_document(_document(case), [rule_class()])
-    return [d for d in result.diagnostics if d.code == case.rule]
+    return case_findings(case_named(CASES, rule, name))[1]
 
 
 def test_every_rule_has_a_failing_case() -> None:
     assert {case.rule for case in CASES} == set(RULES)
 
 
-@pytest.mark.parametrize("case", CASES, ids=[f"{c.rule}-{c.name}" for c in CASES])
+@pytest.mark.parametrize("case", CASES, ids=case_ids(CASES))
 def test_failing_case_relation_gives_the_expected_figure(case: Case) -> None:
-    found = _findings(case)
+    _, found = case_findings(case)
     assert len(found) == len(case.spec["expect"])
     for finding in found:
         if finding.code == "X003" and "同比变动" in finding.message:
