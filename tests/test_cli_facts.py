@@ -15,6 +15,7 @@ FIXTURE = Path(__file__).resolve().parent / "fixtures" / "facts" / "chengbang_re
 def test_json_lists_every_fact_with_its_key_and_location(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["facts", str(FIXTURE), "--format", "json"]) == 0
     exported = json.loads(capsys.readouterr().out)
+    assert (exported["schema"], exported["version"]) == ("hecha-facts", 1)
     (file,) = exported["files"]
     assert file["report_year"] == 2025
     assert file["counts"]["facts"] == len(file["facts"])

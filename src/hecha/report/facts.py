@@ -124,7 +124,7 @@ def render_json(reports: list[FactsReport]) -> str:
                 "claims": [_claim(claim, base) for claim in base.claims],
             }
         )
-    document = {"version": FACTS_FORMAT_VERSION, "files": files}
+    document = {"schema": "hecha-facts", "version": FACTS_FORMAT_VERSION, "files": files}
     return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
 
 
