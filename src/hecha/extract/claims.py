@@ -271,6 +271,50 @@ _SENTENCE_SUBJECT = re.compile(
 )
 
 
+# A paragraph that opens with a business line as its subject: "生态环境建设业务受行业环境影响，…",
+# "2025 年受行业环境影响，公司生态环境建设业务规模收缩，…", "半导体存储业务，芯存科技…".
+_PARAGRAPH_SEGMENT = re.compile(
+    r"(?:^|[，,])(?:\d{4}年度?)?(?:报告期内|本期|本年)?(?:公司)?"
+    r"(?P<entity>[\u4e00-\u9fff]{2,8}?业务)(?=受|规模|方面|[，,])"
+)
+# "公司半导体存储业务实现收入34,048.57万元": the clause's actor is a business line.
+_CLAUSE_SEGMENT = re.compile(
+    r"^(?:其中)?(?:公司|本公司)?(?P<entity>[\u4e00-\u9fff]{2,8}?(?:业务|板块))(?=实现(?:营业)?收入|实现净利润|营业收入|收入[为达])"
+)
+# Any business line the paragraph names: a second one puts the paragraph's figures in doubt.
+_ANY_SEGMENT = re.compile(r"([\u4e00-\u9fff]{2,8}?(?:业务|板块|分部|事业部))")
+_GENERIC_SEGMENTS = frozenset(
+    {"主营", "其他", "主要", "各项", "相关", "该项", "该", "上述", "各", "新", "全部"}
+)
+# "扩大业务规模", "聚焦半导体存储业务": an action on a business, not a business line as subject.
+_SEGMENT_VERB = re.compile(
+    r"^(?:扩大|拓展|发展|聚焦|开展|推进|加快|做大|做强|提升|深化|加强|优化|整合|布局|切入|新增|完成|收缩|"
+    r"剥离|开拓|从事|经营|实现|保持|围绕|专注|推动|主要|积极|持续|不断|进一步)"
+)
+# Words of a clause that speak of the company as a whole, not of the paragraph's business line.
+_COMPANY_WIDE = re.compile(r"公司|合并|合计|总计|整体|总体|集团|全部|各业务|分别")
+
+
+def _paragraph_segment(text: str) -> str:
+    """The one business line the first sentence of ``text`` makes its subject, or ""."""
+    compact = _SPACES.sub("", normalize(text))
+    first_sentence = re.split(r"[。；;!！?？]", compact, maxsplit=1)[0]
+    head = ",".join(re.split(r"[，,]", first_sentence)[:2])
+    found = _PARAGRAPH_SEGMENT.search(head)
+    if found is None:
+        return ""
+    name = found.group("entity")
+    if name.removesuffix("业务") in _GENERIC_SEGMENTS or _SEGMENT_VERB.match(name):
+        return ""
+    # Every business line the paragraph names must be this one (or the company-wide words).
+    for other in _ANY_SEGMENT.findall(compact):
+        if other.endswith(name) or other.removesuffix("业务") in _GENERIC_SEGMENTS:
+            continue
+        if entity_name(other) != entity_name(name) and not other.endswith(("主营业务", "其他业务")):
+            return ""
+    return entity_name(name)
+
+
 @lru_cache(maxsize=4096)
 def _periods_in(compact: str, report_year: int | None) -> tuple[tuple[int, int, Period], ...]:
     return tuple((m.start, m.end, m.period) for m in find_periods(compact, report_year))
@@ -596,6 +640,10 @@ class _ParagraphInput:
     report_year: int | None
     lead: str = ""  # the unfinished sentence the paragraph before ends with (compact)
     trail: str = ""  # the start of the next paragraph, when this one ends inside a sentence
+    # "…本期增亏主要项目变动原因如下：" then "①营业毛利减少 2,608.09 万元，…": the business line and
+    # period of the paragraph that announces the list, for the headline clause of each item.
+    listed_entity: str = ""
+    listed_period: Period | None = None
 
 
 class _ClauseReader:
@@ -616,6 +664,13 @@ class _ClauseReader:
         # The business line a sentence opens with ("医药板块…，实现净利润2.95亿元"): the entity of
         # every claim of the sentence that names none of its own.
         self.sentence_entity = ""
+        # The business line the paragraph is about ("生态环境建设业务受行业环境影响，…"): the entity
+        # of its later claims that name none, unless their clause speaks of the company as a whole.
+        self.paragraph_entity = _paragraph_segment(item.paragraph.text)
+        self._clause_compact = ""
+        self._clauses_read = 0  # clauses of the paragraph read so far (0: its first, the headline)
+        # The business line a clause opens with before its verb ("公司半导体存储业务实现收入…").
+        self.clause_entity = ""
 
     # -- helpers ------------------------------------------------------------------------------
 
@@ -635,8 +690,26 @@ class _ClauseReader:
         base_quantity: Quantity | None = None,
     ) -> Claim:
         entity, metric_name, metric_text = metric
+        if not entity and self.clause_entity:
+            entity = self.clause_entity
+            if self.subject.metric == metric_name and not self.subject.entity:
+                self.subject.entity = entity  # "…，较2024年度同比增长207.88%" speaks of it too
         if not entity and self.sentence_entity:
             entity = self.sentence_entity
+        if self._clauses_read == 0 and self.item.listed_entity:
+            # The headline of a listed item: "①营业毛利减少 2,608.09 万元" (its explanations after the
+            # first clause are parts of the change, never the change itself).
+            if not entity and not _COMPANY_WIDE.search(self._clause_compact[: figure.start]):
+                entity = self.item.listed_entity
+            if kind is ClaimKind.DIFFERENCE and period is None and base_period is None:
+                period = self.item.listed_period
+                base_period = _prior(period, "同比")
+        if (
+            not entity
+            and self.paragraph_entity
+            and not _COMPANY_WIDE.search(self._clause_compact[: figure.start])
+        ):
+            entity = self.paragraph_entity
         quantity = figure.quantity
         return Claim(
             kind=kind,
@@ -721,6 +794,7 @@ class _ClauseReader:
                     self._read_clause(clause, sentence_text)
                     compact_clause = _SPACES.sub("", normalize(clause))
                     self.context = compact_clause[-24:]
+                    self._clauses_read += 1
                     self.sentence_before += compact_clause + "，"
             self.sentence_before = ""
 
@@ -744,6 +818,15 @@ class _ClauseReader:
 
     def _read_clause(self, clause: str, sentence: str) -> None:
         compact, figures = self._figures(clause)
+        self._clause_compact = compact
+        actor = _CLAUSE_SEGMENT.match(compact)
+        self.clause_entity = (
+            entity_name(actor.group("entity"))
+            if actor is not None
+            and not _SEGMENT_VERB.match(actor.group("entity"))
+            and actor.group("entity").removesuffix("业务") not in _GENERIC_SEGMENTS
+            else ""
+        )
         paragraph_compact = _SPACES.sub("", normalize(self.item.paragraph.text)).rstrip()
         self._last_clause = compact if paragraph_compact.endswith(compact) else ""
         report_year = self.item.report_year
@@ -1690,12 +1773,25 @@ def paragraph_sources(paragraphs: Sequence[Paragraph]) -> list[FactSource]:
 def _read(items: Iterator[_ParagraphInput]) -> tuple[list[Claim], list[NumericToken]]:
     claims: list[Claim] = []
     tokens: list[NumericToken] = []
+    listed: tuple[str, Period | None] | None = None  # what an announced list of items is about
     for item in items:
+        text = item.paragraph.text.strip()
+        if listed is not None and _LIST_ITEM.match(text) and not item.paragraph.heading:
+            item = replace(item, listed_entity=listed[0], listed_period=listed[1])
+        else:
+            listed = None
         reader = _ClauseReader(item)
         reader.read()
         claims.extend(reader.claims)
         tokens.extend(reader.tokens)
+        if reader.paragraph_entity and reader.subject.period is not None and _ANNOUNCES_LIST.search(text):
+            listed = (reader.paragraph_entity, reader.subject.period)
     return claims, tokens
+
+
+# "本期增亏主要项目变动原因如下：": the paragraph announces a list of items that follow it.
+_ANNOUNCES_LIST = re.compile(r"如下\s*[:：]\s*$")
+_LIST_ITEM = re.compile(r"^[①②③④⑤⑥⑦⑧⑨⑩]")
 
 
 def _joined(document: Document) -> list[Paragraph]:

@@ -166,8 +166,10 @@ class InquiryQuoteMismatch(Rule):
             return None
         # Only the reply's tables are trusted as the figure to match: a prose figure may carry a
         # subject over from an earlier clause (a segment's 税金及附加 read as the company's).
-        exact = [item for item in candidates if item.fact.metric == metric] or candidates
-        tables = [item for item in exact if item.source is FactSource.TABLE]
+        # A table of the quoted metric itself decides; else a table of its family (a prose "收入"
+        # beside a table's 营业收入 does not hide the table).
+        in_tables = [item for item in candidates if item.source is FactSource.TABLE]
+        tables = [item for item in in_tables if item.fact.metric == metric] or in_tables
         if not tables or not all(agree(item, tables[0]) for item in tables):
             return None  # no table states it, or the tables disagree (X001): nothing certain
         ctx.stats.relation(table=tables[0].location.table, held=False)
