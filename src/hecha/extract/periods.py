@@ -269,11 +269,6 @@ def parse_period(text: str, report_year: int | None = None) -> Period | None:
     return None
 
 
-def relative_period_words() -> tuple[str, ...]:
-    """The relative period words parse_period understands (本期, 上年同期…), longest first."""
-    return tuple(word for word, _, _ in _RELATIVE)
-
-
 # Titles name the year reported on: "2025 年年度报告", "2019年年度报告全文", "2025年半年度报告",
 # "关于…对公司 2025 年年度报告信息披露监管问询函的回复".
 _TITLE_YEAR = re.compile(_YEAR + r"年(?:年度报告|度报告|半年度报告|第[一二三]季度报告|年报)")

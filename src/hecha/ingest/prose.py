@@ -66,7 +66,3 @@ def join_line_texts(head: str, tail: str) -> str:
     ):
         return f"{head} {tail}"
     return head + tail
-
-
-def _latin_letter(char: str) -> bool:
-    return char.isascii() and char.isalpha()

@@ -306,9 +306,6 @@ class ScopeReader:
                 sentences.extend(s for s in _SENTENCE_END.split(_compact(paragraph.text)) if s)
         return sentences
 
-    def in_inquiry(self, paragraph: Paragraph) -> bool:
-        return any(self._paragraphs[i] is paragraph for i in self._inquiry)
-
     def is_spanned_copy(self, location: Location) -> bool:
         """A grid position repeating a merged cell (rowspan/colspan): not a place of its own."""
         table = self.table(location)

@@ -58,12 +58,10 @@ _OTHER_DEFINITIONS: dict[str, tuple[str, ...]] = {
     "主营业务成本": ("营业成本", "成本"),
     "毛利率": ("主营业务毛利率", "综合毛利率"),
 }
-_VAGUE = frozenset({"收入", "成本", "毛利", "毛利率"})
 # Sentences that give a figure another definition or scope.
 _EXPLAINING = re.compile(
     r"口径|^注|［注|\[注|重述|追溯|定义|统计范围|合并范围|不含|剔除|差异系|差异主要|差异原因"
 )
-_MAIN_BUSINESS = re.compile(r"主营业务(收入|成本|毛利)")
 _ROUNDING_NOTE = re.compile(r"四舍五入|尾差")
 # A reply's heading restating the question ("说明…的原因及合理性") explains nothing.
 _REQUEST = re.compile(r"请公司|补充披露|说明.{0,40}(?:原因|合理性)")

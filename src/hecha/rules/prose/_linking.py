@@ -258,10 +258,6 @@ def shown(fact: Fact) -> str:
     return text + (scale_word or "")
 
 
-def shown_percent(value: Decimal, decimals: int = 2) -> str:
-    return format_decimal(value, decimals) + "%"
-
-
 def cells_of(claim: Claim, *operands: Operand) -> list[Location]:
     """The places a held relation vouches for: the claim, and each operand stated only once (a
     figure stated twice is not verified by this relation alone: changing one copy makes the

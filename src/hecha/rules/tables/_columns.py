@@ -23,7 +23,6 @@ from hecha.rules.base import RuleContext, format_decimal
 HUNDRED = Decimal(100)
 
 AMOUNT_KINDS = frozenset({ColumnKind.AMOUNT})
-PERCENT_KINDS = frozenset({ColumnKind.SHARE, ColumnKind.MARGIN, ColumnKind.PERCENT})
 CHANGE_KINDS = frozenset({ColumnKind.CHANGE_RATE, ColumnKind.PP_CHANGE, ColumnKind.DIFFERENCE})
 
 _RELATIVE_CURRENT = ("本期", "本年", "本报告期", "报告期", "期末", "本年末", "年末", "当期", "本月")
