@@ -208,6 +208,10 @@ def _denominators(table: AnalyzedTable, share: int, policy: str) -> dict[int, _D
     result: dict[int, _Denominator] = {}
     if policy == "grand":
         totals = [row for row in rows if row.kind is RowKind.TOTAL]
+        if len(totals) > 1:
+            # A group's own 合计 (中国节能合计 above 其他投资人 and the 合计 of all) is a total row
+            # too; the grand total is the one whose share reads 100%.
+            totals = [row for row in totals if _reads_hundred(row, share)]
         if len(totals) != 1:
             return {}
         for row in rows:
@@ -218,7 +222,7 @@ def _denominators(table: AnalyzedTable, share: int, policy: str) -> dict[int, _D
             if row.kind is not RowKind.ITEM:
                 continue
             closing = next((later for later in rows[at + 1 :] if later.kind in _CLOSING), None)
-            if closing is not None:
+            if closing is not None and _may_be_base(closing, share):
                 result[row.index] = _Denominator(closing, closing.label)
     elif policy == "named":
         match = _NAMED_BASE.search(table.columns[share].header)
@@ -238,6 +242,17 @@ def _denominators(table: AnalyzedTable, share: int, policy: str) -> dict[int, _D
             if row.kind is RowKind.ITEM:
                 result[row.index] = _Denominator(None, "各项合计")
     return result
+
+
+def _reads_hundred(row: Row, share: int) -> bool:
+    found = figure(row, share)
+    return found is not None and found[1].value == HUNDRED
+
+
+def _may_be_base(row: Row, share: int) -> bool:
+    """A row the shares above it are taken of prints 100% in the share column, or nothing: a
+    subtotal that prints its own share of something larger (47.80%) is not their base."""
+    return figure(row, share) is None or _reads_hundred(row, share)
 
 
 def _names(label: str, base_name: str) -> bool:
