@@ -55,7 +55,7 @@ def test_rare_bad_line_is_skipped_with_warning() -> None:
     lines = FIXTURE.read_text(encoding="utf-8").split("\n")
     lines[10] = '{"page": 15, "allrow": broken'
     document = alltxt.read("x.alltxt", "\n".join(lines).encode())
-    assert len(document.warnings) == 1 and "11" in document.warnings[0]
+    assert len(document.warnings) == 1 and "11" in document.warnings[0].message
 
 
 def test_mostly_broken_file_is_refused() -> None:

@@ -357,7 +357,7 @@ def test_unclosed_table_is_kept_with_a_warning() -> None:
     document = _parse("文字\n<table><tr><td>项目</td><td>金额</td></tr><tr><td>A</td><td>1.00")
     assert len(document.tables) == 1
     assert document.tables[0].rows[1][1].text == "1.00"
-    assert len(document.warnings) == 1 and "</table>" in document.warnings[0]
+    assert len(document.warnings) == 1 and "</table>" in document.warnings[0].message
 
 
 def test_pipe_table_goes_through_grid() -> None:

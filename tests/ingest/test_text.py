@@ -116,3 +116,20 @@ def test_gb18030_text_is_decoded() -> None:
 def test_binary_input_is_refused() -> None:
     with pytest.raises(IngestError):
         text.read("x.bin", b"\x00\x01\x02\xff\xfe" * 10)
+
+
+def test_scattered_tables_are_said_once_and_row_per_line_text_is_not() -> None:
+    # The same two pages (合并资产负债表) as pdfminer and as pdfplumber wrote them.
+    scattered = _read("wuxi_apptec_q3_p10-11", "pdfminer")
+    rows = _read("wuxi_apptec_q3_p10-11", "pdfplumber")
+    assert [notice.message_en.split(" (")[0] for notice in scattered.warnings] == [
+        "the tables of this text are scattered"
+    ]
+    assert rows.warnings == ()
+    assert sum(len(table.rows) for table in rows.tables) > 40
+
+
+@pytest.mark.parametrize("cut", CUTS)
+@pytest.mark.parametrize("extractor", EXTRACTORS)
+def test_row_per_line_extractions_are_not_called_scattered(cut: str, extractor: str) -> None:
+    assert _read(cut, extractor).warnings == ()

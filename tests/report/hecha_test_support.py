@@ -168,6 +168,7 @@ _FILE = _object(
         "stats": _nullable(_STATS),
         "findings": _list(_FINDING),
         "uncertain": _list(_UNCERTAIN),
+        "notices": _list(_object({"message": _type(str), "message_en": _type(str)})),
         "errors": _list(
             _object(
                 {

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from hecha.ingest.errors import IngestError
 from hecha.ingest.lines import RowSource, build_table, header_row_count, is_unit_text, merge_wrapped_rows
 from hecha.ingest.prose import ends_sentence, is_heading, join_line_texts, opens_paragraph
-from hecha.model.document import Document, Location, Paragraph, Table
+from hecha.model.document import Document, Location, Notice, Paragraph, Table
 
 _FURNITURE = frozenset({"页眉", "页脚"})
 # Above this share of bad lines the file is not .alltxt at all (or badly damaged): refuse it
@@ -53,13 +53,15 @@ def read(path: str, data: bytes) -> Document:
     except UnicodeDecodeError as error:
         raise IngestError("alltxt 文件不是 UTF-8 编码", "the .alltxt file is not UTF-8 encoded") from error
     records, bad_lines = _parse_records(content)
-    warnings: list[str] = []
+    warnings: list[Notice] = []
     if bad_lines:
         shown = "、".join(str(n) for n in bad_lines[:5])
         shown_en = ", ".join(str(n) for n in bad_lines[:5])
         warnings.append(
-            f"跳过 {len(bad_lines)} 行无法解析的 alltxt 记录（第 {shown} 行）"
-            f" / skipped {len(bad_lines)} unreadable .alltxt line(s) (line {shown_en})"
+            Notice(
+                f"跳过 {len(bad_lines)} 行无法解析的 alltxt 记录（第 {shown} 行）",
+                f"skipped {len(bad_lines)} unreadable .alltxt line(s) (line {shown_en})",
+            )
         )
     paragraphs, tables = _assemble(path, records)
     pages = [record.page for record in records if record.page is not None]

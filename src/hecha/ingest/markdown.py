@@ -22,7 +22,7 @@ from html.parser import HTMLParser
 from hecha.ingest.detect import decode_text
 from hecha.ingest.grid import is_pipe_row, pipe_table
 from hecha.ingest.numbers import is_blank, is_unit_line, parse_quantity, unit_scale
-from hecha.model.document import Cell, Document, Location, Paragraph, Table
+from hecha.model.document import Cell, Document, Location, Notice, Paragraph, Table
 from hecha.model.quantity import Unit
 
 _HEADING = re.compile(r"^(#{1,6})[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$")
@@ -95,7 +95,7 @@ class _DocumentBuilder:
         self.source = source
         self.paragraphs: list[Paragraph] = []
         self.tables: list[Table] = []
-        self.warnings: list[str] = []
+        self.warnings: list[Notice] = []
         self.blocks: list[_Block] = []
         self.section_unit: str | None = None
         # The unit each table took from a line above it (not from its header): a continuation
@@ -148,7 +148,9 @@ class _DocumentBuilder:
 
     def add_html_table(self, raw: _RawTable, *, first_line: int) -> None:
         if not any(row.cells for row in raw.rows):
-            self.warnings.append(f"第{first_line}行的表格没有单元格，已跳过 (line {first_line}: empty table)")
+            self.warnings.append(
+                Notice(f"第{first_line}行的表格没有单元格，已跳过", f"line {first_line}: empty table")
+            )
             return
         index = len(self.tables)
         expanded = _expand_spans(raw, source=self.source, table_index=index, first_line=first_line)
@@ -390,7 +392,10 @@ def _read_html_table(lines: list[str], start: int, builder: _DocumentBuilder) ->
     builder.add_html_table(parser.table, first_line=start + 1)
     if parser.end is None:
         builder.warnings.append(
-            f"第{start + 1}行开始的表格没有结束标记 </table> (line {start + 1}: table is not closed)"
+            Notice(
+                f"第{start + 1}行开始的表格没有结束标记 </table>",
+                f"line {start + 1}: the table is not closed by </table>",
+            )
         )
         return len(lines)
     end_line_offset, end_column = parser.end

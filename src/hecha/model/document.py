@@ -79,6 +79,15 @@ class Paragraph:
 
 
 @dataclass(frozen=True, slots=True)
+class Notice:
+    """Something the reader wants the user to know about the whole file (a part it skipped, a
+    layout it could not rebuild), said once per document; never a finding."""
+
+    message: str
+    message_en: str
+
+
+@dataclass(frozen=True, slots=True)
 class Document:
     """Everything ingest read from one input file."""
 
@@ -87,4 +96,4 @@ class Document:
     page_count: int | None
     paragraphs: tuple[Paragraph, ...] = ()
     tables: tuple[Table, ...] = ()
-    warnings: tuple[str, ...] = field(default=())
+    warnings: tuple[Notice, ...] = field(default=())

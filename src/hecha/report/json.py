@@ -106,6 +106,9 @@ def file_json(report: FileReport) -> dict[str, JsonValue]:
         "stats": None if result is None else _stats_json(result),
         "findings": [] if result is None else [finding_json(d) for d in result.diagnostics],
         "uncertain": [] if result is None else [_uncertain_json(t) for t in result.uncertain],
+        "notices": []
+        if result is None
+        else [{"message": n.message, "message_en": n.message_en} for n in result.document.warnings],
         "errors": [_error_json(error) for error in report.errors],
     }
 

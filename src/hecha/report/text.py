@@ -82,6 +82,13 @@ def _summary(path: str, result: CheckResult, rule_failures: int, lang: str) -> s
     return f"{path}: " + "，".join(parts)
 
 
+def _notices(path: str, result: CheckResult, lang: str) -> list[str]:
+    """What the reader said about the whole file, once each, under its summary line."""
+    if lang == "en":
+        return [f"{path}: note: {notice.message_en}" for notice in result.document.warnings]
+    return [f"{path}: 提示：{notice.message}" for notice in result.document.warnings]
+
+
 def _uncertain(path: str, result: CheckResult, lang: str) -> list[str]:
     word = "uncertain table" if lang == "en" else "无法解析的表格"
     return [
@@ -125,6 +132,7 @@ class TextReporter:
                 lines.extend(_uncertain(report.path, report.result, options.lang))
             failures = sum(1 for error in report.errors if error.kind is not ErrorKind.INPUT)
             lines.append(_summary(report.path, report.result, failures, options.lang))
+            lines.extend(_notices(report.path, report.result, options.lang))
         lines.append(_total(files, options.lang))
         return "\n".join(lines) + "\n"
 
