@@ -133,3 +133,15 @@ def test_scattered_tables_are_said_once_and_row_per_line_text_is_not() -> None:
 @pytest.mark.parametrize("extractor", EXTRACTORS)
 def test_row_per_line_extractions_are_not_called_scattered(cut: str, extractor: str) -> None:
     assert _read(cut, extractor).warnings == ()
+
+
+def test_balance_sheet_is_one_table_through_section_lines_and_blank_rows() -> None:
+    # wuxi_apptec q3 p.10: "流动资产：" / "非流动资产：" head sections and "应收股利 - -" prints a
+    # blank in both columns; neither ends the table, so 资产总计 sits with the items it totals.
+    document = _read("wuxi_apptec_q3_p10-11", "pdfplumber")
+    labels = [[row[0].text for row in table.rows] for table in document.tables]
+    first = next(table for table in labels if "货币资金" in table)
+    assert {"应收股利", "流动资产合计", "长期股权投资", "非流动资产合计", "资产总计"} <= set(first)
+    rows = [row for table in document.tables for row in table.rows]
+    dividends = next(row for row in rows if row[0].text == "应收股利")
+    assert [cell.text for cell in dividends[1:]] == ["-", "-"]

@@ -106,9 +106,11 @@ def split_figure_line(line: str) -> SplitLine | None:
         start -= 1
     figures = tokens[start:end]
     quantities = [q for q in (parse_quantity(t) for t in figures) if q is not None]
+    label = " ".join(tokens[:start])
+    if not quantities and _nil_row(label, figures):
+        return SplitLine(label=_original_label(line, label), figures=tuple(figures), dangling=False)
     if not quantities or all(is_year(q) for q in quantities):
         return None
-    label = " ".join(tokens[:start])
     if _LEADER.search(label) or any(mark in label for mark in _PROSE_MARKS):
         return None
     if len(label) > 40 or ("，" in label and len(label) > 20):
@@ -119,6 +121,18 @@ def split_figure_line(line: str) -> SplitLine | None:
     if dangling:
         figures = [*figures, tokens[-1]]
     return SplitLine(label=_original_label(line, label), figures=tuple(figures), dangling=dangling)
+
+
+def _nil_row(label: str, figures: list[str]) -> bool:
+    """"应收股利 - -": an item printed with a blank in every column is a row of its table (not the
+    end of it). Two blanks at least, after a short label that is no sentence."""
+    return (
+        len(figures) >= 2
+        and all(is_blank(text) for text in figures)
+        and 0 < len(label) <= 24
+        and not any(mark in label for mark in _PROSE_MARKS)
+        and not _LEADER.search(label)
+    )
 
 
 def _original_label(line: str, normalized_label: str) -> str:

@@ -56,7 +56,10 @@ _HEADING = re.compile(
 _SENTENCE_END = ("。", "：", ":", "；", ";")
 _SUFFIX_ONLY = frozenset({"个百分点", "百分点", "个", "%"})
 # Label-only rows that open a section of a table ("分行业", "其中：").
-_SECTION_ROW = re.compile(r"^(?:分(?:行业|产品|地区|季度|销售模式|业务)|其中[:：])$")
+# "流动资产：", "经营活动产生的现金流量：" head the rows of a statement's section.
+_SECTION_ROW = re.compile(
+    r"^(?:分(?:行业|产品|地区|季度|销售模式|业务)|其中[:：]|[一二三四五六七八九十]*[、.]?[^\d\s：:，。；]{2,16}[:：])$"
+)
 
 
 @dataclass(frozen=True, slots=True)

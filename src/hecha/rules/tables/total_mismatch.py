@@ -283,6 +283,9 @@ def row_addend_sets(rows: Sequence[Row], end: int) -> list[AddendSet]:
     add("all items above", [p for p in range(end) if rows[p].kind is RowKind.ITEM])
     if any(rows[p].sign_word for p in since_boundary):
         add("signed items", since_boundary, signed=True)
+        carried = _carried_signs(rows, since_boundary)
+        if carried and all(c.members != carried for c in candidates):
+            candidates.append(AddendSet("signed items, 减： carried down", carried))
     start = min(since_boundary) if since_boundary else end
     of_which = [p for p in range(start, end) if rows[p].kind is RowKind.OF_WHICH]
     if of_which:
@@ -294,6 +297,25 @@ def row_addend_sets(rows: Sequence[Row], end: int) -> list[AddendSet]:
             excluded = set(following[:count])
             add("items without 其中 breakdowns", [p for p in since_boundary if p not in excluded])
     return candidates
+
+
+def _carried_signs(rows: Sequence[Row], positions: list[int]) -> tuple[tuple[int, int], ...]:
+    """The items with 减： carried down to the lines it heads until a 加： line.
+
+    "减：所得税影响额 / 少数股东权益影响额（税后） / 合计": both lines are deducted. A 减： line may
+    also head itself alone ("减：库存股" among equity lines), so this is one reading among the
+    others, kept only when the printed total confirms it.
+    """
+    members: list[tuple[int, int]] = []
+    sign = 1
+    for position in sorted(positions):
+        word = rows[position].sign_word
+        if word == "减":
+            sign = -1
+        elif word == "加":
+            sign = 1
+        members.append((position, sign))
+    return tuple(members)
 
 
 def _simple_reading(table: AnalyzedTable, total: _ClosingRow) -> int | None:
