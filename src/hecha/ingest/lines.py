@@ -124,7 +124,7 @@ def split_figure_line(line: str) -> SplitLine | None:
 
 
 def _nil_row(label: str, figures: list[str]) -> bool:
-    """"应收股利 - -": an item printed with a blank in every column is a row of its table (not the
+    """ "应收股利 - -": an item printed with a blank in every column is a row of its table (not the
     end of it). Two blanks at least, after a short label that is no sentence."""
     return (
         len(figures) >= 2

@@ -13,6 +13,7 @@ they name the same scope markers.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
@@ -561,6 +562,49 @@ def anchored_groups(
         if len(tables) < min_tables:
             continue
         yield group, tables, reference_cluster(tables)[0]
+
+
+def different_subjects(ctx: RuleContext, a: Statement, b: Statement) -> bool:
+    """The tables of ``a`` and ``b`` speak of different things (two companies of a restructuring,
+    a business and its continuing part, two peers): every fact they share disagrees, two at least.
+
+    A misprint in a restated table changes one figure and leaves the others in agreement; a table
+    of another entity or scope under the same labels disagrees everywhere. Headings do not always
+    say so ("明德控股最近两年的主要财务数据如下" names the entity only in a sentence), the figures do.
+    """
+    if a.location.table is None or b.location.table is None:
+        return False
+    counts = ctx.shared("crossref.table_pair_agreement", lambda: _table_pair_agreement(ctx))
+    agreed, differed = counts.get(_pair(a.location.table, b.location.table), (0, 0))
+    return agreed == 0 and differed >= _MIN_DISAGREEMENTS
+
+
+_MIN_DISAGREEMENTS = 2
+
+
+def _pair(first: int, second: int) -> tuple[int, int]:
+    return (first, second) if first <= second else (second, first)
+
+
+def _table_pair_agreement(ctx: RuleContext) -> dict[tuple[int, int], tuple[int, int]]:
+    """For each two tables sharing facts: how many of the shared facts agree, how many do not."""
+    agreed: Counter[tuple[int, int]] = Counter()
+    differed: Counter[tuple[int, int]] = Counter()
+    for group in restatement_groups(ctx, scope_reader(ctx)):
+        places = [
+            item for item in group if item.source is FactSource.TABLE and item.location.table is not None
+        ]
+        for at, first in enumerate(places):
+            for second in places[at + 1 :]:
+                assert first.location.table is not None and second.location.table is not None
+                if first.location.table == second.location.table:
+                    continue
+                pair = _pair(first.location.table, second.location.table)
+                if agree(first, second):
+                    agreed[pair] += 1
+                else:
+                    differed[pair] += 1
+    return {pair: (agreed[pair], differed[pair]) for pair in agreed.keys() | differed.keys()}
 
 
 def judge_with_slack(item: Statement, anchor: Statement, slack: Decimal) -> Judgement:

@@ -15,6 +15,7 @@ from hecha.rules.crossref._statements import (
     anchored_groups,
     as_printed,
     comparable,
+    different_subjects,
     judge_with_slack,
     place_of,
     place_of_en,
@@ -70,7 +71,7 @@ class FactRestatedDifferently(Rule):
         options: FactRestatedDifferently.Options = self.options  # type: ignore[assignment]
         for group, tables, anchor in anchored_groups(ctx, min_tables=2):
             for item in tables:
-                if item is anchor or not comparable(item, anchor):
+                if item is anchor or not comparable(item, anchor) or different_subjects(ctx, item, anchor):
                     continue
                 judgement = judge_with_slack(item, anchor, options.absolute_tolerance)
                 if item.quantum > anchor.quantum and judgement.verdict is not Verdict.GROSS:
