@@ -84,12 +84,16 @@ _TOTAL_LABEL = re.compile(r"^(?:合计|总计|总额|合计数|总合计|共计)
 _OF_WHICH_LABEL = re.compile(r"^其中")
 _AVERAGE_LABEL = re.compile(r"平均值|均值|平均数|行业平均|可比公司平均|同行业平均|平均$")
 _SIGN_WORD = re.compile(r"^(减|加)\s*[:：]")
+# A serial-number column printed before the name ("一 前期工程费", "2 APU", "2.1 设计费") numbers
+# the same tree with spaces instead of 、: dotted numbers nest under the plain ones.
 _NUMBERING = (
-    (re.compile(r"^[一二三四五六七八九十]+\s*[、.．]"), 1),
+    (re.compile(r"^[一二三四五六七八九十]+\s*[、.．]|^[一二三四五六七八九十]{1,3}\s+\S"), 1),
     (re.compile(r"^[(（]\s*[一二三四五六七八九十]+\s*[)）]"), 2),
-    (re.compile(r"^\d{1,2}\s*[、.．](?!\d)"), 3),
+    (re.compile(r"^\d{1,2}\s*[、.．](?!\d)|^\d{1,2}\s+[^\d\s/年月日个%至-]"), 3),
     (re.compile(r"^[(（]\s*\d{1,2}\s*[)）]"), 4),
     (re.compile(r"^[①②③④⑤⑥⑦⑧⑨⑩]"), 5),
+    (re.compile(r"^\d{1,2}\.\d{1,2}\s+[^\d\s]"), 6),
+    (re.compile(r"^\d{1,2}\.\d{1,2}\.\d{1,2}\s+[^\d\s]"), 7),
 )
 _WHITESPACE = re.compile(r"\s+")
 # What OCR makes of a printed dash: a lone "1", "一" or "二" in a column of 2-decimal figures.
@@ -314,6 +318,17 @@ def _row_label(row: Sequence[Cell], label_columns: Sequence[int]) -> tuple[str, 
     return " ".join(parts), specific
 
 
+_SERIAL = re.compile(r"^(?:[一二三四五六七八九十]{1,3}|\d{1,2}(?:\.\d{1,2}){0,2})$")
+
+
+def _serial_level(row: Sequence[Cell], label_columns: Sequence[int]) -> int:
+    """The nesting a serial-number column gives the row ("一" | "前期工程费", "2.1" | "设计费")."""
+    cells = [row[col].text.strip() for col in label_columns if col < len(row) and row[col].text.strip()]
+    if len(cells) < 2 or not _SERIAL.match(cells[0]):
+        return 0
+    return label_level(f"{cells[0]} {cells[1]}")
+
+
 def _specific_label(
     row: Sequence[Cell], previous: Sequence[Cell] | None, label_columns: Sequence[int]
 ) -> str:
@@ -469,7 +484,7 @@ def analyze_table(table: Table) -> AnalyzedTable:
                 label=label,
                 kind=role,
                 cells=cleaned,
-                level=label_level(specific),
+                level=label_level(specific) or _serial_level(raw, label_cols),
                 sign_word=sign_word(specific),
             )
         )

@@ -212,7 +212,8 @@ def _denominators(table: AnalyzedTable, share: int, policy: str) -> dict[int, _D
             # A group's own 合计 (中国节能合计 above 其他投资人 and the 合计 of all) is a total row
             # too; the grand total is the one whose share reads 100%.
             totals = [row for row in totals if _reads_hundred(row, share)]
-        if len(totals) != 1:
+        if len(totals) != 1 or not _may_be_base(totals[0], share):
+            # A 合计 printing 69.69% (前十名股东, 前五名客户) sums shares of an outside base.
             return {}
         for row in rows:
             if row.kind in (RowKind.ITEM, RowKind.SUBTOTAL):

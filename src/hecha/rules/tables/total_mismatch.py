@@ -257,6 +257,9 @@ def row_addend_sets(rows: Sequence[Row], end: int) -> list[AddendSet]:
 
     since_boundary = _scope_items(rows, end, _BOUNDARY)
     add("items", since_boundary)
+    top = _top_level(rows, since_boundary)
+    if top:
+        add("top-level items", top)
     since_total: list[int] = []
     subtotals: list[int] = []
     for position in range(end - 1, -1, -1):
@@ -299,6 +302,16 @@ def row_addend_sets(rows: Sequence[Row], end: int) -> list[AddendSet]:
     return candidates
 
 
+def _top_level(rows: Sequence[Row], positions: list[int]) -> list[int]:
+    """The items of the shallowest numbering when every item is numbered and some nest deeper
+    ("一 前期工程费" over "2.1 设计费"): the deeper ones break their parent down."""
+    levels = [rows[p].level for p in positions]
+    if len(positions) < 3 or not all(levels) or len(set(levels)) < 2:
+        return []
+    shallowest = min(levels)
+    return [p for p in positions if rows[p].level == shallowest]
+
+
 def _carried_signs(rows: Sequence[Row], positions: list[int]) -> tuple[tuple[int, int], ...]:
     """The items with 减： carried down to the lines it heads until a 加： line.
 
@@ -335,9 +348,11 @@ def _simple_reading(table: AnalyzedTable, total: _ClosingRow) -> int | None:
     if any(None in row.cells for row in rows) or any(_is_bare_of_which(row) for row in above):
         return None  # a misread grid, or 其中 rows known only by their position under "其中："
     addends = [p for p, row in enumerate(above) if row.kind is not RowKind.OF_WHICH]
-    if not addends or any(
-        rows[p].level or (("：" in rows[p].label or ":" in rows[p].label) and not rows[p].sign_word)
-        for p in addends
+    if (
+        not addends
+        or len({rows[p].level for p in addends}) > 1  # numbered rows nesting in each other
+        or any(rows[p].level in (1, 2) for p in addends)  # 一、营业收入 … 二、营业利润: a statement
+        or any(("：" in rows[p].label or ":" in rows[p].label) and not rows[p].sign_word for p in addends)
     ):
         return None
     wanted = tuple((p, -1 if rows[p].sign_word == "减" else 1) for p in addends)
