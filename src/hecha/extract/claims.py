@@ -644,6 +644,8 @@ class _ParagraphInput:
     # period of the paragraph that announces the list, for the headline clause of each item.
     listed_entity: str = ""
     listed_period: Period | None = None
+    # "玻璃业务板块：" on a line of its own: the business line the paragraphs under it are about.
+    headed_entity: str = ""
 
 
 class _ClauseReader:
@@ -666,7 +668,9 @@ class _ClauseReader:
         self.sentence_entity = ""
         # The business line the paragraph is about ("生态环境建设业务受行业环境影响，…"): the entity
         # of its later claims that name none, unless their clause speaks of the company as a whole.
-        self.paragraph_entity = _paragraph_segment(item.paragraph.text)
+        self.paragraph_entity = _paragraph_segment(item.paragraph.text) or _opening_subject(
+            item.paragraph.text, item.headed_entity
+        )
         self._clause_compact = ""
         self._clauses_read = 0  # clauses of the paragraph read so far (0: its first, the headline)
         # The business line a clause opens with before its verb ("公司半导体存储业务实现收入…").
@@ -1774,8 +1778,15 @@ def _read(items: Iterator[_ParagraphInput]) -> tuple[list[Claim], list[NumericTo
     claims: list[Claim] = []
     tokens: list[NumericToken] = []
     listed: tuple[str, Period | None] | None = None  # what an announced list of items is about
+    headed = ""  # the business line a "X板块：" heading line puts the paragraphs under
     for item in items:
         text = item.paragraph.text.strip()
+        heading = _SEGMENT_HEADING.match(_SPACES.sub("", normalize(text)))
+        if heading is not None:
+            headed = entity_name(heading.group("entity"))
+        elif item.paragraph.heading or _ANY_HEADING.match(text):
+            headed = ""
+        item = replace(item, headed_entity=headed)
         if listed is not None and _LIST_ITEM.match(text) and not item.paragraph.heading:
             item = replace(item, listed_entity=listed[0], listed_period=listed[1])
         else:
@@ -1787,6 +1798,35 @@ def _read(items: Iterator[_ParagraphInput]) -> tuple[list[Claim], list[NumericTo
         if reader.paragraph_entity and reader.subject.period is not None and _ANNOUNCES_LIST.search(text):
             listed = (reader.paragraph_entity, reader.subject.period)
     return claims, tokens
+
+
+# "玻璃业务板块：", "太阳能板块：" alone on a line: a business line's part of the discussion.
+_SEGMENT_HEADING = re.compile(
+    r"^(?:[一二三四五六七八九十\d]{1,2}[、.．]|[(（][一二三四五六七八九十\d]{1,2}[)）])?"
+    r"(?P<entity>[\u4e00-\u9fff]{2,14}?(?:业务板块|板块|业务分部|分部|事业部|业务))[:：]$"
+)
+# A numbered heading of any level ends what the segment heading above it governs.
+_ANY_HEADING = re.compile(
+    r"^(?:第[一二三四五六七八九十]+节|[一二三四五六七八九十]{1,3}[、.．]|[(（][一二三四五六七八九十\d]{1,2}[)）])"
+)
+# "平板玻璃：2018 年…": under a business line's heading, a paragraph opening with a name and a
+# colon speaks of that product line.
+_OPENING_NAME = re.compile(r"^(?P<name>[\u4e00-\u9fff]{2,10})[:：]")
+_NOT_SUBJECTS = re.compile(
+    r"报告期|本期|本年|说明|注|回复|答复|原因|分析|核查|意见|结论|问题|情况|其中|主要|综上|此外"
+)
+
+
+def _opening_subject(text: str, headed: str) -> str:
+    """The product line a paragraph under a segment heading opens with ("平板玻璃："), else the
+    heading's business line ("" outside one)."""
+    if not headed:
+        return ""
+    found = _OPENING_NAME.match(_SPACES.sub("", normalize(text)))
+    name = found.group("name") if found is not None else ""
+    if name and not _NOT_SUBJECTS.search(name) and not is_known_metric(name):
+        return entity_name(name)
+    return headed
 
 
 # "本期增亏主要项目变动原因如下：": the paragraph announces a list of items that follow it.

@@ -158,6 +158,33 @@ def resolve(
     return Operand(fact_interval(best), best, tuple(ordered))
 
 
+def sentence_states_other(facts: FactBase, claim: Claim, current: Operand) -> bool:
+    """The claim's own paragraph states its current figure, and not as the linked one does.
+
+    "玻璃产业…实现净利润 8.02 亿元，同比增加 0.93 亿元，增幅 13.17%" speaks of a segment whose
+    净利润 is 8.02 亿元; the company's 4.72 亿元 in the tables is another fact, whatever the
+    labels say, and recomputing the change from it judges the wrong thing.
+    """
+    if claim.period is None:
+        return False
+    sentence = "".join(claim.sentence.split())
+    own = [
+        fact
+        # A figure the sentence states without a period of its own is of the claim's period.
+        for fact in [
+            *facts.lookup(claim.metric, claim.entity, claim.period.key),
+            *facts.lookup(claim.metric, claim.entity, None),
+        ]
+        if fact.source is FactSource.PROSE
+        and fact.location.page == claim.location.page
+        and fact.location.line == claim.location.line
+        and fact.location.quote != claim.location.quote
+        and bool(fact.location.quote)
+        and "".join(fact.location.quote.split()) in sentence
+    ]
+    return bool(own) and not any(_agrees(fact, current.best) or _agrees(current.best, fact) for fact in own)
+
+
 def _same_place(location: Location, other: Location | None) -> bool:
     if other is None:
         return False

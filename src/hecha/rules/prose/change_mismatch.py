@@ -34,6 +34,7 @@ from hecha.rules.prose._linking import (
     related_of,
     resolve,
     restated_relation,
+    sentence_states_other,
     shown,
     signed_interval,
     subject,
@@ -256,7 +257,7 @@ class ProseChangeMismatch(Rule):
             pair = _from_to_operands(facts, claim)
             if pair is not None:
                 current, prior = pair
-        if current is None or prior is None:
+        if current is None or prior is None or sentence_states_other(facts, claim, current):
             return None
         return self._readings(claim, current, prior)
 
@@ -300,9 +301,13 @@ class ProseChangeMismatch(Rule):
             scale = claim_scale(claim)
             # Recompute in the stated figure's unit (万元 when it says 万元): the finding reads as printed.
             reading = (now - before).scaled(Decimal(1).scaleb(-(scale or 0)))
+            # Preparers subtract the two figures as rounded to the stated unit (67,488.00 万元 −
+            # 59,218.33 万元 = 8,269.67 万元 where the 元 figures give 8,269.68): each rounding
+            # moves the difference by up to half a unit of the stated figure's last digit.
+            rounded = reading.widened(Decimal(1).scaleb(-claim.quantity.decimals))
             unit = _SCALE_WORDS.get(scale, "") if scale is not None else ""
             relation = _difference(current, prior, scale)
-            return _Evaluation(stated, (reading,), current, prior, f"{this} − {that}", unit, relation)
+            return _Evaluation(stated, (reading, rounded), current, prior, f"{this} − {that}", unit, relation)
         if claim.kind is ClaimKind.MULTIPLE:
             ratio = now / before
             if ratio is None:
