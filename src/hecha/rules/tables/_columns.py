@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from fractions import Fraction
 
@@ -411,8 +411,11 @@ class ChangeReading:
     ``percent_rows``: "pp" (points, current − prior) or "relative" for rows of percentages in a
     rate column (documents print either, but one document prints a column one way);
     ``negative_prior``: "abs" for (c − p) / |p| or "signed" for (c − p) / p when the prior is
-    negative (documents vary, but a column follows one convention). Accepting both readings on
-    every row would let a sign flip or a typo that happens to match the other reading pass.
+    negative (documents vary, and most keep to one in a column), or "either" for a column that
+    mixes them (信用减值损失 −9,859,313.92 vs −7,138,731.90 printed +38.11% two rows above a
+    cash flow printed −11.08% the other way). Accepting both readings on every row would let a
+    sign flip that happens to match the other reading pass, so "either" is the data's choice only
+    when neither convention fits the column.
     """
 
     percent_rows: str = "pp"
@@ -422,7 +425,7 @@ class ChangeReading:
 CHANGE_READINGS = tuple(
     ChangeReading(percent_rows, negative_prior)
     for percent_rows in ("pp", "relative")
-    for negative_prior in ("abs", "signed")
+    for negative_prior in ("abs", "signed", "either")
 )
 
 
@@ -541,6 +544,8 @@ def _relative_change(current: Interval, prior: Interval, negative_prior: str) ->
     if quotient is None:
         return []
     one = Interval.exact(Decimal(1))
+    if negative_prior == "either" and prior.high < 0:
+        return [(one - quotient).scaled(HUNDRED), (quotient - one).scaled(HUNDRED)]
     rate = quotient - one if negative_prior == "signed" or prior.low > 0 else one - quotient
     return [rate.scaled(HUNDRED)]
 
@@ -576,7 +581,33 @@ def change_mapping(table: AnalyzedTable, change: int, tolerance: Decimal) -> lis
     ]
     pool = group_pool(table, change, figures)
     return pick(
-        _change_checks(table, change, current, prior, tolerance, reading)
+        checks
         for current, prior in period_pairs(table, pool)
-        for reading in CHANGE_READINGS
+        for checks in _pair_readings(table, change, current, prior, tolerance)
     )
+
+
+# Negative-prior rows that must follow each convention before a column is "either". One each:
+# baicheng's 2023 cash-flow table prints −767.4 vs −690.9 as +11.08% (by p) and −432.6 vs
+# −797.9 as +45.78% (by |p|), and no corpus document shows a sign flipped on a negative prior.
+_MIXED_ROWS = 1
+
+
+def _pair_readings(
+    table: AnalyzedTable, change: int, current: int, prior: int, tolerance: Decimal
+) -> Iterator[list[RowCheck]]:
+    """The pair's checks under every ChangeReading; "either" only when some row holds by
+    (c − p) / |p| alone and another by (c − p) / p alone: a column that really mixes them."""
+    by_reading = {
+        reading: _change_checks(table, change, current, prior, tolerance, reading)
+        for reading in CHANGE_READINGS
+    }
+    for reading, checks in by_reading.items():
+        if reading.negative_prior == "either":
+            absolute = by_reading[replace(reading, negative_prior="abs")]
+            signed = by_reading[replace(reading, negative_prior="signed")]
+            held_abs = {c.row.index for c in absolute if c.held}
+            held_signed = {c.row.index for c in signed if c.held}
+            if len(held_abs - held_signed) < _MIXED_ROWS or len(held_signed - held_abs) < _MIXED_ROWS:
+                continue
+        yield checks
