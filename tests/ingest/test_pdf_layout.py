@@ -98,3 +98,32 @@ def test_continuation_with_dropped_empty_columns_is_joined() -> None:
         "262,950,536.58",
     ]
     assert table.rows[-1][0].text == "合计"
+
+
+def _rows_with(document: Document, label: str) -> list[list[str]]:
+    return [
+        [cell.text for cell in row if cell.text.strip()]
+        for table in document.tables
+        for row in table.rows
+        if row[0].text.strip() == label or (len(row) > 1 and row[1].text.strip() == label)
+    ]
+
+
+def test_figures_broken_inside_narrow_cells_are_one_figure_again() -> None:
+    # maipu 2023 half-year p.135 (母公司长期股权投资), no rules: "41,045,311.1" wraps its "8" onto
+    # a line of its own; "40,000,000" | ".00" and "1,045,311." | "18" come as two runs side by side.
+    document = _read("maipu_2023_p135.pdf")
+    texts = [cell.text for table in document.tables for row in table.rows for cell in row]
+    assert texts.count("41,045,311.18") >= 8
+    assert "40,000,000.00" in texts and "1,045,311.18" in texts
+    assert not any(text.strip() in {"8", ".00", "18", ".18"} for text in texts)
+
+
+def test_row_printed_over_three_lines_is_one_row() -> None:
+    # haixiang 2019 p.146 (无形资产, 累计摊销 continued from p.145): "4.期末" / the centred
+    # figures / "余额" with the wrapped last digits of the first, second and last columns.
+    document = _read("haixiang_2019_p146.pdf")
+    closing = _rows_with(document, "4.期末余额")
+    assert closing[0][:4] == ["4.期末余额", "66,692,271.75", "95,011,592.74", "960,760.16"]
+    assert closing[0][-1] == "168,113,512.65"
+    assert _rows_with(document, "2.本期增加金额")[0][-1] == "30,277,923.13"

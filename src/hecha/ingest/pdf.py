@@ -11,11 +11,13 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
+from itertools import pairwise
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from hecha.ingest.errors import IngestError
+from hecha.ingest.lines import join_figure_pieces
 from hecha.ingest.numbers import is_blank, is_unit_line, normalize, parse_quantity, unit_scale
 from hecha.ingest.pdf_page import PageContent, Run, read_rules, read_runs
 from hecha.ingest.pdf_tables import GridCell, PageTable, find_tables
@@ -60,7 +62,7 @@ def read(path: str, data: bytes) -> Document:
     for page in pages:
         page_tables.extend(find_tables(page.number, page.runs, page.rules, page.width))
         lines.extend(_lines(page))
-    joined = _join_continued(page_tables, lines, pages)
+    joined = [_rejoin_split_figures(table) for table in _join_continued(page_tables, lines, pages)]
     tables = tuple(_to_table(path, index, table, lines) for index, table in enumerate(joined))
     paragraphs = tuple(_paragraphs(path, lines, page_tables, pages))
     return Document(source=path, format="pdf", page_count=len(pages), paragraphs=paragraphs, tables=tables)
@@ -524,6 +526,128 @@ def _header_count(rows: list[list[GridCell]]) -> int:
 def _is_title(text: str) -> bool:
     # "√适用 □不适用" is the form's tick box, not a caption.
     return not is_unit_line(text) and "适用" not in text.replace("不适用", "") and "不适用" not in text
+
+
+def _union(
+    first: tuple[float, float, float, float], second: tuple[float, float, float, float]
+) -> tuple[float, float, float, float]:
+    return (
+        min(first[0], second[0]),
+        min(first[1], second[1]),
+        max(first[2], second[2]),
+        max(first[3], second[3]),
+    )
+
+
+def _rejoin_split_figures(table: PageTable) -> PageTable:
+    """One figure that a narrow cell broke apart is one cell again, and one row printed over two
+    or three lines is one row.
+
+    Without ruling lines a cell's figure may come as two runs side by side ("40,000,000" |
+    ".00", "1,045,311." | "18") or wrap its end onto the next line ("41,045,311.1" over "8",
+    "436,326,872" over ".36"). The pieces are joined where they make one figure and neither could
+    stand alone (lines.join_figure_pieces decides). A line whose figure pieces all join the lines
+    above is the rest of their row: its label piece ("额" under "一、上年年末余") and its other
+    figures (printed vertically centred, on the middle line) go into that row.
+    """
+    rows: list[list[GridCell]] = []
+    pages: list[int] = []
+    for row, page in zip(table.rows, table.row_pages, strict=True):
+        _join_side_by_side(row)
+        same_page = [index for index in range(len(rows)) if pages[index] == page]
+        merged_into = _merge_wrapped_line(rows, same_page[-2:], row)
+        if merged_into is not None:
+            del rows[merged_into + 1 :]
+            del pages[merged_into + 1 :]
+            continue
+        rows.append(row)
+        pages.append(page)
+    table.rows, table.row_pages = rows, pages
+    return table
+
+
+def _join_side_by_side(row: list[GridCell]) -> None:
+    filled = [position for position, cell in enumerate(row) if cell.text.strip()]
+    for left, right in pairwise(filled):
+        head, tail = row[left], row[right]
+        if not head.text.strip() or right != left + 1:
+            continue
+        joined = join_figure_pieces(head.text, tail.text, tail_alone=False)
+        if joined is not None and parse_quantity(joined) is not None:
+            row[left] = _joined_cell(head, tail, joined)
+            row[right] = GridCell("", tail.bbox)
+
+
+def _joined_cell(head: GridCell, tail: GridCell, text: str) -> GridCell:
+    box = (
+        min(head.bbox[0], tail.bbox[0]),
+        min(head.bbox[1], tail.bbox[1]),
+        max(head.bbox[2], tail.bbox[2]),
+        max(head.bbox[3], tail.bbox[3]),
+    )
+    return GridCell(text, box, head.runs + tail.runs, head.spanned)
+
+
+def _merge_wrapped_line(
+    rows: list[list[GridCell]], candidates: list[int], line: list[GridCell]
+) -> int | None:
+    """Merge ``line`` into the row above it when its figure pieces are the wrapped ends of that
+    row's figures; the index of that row (a middle line without a label merges too), else None."""
+    if not candidates:
+        return None
+    pieces = [p for p, cell in enumerate(line) if _TAIL_DIGITS.fullmatch(cell.text.strip())]
+    if not pieces:
+        return None
+    target = candidates[-1]
+    middle: int | None = None
+    if (
+        len(candidates) == 2
+        and not rows[candidates[-1]][0].text.strip()
+        and rows[candidates[0]][0].text.strip()
+    ):
+        target, middle = candidates[0], candidates[-1]
+    stack = [target] if middle is None else [middle, target]
+    joins: list[tuple[int, int, str, int]] = []
+    for piece in pieces:
+        # The head stands right above, or (a right-aligned figure's last digit) just left of it.
+        found = next(
+            (
+                (index, column)
+                for column in (piece, piece - 1)
+                for index in stack
+                if column >= 0 and rows[index][column].text.strip()
+            ),
+            None,
+        )
+        if found is None or any((found[0], found[1]) == (j[0], j[1]) for j in joins):
+            return None
+        above, position = found
+        joined = join_figure_pieces(rows[above][position].text, line[piece].text, tail_alone=True)
+        if joined is None or parse_quantity(joined) is None:
+            return None
+        joins.append((above, position, joined, piece))
+    rest = [p for p, cell in enumerate(line) if cell.text.strip() and p not in pieces]
+    moving = [p for p in rest if p != 0]
+    if middle is not None:
+        moving += [p for p, cell in enumerate(rows[middle]) if cell.text.strip()]
+    if any(rows[target][position].text.strip() for position in moving):
+        return None
+    for above, position, joined, piece in joins:
+        rows[above][position] = _joined_cell(rows[above][position], line[piece], joined)
+    for position in rest:
+        if position != 0:
+            rows[target][position] = line[position]
+    if middle is not None:
+        for position, cell in enumerate(rows[middle]):
+            if cell.text.strip():
+                rows[target][position] = cell
+    if 0 in rest and rows[target][0].text.strip():
+        head = rows[target][0]
+        rows[target][0] = _joined_cell(head, line[0], head.text + line[0].text.strip())
+    return target
+
+
+_TAIL_DIGITS = re.compile(r"\d{1,2}|\.\d{1,2}")
 
 
 def _to_table(path: str, index: int, table: PageTable, lines: list[_Line]) -> Table:

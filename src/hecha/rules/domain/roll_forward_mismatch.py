@@ -336,6 +336,10 @@ def _instance(
     total = Interval.exact(Decimal(0))
     cells = [target_cell]
     nonzero = 1 if stated.value != 0 else 0
+    if relation.family == "breakdown" and all(
+        not _printed(_cell(table, relation, variable, place)[0]) for variable, _ in relation.terms
+    ):
+        return None  # "（1）处置" left empty under a filled 本期减少: the breakdown is not given
     for variable, sign in relation.terms:
         cell, column = _cell(table, relation, variable, place)
         if cell is not None and cell.quantity is None and cell.text.strip() and not cell.blank:
@@ -350,6 +354,11 @@ def _instance(
         total = total + value if sign > 0 else total - value
     comparison = compare(stated, total, tolerance)
     return Instance(relation, place, comparison is None, nonzero >= 2, comparison, tuple(cells))
+
+
+def _printed(cell: Cell | None) -> bool:
+    """Something stands in the cell: a figure or a printed blank ("-"), not nothing at all."""
+    return cell is not None and bool(cell.text.strip())
 
 
 def addend(cell: Cell, sign: int, target_scale: int | None, column_scale: int | None) -> Term | None:

@@ -303,12 +303,13 @@ def row_addend_sets(rows: Sequence[Row], end: int) -> list[AddendSet]:
 
 
 def _top_level(rows: Sequence[Row], positions: list[int]) -> list[int]:
-    """The items of the shallowest numbering when every item is numbered and some nest deeper
-    ("一 前期工程费" over "2.1 设计费"): the deeper ones break their parent down."""
+    """The items of the shallowest numbering when some nest deeper ("一 前期工程费" over "2.1
+    设计费"), or the numbered items when unnumbered ones stand under them ("一、不能重分类进损益的
+    其他综合收益" over "其他权益工具投资公允价值变动"): the deeper ones break their parent down."""
     levels = [rows[p].level for p in positions]
-    if len(positions) < 3 or not all(levels) or len(set(levels)) < 2:
+    if len(positions) < 2 or len(set(levels)) < 2 or not levels[0]:
         return []
-    shallowest = min(levels)
+    shallowest = min(level for level in levels if level)
     return [p for p in positions if rows[p].level == shallowest]
 
 
