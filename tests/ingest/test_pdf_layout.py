@@ -127,3 +127,27 @@ def test_row_printed_over_three_lines_is_one_row() -> None:
     assert closing[0][:4] == ["4.期末余额", "66,692,271.75", "95,011,592.74", "960,760.16"]
     assert closing[0][-1] == "168,113,512.65"
     assert _rows_with(document, "2.本期增加金额")[0][-1] == "30,277,923.13"
+
+
+def test_label_wrapped_over_two_lines_is_one_label_on_its_row() -> None:
+    # maipu 2023 half-year p.108 (应付职工薪酬): "1、工资、奖金、津贴" over "和补贴 13,661,386.86 …";
+    # "二、离职后福利-设定" over "提存计划 …"; "5、工会经费和职工教" over "育经费 …".
+    labels = [row[0].text for table in _read("maipu_2023_p108.pdf").tables for row in table.rows]
+    assert "1、工资、奖金、津贴和补贴" in labels
+    assert "二、离职后福利-设定提存计划" in labels
+    assert "5、工会经费和职工教育经费" in labels
+    assert "和补贴" not in labels and "提存计划" not in labels
+
+
+def test_bare_of_which_line_stays_a_row_and_split_cells_join() -> None:
+    # jinyu 2020 p.125 (应收票据 按坏账计提方法): two-character label cells; "其中：" alone on its line
+    # opens the breakdown, "按组" / "合计提坏账准备" is one label whose figures wrapped with it.
+    document = _read("jinyu_2020_p125.pdf")
+    rows: dict[str, list[str]] = {}
+    for table in document.tables:
+        for row in table.rows:
+            rows.setdefault(row[0].text, [cell.text for cell in row[1:] if cell.text.strip()])
+    assert "其中：" in rows
+    assert rows["按组合计提坏账准备"][:3] == ["22,172,721.00", "100.00", "136,382.20"]
+    assert rows["银行承兑汇票"][0] == "15,419,010.00"
+    assert rows["合计"][-1] == "23,855,394.93"

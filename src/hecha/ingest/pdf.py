@@ -555,15 +555,83 @@ def _rejoin_split_figures(table: PageTable) -> PageTable:
     for row, page in zip(table.rows, table.row_pages, strict=True):
         _join_side_by_side(row)
         same_page = [index for index in range(len(rows)) if pages[index] == page]
-        merged_into = _merge_wrapped_line(rows, same_page[-2:], row)
-        if merged_into is not None:
-            del rows[merged_into + 1 :]
-            del pages[merged_into + 1 :]
+        merged_away = _merge_wrapped_line(rows, same_page[-2:], row)
+        if merged_away is not None:
+            for index in reversed(merged_away):
+                del rows[index]
+                del pages[index]
             continue
         rows.append(row)
         pages.append(page)
     table.rows, table.row_pages = rows, pages
+    _join_wrapped_labels(table)
     return table
+
+
+# A label line that starts a row of its own: numbered, 其中/减/加, a total.
+_OWN_ROW = re.compile(
+    r"^(?:[一二三四五六七八九十]+[、.．]|[(（][一二三四五六七八九十\d]+[)）]|\d+[、.．]|其中|减[:：]|加[:：]|合\s*计|小\s*计|总\s*计)"
+)
+
+
+def _join_wrapped_labels(table: PageTable) -> None:
+    """A label wrapped over several lines of its cell is one label, on the row of its figures.
+
+    A line counts as wrapped when its text runs up to the label column's right edge (the cell is
+    full); the next line then continues it unless it opens a row of its own (numbered, 其中,
+    减：/加：, a total). A label-only line is joined to the row below it, or, when it ends a label
+    whose row already printed its figures, to the row above.
+    """
+    if len(table.col_edges) < 2:
+        return
+    edge = table.col_edges[1]
+    rows, pages = table.rows, table.row_pages
+    index = 1
+    while index < len(rows):
+        above, here = rows[index - 1], rows[index]
+        if pages[index - 1] != pages[index] or not _full(above[0], edge):
+            index += 1
+            continue
+        text = here[0].text.strip()
+        if not text or _OWN_ROW.match(text):
+            index += 1
+            continue
+        above_figures, here_figures = _has_figures(above), _has_figures(here)
+        if (above_figures and here_figures) or (
+            not above_figures and above[0].text.strip().endswith(("：", ":"))
+        ):
+            # "其中：" and "流动资产：" head the rows under them; they are rows of their own.
+            index += 1
+            continue
+        # The joined label keeps the last line's runs: whether it wraps on is that line's to say.
+        label = GridCell(
+            above[0].text.rstrip() + text, _joined_cell(above[0], here[0], "").bbox, here[0].runs
+        )
+        if above_figures:
+            # "权益工具投资公允 1,039,142.05" then "价值变动": the label's end, below its figures.
+            above[0] = label
+        else:
+            # "1、工资、奖金、津贴" then "和补贴 13,661,386.86 …": the label's start, above them.
+            here[0] = label
+            rows[index - 1] = here
+        del rows[index]
+        del pages[index]
+
+
+def _has_figures(row: list[GridCell]) -> bool:
+    return any(cell.text.strip() for cell in row[1:])
+
+
+def _full(cell: GridCell, edge: float) -> bool:
+    """The cell's text reaches the right edge of its column, within about one character."""
+    if not cell.runs or not cell.text.strip():
+        return False
+    # The cell's last printed line decides: a label already wrapped inside a ruled cell ends
+    # short of the edge ("销售商品、提供劳务" / "收到的现金").
+    height = max(run.bottom - run.top for run in cell.runs)
+    last = max(run.center_y for run in cell.runs)
+    right = max(run.x1 for run in cell.runs if run.center_y >= last - height / 2)
+    return right >= edge - 2 * height
 
 
 def _join_side_by_side(row: list[GridCell]) -> None:
@@ -590,23 +658,21 @@ def _joined_cell(head: GridCell, tail: GridCell, text: str) -> GridCell:
 
 def _merge_wrapped_line(
     rows: list[list[GridCell]], candidates: list[int], line: list[GridCell]
-) -> int | None:
+) -> list[int] | None:
     """Merge ``line`` into the row above it when its figure pieces are the wrapped ends of that
-    row's figures; the index of that row (a middle line without a label merges too), else None."""
-    if not candidates:
+    row's figures. The row may stand over two lines: a label line and a line of figures only
+    (above or below the label, as vertical centring prints it); the figures-only line merges into
+    the labelled one. Returns the indices of the rows that merged away, None when nothing did."""
+    stack = list(reversed(candidates))  # nearest first
+    figures = [p for p, cell in enumerate(line) if cell.text.strip() and _is_figure_text(cell.text)]
+    # Every figure of the line under a figure above must be that figure's end; a figure with
+    # nothing above it is the row's own, printed on its middle line.
+    pieces = [p for p in figures if any(_figure_at(rows[i], p) or _figure_at(rows[i], p - 1) for i in stack)]
+    if not pieces or not any(_TAIL_DIGITS.fullmatch(line[p].text.strip()) for p in pieces):
         return None
-    pieces = [p for p, cell in enumerate(line) if _TAIL_DIGITS.fullmatch(cell.text.strip())]
-    if not pieces:
-        return None
-    target = candidates[-1]
-    middle: int | None = None
-    if (
-        len(candidates) == 2
-        and not rows[candidates[-1]][0].text.strip()
-        and rows[candidates[0]][0].text.strip()
-    ):
-        target, middle = candidates[0], candidates[-1]
-    stack = [target] if middle is None else [middle, target]
+    own = [p for p in figures if p not in pieces]
+    labelled = [index for index in stack if not _figures_only(rows[index])]
+    target = labelled[0] if labelled else stack[0]
     joins: list[tuple[int, int, str, int]] = []
     for piece in pieces:
         # The head stands right above, or (a right-aligned figure's last digit) just left of it.
@@ -615,38 +681,62 @@ def _merge_wrapped_line(
                 (index, column)
                 for column in (piece, piece - 1)
                 for index in stack
-                if column >= 0 and rows[index][column].text.strip()
+                if _figure_at(rows[index], column)
             ),
             None,
         )
-        if found is None or any((found[0], found[1]) == (j[0], j[1]) for j in joins):
+        if found is None or any(found == (j[0], j[1]) for j in joins):
             return None
         above, position = found
         joined = join_figure_pieces(rows[above][position].text, line[piece].text, tail_alone=True)
         if joined is None or parse_quantity(joined) is None:
             return None
         joins.append((above, position, joined, piece))
-    rest = [p for p, cell in enumerate(line) if cell.text.strip() and p not in pieces]
-    moving = [p for p in rest if p != 0]
-    if middle is not None:
-        moving += [p for p, cell in enumerate(rows[middle]) if cell.text.strip()]
+    helpers = {index for index in stack if index != target and _figures_only(rows[index])}
+    if any(above not in helpers and above != target for above, _, _, _ in joins):
+        return None
+    label_rest = [p for p, cell in enumerate(line) if cell.text.strip() and p not in figures]
+    moving = list(own)
+    for index in helpers:
+        moving += [p for p, cell in enumerate(rows[index]) if cell.text.strip()]
     if any(rows[target][position].text.strip() for position in moving):
         return None
+    if len(label_rest) > 1:
+        return None  # more than one label piece: not the end of one wrapped label
     for above, position, joined, piece in joins:
         rows[above][position] = _joined_cell(rows[above][position], line[piece], joined)
-    for position in rest:
-        if position != 0:
-            rows[target][position] = line[position]
-    if middle is not None:
-        for position, cell in enumerate(rows[middle]):
+    for position in own:
+        rows[target][position] = line[position]
+    for index in helpers:
+        for position, cell in enumerate(rows[index]):
             if cell.text.strip():
                 rows[target][position] = cell
-    if 0 in rest and rows[target][0].text.strip():
-        head = rows[target][0]
-        rows[target][0] = _joined_cell(head, line[0], head.text + line[0].text.strip())
-    return target
+    for position in label_rest:
+        head = rows[target][position]
+        text = head.text.rstrip() + line[position].text.strip()
+        rows[target][position] = (
+            _joined_cell(head, line[position], text) if head.text.strip() else line[position]
+        )
+    return sorted(helpers)
 
 
+def _figure_at(row: list[GridCell], position: int) -> bool:
+    return (
+        0 <= position < len(row) and bool(row[position].text.strip()) and _is_figure_text(row[position].text)
+    )
+
+
+def _figures_only(row: list[GridCell]) -> bool:
+    """A line of figures and figure pieces, without a word of label."""
+    filled = [cell.text.strip() for cell in row if cell.text.strip()]
+    return bool(filled) and all(_is_figure_text(text) for text in filled)
+
+
+def _is_figure_text(text: str) -> bool:
+    return bool(_FIGURE_CHARACTERS.fullmatch(text.strip()))
+
+
+_FIGURE_CHARACTERS = re.compile(r"[-+()（）\d,.，%]+")
 _TAIL_DIGITS = re.compile(r"\d{1,2}|\.\d{1,2}")
 
 
