@@ -383,3 +383,15 @@ def test_headings_images_and_comments() -> None:
         ("三级", True),
         ("正文", False),
     ]
+
+
+def test_table_split_by_a_page_break_is_joined_and_its_first_row_is_data() -> None:
+    # tongrentang_2023_annual.md (a PDF converted to Markdown): the 销售费用 table breaks after
+    # 仓储保管费; the converter put a stray line between and made "| 修理费 | 1,380.07 | 0.40 |"
+    # the header of a second table. The 合计 343,663.20 closes all twelve items.
+    path = FIXTURES / "tongrentang_selling_expenses_split.md"
+    document = markdown.read(str(path), path.read_bytes())
+    assert len(document.tables) == 1
+    labels = [row[0].text for row in document.tables[0].rows]
+    assert labels[1:3] == ["职工薪酬", "市场拓展费"] and "修理费" in labels and labels[-1] == "合计"
+    assert [cell.location.row for cell in document.tables[0].rows[-1]] == [len(labels) - 1] * 3

@@ -56,6 +56,10 @@ def pipe_table(
                 )
             )
         rows.append(tuple(cells))
+    if header_rows and any(cell.quantity is not None for row in rows[:header_rows] for cell in row[1:]):
+        # "| 修理费 | 1,380.07 | 0.40 |" over the separator: a converter that split a table at a
+        # page break made the continuation's first data row a header. Figures are never a header.
+        header_rows = 0
     return Table(
         index=index,
         rows=tuple(rows),

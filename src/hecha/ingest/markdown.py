@@ -171,9 +171,40 @@ class _DocumentBuilder:
         self._append_table(table, first_line, line_unit)
 
     def _append_table(self, table: Table, first_line: int, line_unit: str | None) -> None:
+        if self._continues_previous(table):
+            previous = self.tables[-1]
+            offset = len(previous.rows)
+            moved = tuple(
+                tuple(
+                    replace(cell, location=replace(cell.location, table=previous.index, row=offset + r))
+                    for cell in row
+                )
+                for r, row in enumerate(table.rows)
+            )
+            self.tables[-1] = replace(previous, rows=previous.rows + moved)
+            self.blocks.append(_Block(text="", line=first_line, is_table=True))
+            return
         self.tables.append(table)
         self.line_units.append(line_unit)
         self.blocks.append(_Block(text="", line=first_line, is_table=True))
+
+    def _continues_previous(self, table: Table) -> bool:
+        """A headless table (its first row holds figures) right after a table of as many columns,
+        with at most a couple of short stray lines between (a page break's leftovers): the rest
+        of that table, split where a page ended."""
+        if table.header_rows != 0 or not self.tables:
+            return False
+        previous = self.tables[-1]
+        if max(map(len, table.rows)) != max(map(len, previous.rows)):
+            return False
+        between: list[_Block] = []
+        for block in reversed(self.blocks):
+            if block.is_table:
+                break
+            between.append(block)
+        return len(between) <= _MAX_STRAY_LINES and all(
+            not block.heading and len(block.text) <= _MAX_STRAY_CHARS for block in between
+        )
 
     def _title_and_context(self) -> tuple[str, str]:
         """Title and context of the table about to be added, from the text above it.
@@ -224,6 +255,10 @@ class _DocumentBuilder:
             tables=tuple(self.tables),
             warnings=tuple(self.warnings),
         )
+
+
+_MAX_STRAY_LINES = 2
+_MAX_STRAY_CHARS = 30
 
 
 def _unit_from_header(header_texts: list[str]) -> str | None:
