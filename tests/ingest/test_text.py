@@ -145,3 +145,15 @@ def test_balance_sheet_is_one_table_through_section_lines_and_blank_rows() -> No
     rows = [row for table in document.tables for row in table.rows]
     dividends = next(row for row in rows if row[0].text == "应收股利")
     assert [cell.text for cell in dividends[1:]] == ["-", "-"]
+
+
+def test_items_printed_empty_and_wrapped_labels_do_not_end_a_statement() -> None:
+    # shenzhen_zhenye_2018_annual.txt lines 2393-2475 (合并资产负债表): runs of items printed with
+    # empty cells ("向中央银行借款", "拆入资金"), a wrapped label and a whitespace-only line stand
+    # between 短期借款 and 应付票据及应付账款; 流动负债合计 closes them all.
+    path = FIXTURES / "shenzhen_zhenye_balance_sheet.txt"
+    document = text.read(str(path), path.read_bytes())
+    labels = [[row[0].text.strip() for row in table.rows] for table in document.tables]
+    liabilities = next(table for table in labels if "流动负债合计" in table)
+    expected = {"货币资金", "资产总计", "短期借款", "应付票据及应付账款", "一年内到期的非流动负债"}
+    assert expected <= set(liabilities)

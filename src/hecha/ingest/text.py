@@ -525,8 +525,10 @@ def _collect_rows(
             if nxt is not None and _SECTION_ROW.match(lines[nxt].text.strip()):
                 i += 1
                 continue
-            following = split_figure_line(lines[nxt].text) if nxt is not None else None
-            if following is None or not rows or len(following.figures) != len(rows[-1].split.figures):
+            # The shape of the last row that printed figures (an item printed with empty cells
+            # has none).
+            shape = next((len(row.split.figures) for row in reversed(rows) if row.split.figures), 0)
+            if not rows or not _same_shape_follows(lines, i + 1, shape):
                 break
             i += 1
             continue
@@ -697,6 +699,26 @@ def _continues_row(previous: _Row, split: SplitLine, line_before: _Line) -> bool
         and split_figure_line(line_before.text) is not None
         and _piece_texts(_Row(split=split, line=line_before)) is None
     )
+
+
+_SHAPE_LOOKAHEAD = 4  # non-empty lines searched for the next row after an empty line
+
+
+def _same_shape_follows(lines: list[_Line], start: int, figures: int) -> bool:
+    """A row with ``figures`` figures comes within a few lines, past item names printed with
+    empty cells ("衍生金融负债") and wrapped labels, before any prose."""
+    seen = 0
+    for line in lines[start:]:
+        text = line.text.strip()
+        if not text:
+            continue
+        split = split_figure_line(line.text)
+        if split is not None:
+            return len(split.figures) == figures
+        seen += 1
+        if seen > _SHAPE_LOOKAHEAD or not (is_item_label(text) or _is_fragment(text)):
+            return False
+    return False
 
 
 def _row_follows(lines: list[_Line], start: int) -> bool:
