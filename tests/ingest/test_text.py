@@ -157,3 +157,14 @@ def test_items_printed_empty_and_wrapped_labels_do_not_end_a_statement() -> None
     liabilities = next(table for table in labels if "流动负债合计" in table)
     expected = {"货币资金", "资产总计", "短期借款", "应付票据及应付账款", "一年内到期的非流动负债"}
     assert expected <= set(liabilities)
+
+
+def test_table_goes_on_under_its_repeated_header_after_a_page_break() -> None:
+    # shenzhen_zhenye_2018_annual.txt lines 4330-4415 (应收账款 按账龄): "1年以内" is the only row
+    # before the page footer; the next page repeats "账龄 / 期末余额 / 应收账款 坏账准备 计提比例（%）"
+    # and goes on to 合计 9,081,701.08, which counts the first row too.
+    path = FIXTURES / "shenzhen_zhenye_aging_page_break.txt"
+    document = text.read(str(path), path.read_bytes())
+    aging = next(t for t in document.tables if any(r[0].text.startswith("1年以内") for r in t.rows))
+    labels = [row[0].text for row in aging.rows]
+    assert labels[-1] == "合计" and any(label.startswith("5年以上") for label in labels)

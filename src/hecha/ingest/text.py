@@ -776,21 +776,28 @@ def _append_to_last_cell(row: _Row, suffix: str) -> None:
 
 
 def _continues_previous(previous: _Block, block: _Block, between: list[_Line]) -> bool:
-    """A table that goes on after a page break: no prose between, same shape, no header or a repeat."""
-    if not previous.rows or not block.rows or any(line.text.strip() for line in between):
+    """A table that goes on after a page break: no prose between, same shape, no header or a repeat.
+
+    The lines between may repeat the upper header lines that stood above the first part ("账龄" /
+    "期末余额" over "应收账款 坏账准备 计提比例（%）"), which the header search left outside it."""
+    if not previous.rows or not block.rows:
+        return False
+    above_first = {_furniture_key(text) for text in previous.context.splitlines() if text.strip()}
+    if any(line.text.strip() and _furniture_key(line.text) not in above_first for line in between):
         return False
     last_page = previous.rows[-1].line.page
     first_page = block.rows[0].line.page
-    if last_page is None and first_page is None:
-        # No page information: only furniture stood between, so accept a header-less run.
-        return not block.header and len(block.rows[0].split.figures) == len(previous.rows[-1].split.figures)
-    if last_page is None or first_page is None or first_page != last_page + 1:
-        return False
     if len(block.rows[0].split.figures) != len(previous.rows[-1].split.figures):
         return False
-    if block.header and [_furniture_key(x.text) for x in block.header] != [
-        _furniture_key(x.text) for x in previous.header
-    ]:
+    if (last_page is not None or first_page is not None) and (
+        last_page is None or first_page is None or first_page != last_page + 1
+    ):
+        return False
+    # No header, the header repeated (perhaps without the title lines the first page's header
+    # began with), or a "续表" line. Without page information only furniture stood between.
+    repeated = [_furniture_key(x.text) for x in block.header if x.text.strip()]
+    original = [_furniture_key(x.text) for x in previous.header if x.text.strip()]
+    if repeated and repeated != original[-len(repeated) :]:
         return all(is_continued_marker(x.text) for x in block.header)
     return True
 
