@@ -1,5 +1,5 @@
 """Command line of the benchmark:
-``python -m benchmarks {speed,findings,coverage,mutation,diagnosis,all}``.
+``python -m benchmarks {speed,findings,coverage,tables,recall,mutation,diagnosis,all}``.
 
 Prints each mode's figures as a table and writes them as JSON to benchmarks/results/ (git-ignored).
 See benchmarks/README.md for what each figure means and the targets.
@@ -13,11 +13,11 @@ import tempfile
 import time
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
-from typing import Protocol
+from typing import Protocol, TypeVar
 
-from benchmarks.corpus import PageCount, corpus_dir, corpus_paths, page_count
+from benchmarks.corpus import CorpusDocument, PageCount, corpus_dir, corpus_documents, page_count
 from benchmarks.coverage import (
     EXCLUDED_CLASSES,
     TARGET_COVERAGE,
@@ -38,26 +38,61 @@ from benchmarks.diagnosis import (
     summarize_diagnoses,
 )
 from benchmarks.findings import (
+    FLAG_FALSE_PER_100_PAGES,
     INSPECTED_FILE,
+    ClassCount,
     DiagnosisCount,
     DocumentFindings,
     FamilyCount,
     FindingsSummary,
     diagnosis_counts,
     document_findings,
+    false_alarm_classes,
     family_counts,
     load_inspections,
     overall,
 )
+from benchmarks.groups import Groups
 from benchmarks.mutation import KINDS, DocumentMutations, KindSummary, run_mutations, summarize
 from benchmarks.output import RESULTS_DIR, JsonValue, fmt, render_table, share, write_results
 from benchmarks.prose_mutation import (
     TARGETS,
     DocumentProseMutations,
+    ProseOutcome,
     run_prose_mutations,
     summarize_target,
 )
-from benchmarks.speed import TARGET_PAGES_PER_SECOND, SpeedResult, measure, measure_in_child, to_json_line
+from benchmarks.recall import (
+    DEFAULT_SAMPLE as RECALL_SAMPLE,
+)
+from benchmarks.recall import (
+    DEFAULT_SELF_SAMPLE,
+    MAX_PROCESSES,
+    RECALL_KINDS,
+    DocumentRecall,
+    RecallJob,
+    RecallSummary,
+    run_jobs,
+    skip_reasons,
+    summarize_recall,
+)
+from benchmarks.recall import ROLES as RECALL_ROLES
+from benchmarks.speed import (
+    TARGET_PAGES_PER_SECOND,
+    SpeedResult,
+    combined,
+    measure,
+    measure_in_child,
+    to_json_line,
+)
+from benchmarks.table_coverage import (
+    TARGET_TABLES_CHECKED,
+    TableCoverage,
+    document_table_coverage,
+    hecha_figures,
+)
+from benchmarks.table_coverage import add_up as tables_add_up
+from benchmarks.table_scan import scan_file
 from hecha.engine import check_document
 from hecha.extract.factbase import FactBase, TokenClass
 from hecha.ingest.loader import load
@@ -131,43 +166,66 @@ def with_fact_bases(
 # ---------------------------------------------------------------- speed
 
 
-def speed_payload(results: list[SpeedResult]) -> dict[str, JsonValue]:
+def _speed_record(r: SpeedResult) -> dict[str, JsonValue]:
     return {
-        "target_pages_per_second_single_core": TARGET_PAGES_PER_SECOND,
-        "results": [
-            {
-                **asdict(r),
-                "ingest_pages_per_second": r.ingest_pages_per_second,
-                "total_pages_per_second": r.total_pages_per_second,
-                "ratio_to_baseline": r.ratio_to_baseline,
-            }
-            for r in results
-        ],
+        **asdict(r),
+        "ingest_pages_per_second": r.ingest_pages_per_second,
+        "total_pages_per_second": r.total_pages_per_second,
+        "ratio_to_baseline": r.ratio_to_baseline,
     }
 
 
-def print_speed(results: list[SpeedResult]) -> None:
-    rows = []
-    for r in results:
-        core = "1 core" if r.single_core else "any"
-        if r.error:
-            rows.append([r.document, core, "error: " + r.error[:80], "", "", "", "", "", "", ""])
+def speed_payload(results: list[SpeedResult], groups: Groups | None = None) -> dict[str, JsonValue]:
+    groups = groups or Groups()
+    by_cpus: dict[str, JsonValue] = {}
+    for single_core in (False, True):
+        mine = [r for r in results if r.single_core == single_core]
+        if not mine:
             continue
-        pages = f"~{r.pages}*" if r.pages_estimated else str(r.pages)
-        rows.append(
-            [
-                r.document,
-                core,
-                pages,
-                fmt(r.ingest_seconds, 2),
-                fmt(r.ingest_pages_per_second),
-                fmt(r.total_seconds, 2),
-                fmt(r.total_pages_per_second),
-                fmt(r.baseline_seconds, 2),
-                fmt(r.ratio_to_baseline, 1, "×"),
-                fmt(r.peak_rss_mb, 0),
-            ]
-        )
+        by_cpus["1 core" if single_core else "any"] = {
+            **groups.records(mine, _speed_name, lambda label, chosen: _speed_record(combined(label, chosen))),
+            "overall": _speed_record(combined("all", mine)),
+        }
+    return {
+        "target_pages_per_second_single_core": TARGET_PAGES_PER_SECOND,
+        "results": [_speed_record(r) for r in results],
+        "aggregated": by_cpus,
+    }
+
+
+def _speed_name(result: SpeedResult) -> str:
+    return result.document
+
+
+def _speed_row(r: SpeedResult, single_core: bool) -> list[str]:
+    core = "1 core" if single_core else "any"
+    if r.error:
+        return [r.document, core, "error: " + r.error[:80], "", "", "", "", "", "", ""]
+    pages = f"~{r.pages}*" if r.pages_estimated else str(r.pages)
+    return [
+        r.document,
+        core,
+        pages,
+        fmt(r.ingest_seconds, 2),
+        fmt(r.ingest_pages_per_second),
+        fmt(r.total_seconds, 2),
+        fmt(r.total_pages_per_second),
+        fmt(r.baseline_seconds, 2),
+        fmt(r.ratio_to_baseline, 1, "×"),
+        fmt(r.peak_rss_mb, 0),
+    ]
+
+
+def print_speed(results: list[SpeedResult], groups: Groups | None = None) -> None:
+    groups = groups or Groups()
+    rows = []
+    for single_core in (False, True):
+        mine = [r for r in results if r.single_core == single_core]
+        rows += [_speed_row(r, single_core) for r in mine]
+        if mine:
+            for label, chosen in groups.split(mine, _speed_name):
+                rows.append(_speed_row(combined(label, chosen), single_core))
+            rows.append(_speed_row(combined("all", mine), single_core))
     headers = ["document", "cpus", "pages", "ingest s", "ingest p/s", "total s", "total p/s"]
     headers += ["raw text s", "total/raw", "peak RSS MB"]
     print(f"== speed (median of {results[0].runs if results else 0} runs)")
@@ -176,6 +234,7 @@ def print_speed(results: list[SpeedResult]) -> None:
         f"target: single core total ≥ {TARGET_PAGES_PER_SECOND:.1f} pages/s (200-page PDF in ≤ 3 s); "
         "total/raw = hecha ingest+check time ÷ pypdfium2 raw text extraction time"
     )
+    print("format/kind/all lines: seconds and pages summed over the group's documents")
     if any(r.pages_estimated for r in results):
         print(ESTIMATE_NOTE)
 
@@ -191,7 +250,10 @@ def run_speed(paths: list[Path], runs: int) -> list[SpeedResult]:
 # ---------------------------------------------------------------- findings
 
 
-def findings_payload(documents: list[DocumentFindings], errors: dict[str, str]) -> dict[str, JsonValue]:
+def findings_payload(
+    documents: list[DocumentFindings], errors: dict[str, str], groups: Groups | None = None
+) -> dict[str, JsonValue]:
+    groups = groups or Groups()
     summaries = [d.summary for d in documents]
     return {
         "documents": [
@@ -203,10 +265,55 @@ def findings_payload(documents: list[DocumentFindings], errors: dict[str, str]) 
             for d in documents
         ],
         "overall": _summary_record(overall(summaries)),
-        "by_family": [_family_record(count) for count in family_counts(documents)],
-        "by_diagnosis": [asdict(count) for count in diagnosis_counts(documents)],
+        **groups.records(
+            summaries,
+            _findings_name,
+            lambda label, chosen: _summary_record(replace(overall(chosen), document=label)),
+        ),
+        "by_family": [_family_record(count) for count in family_counts(documents)]
+        + [_family_record(count) for count in _group_family_counts(documents, groups)],
+        "by_diagnosis": [asdict(count) for count in diagnosis_counts(documents)]
+        + [asdict(count) for count in _group_diagnosis_counts(documents, groups)],
+        "false_alarm_classes": [asdict(count) for count in false_alarm_classes(documents)],
+        "flag_false_per_100_pages": FLAG_FALSE_PER_100_PAGES,
         "errors": dict(errors),
     }
+
+
+def _findings_name(summary: FindingsSummary) -> str:
+    return summary.document
+
+
+def _document_name(document: DocumentFindings) -> str:
+    return document.summary.document
+
+
+def _group_family_counts(documents: list[DocumentFindings], groups: Groups) -> list[FamilyCount]:
+    """The "all" lines of ``family_counts`` over each format's and kind's documents."""
+    counts = []
+    for label, chosen in groups.split(documents, _document_name):
+        counts += [replace(c, document=label) for c in family_counts(chosen) if c.document == "all"]
+    return counts
+
+
+def _group_diagnosis_counts(documents: list[DocumentFindings], groups: Groups) -> list[DiagnosisCount]:
+    counts = []
+    for label, chosen in groups.split(documents, _document_name):
+        counts += [replace(c, document=label) for c in diagnosis_counts(chosen) if c.document == "all"]
+    return counts
+
+
+class _PerDocument(Protocol):
+    @property
+    def document(self) -> str: ...
+
+
+P = TypeVar("P", bound=_PerDocument)
+
+
+def _all_last(counts: list[P]) -> list[P]:
+    """Per-document and group lines first, the "all" lines last (a stable reordering)."""
+    return [c for c in counts if c.document != "all"] + [c for c in counts if c.document == "all"]
 
 
 def _family_record(count: FamilyCount) -> dict[str, JsonValue]:
@@ -222,22 +329,30 @@ def _summary_record(summary: FindingsSummary) -> dict[str, JsonValue]:
         **asdict(summary),
         "findings_per_100_pages": summary.findings_per_100_pages,
         "false_per_100_pages": summary.false_per_100_pages,
+        "flagged": summary.flagged,
     }
 
 
-def print_findings(documents: list[DocumentFindings], errors: dict[str, str]) -> None:
+def print_findings(
+    documents: list[DocumentFindings], errors: dict[str, str], groups: Groups | None = None
+) -> None:
+    groups = groups or Groups()
     print("== findings on the unmodified reports")
     for document in documents:
         print(f"-- {document.summary.document}: {len(document.rows)} findings")
         for row in document.rows:
-            verdict = row.verdict.value + (f" ({row.note})" if row.note else "")
+            klass = f" {row.class_name}" if row.class_name else ""
+            verdict = row.verdict.value + klass + (f" ({row.note})" if row.note else "")
             diagnosis = f"  <{row.diagnosis}>" if row.diagnosis else ""
             print(f"  {row.code}  {row.location}  [{verdict}]{diagnosis}  {row.message}  #{row.fingerprint}")
         for failure in document.rule_failures:
             print(f"  rule crashed: {failure}")
     summaries = [d.summary for d in documents]
+    grouped = [
+        replace(overall(chosen), document=label) for label, chosen in groups.split(summaries, _findings_name)
+    ]
     rows = []
-    for s in [*summaries, overall(summaries)] if summaries else []:
+    for s in [*summaries, *grouped, overall(summaries)] if summaries else []:
         pages = f"~{s.pages}*" if s.pages_estimated else str(s.pages)
         rows.append(
             [
@@ -249,24 +364,43 @@ def print_findings(documents: list[DocumentFindings], errors: dict[str, str]) ->
                 str(s.true_errors),
                 str(s.false_alarms),
                 str(s.uninspected),
+                str(s.rounding_level),
                 fmt(s.findings_per_100_pages, 2),
                 fmt(s.false_per_100_pages, 2),
+                # Only documents are flagged: a group line is an average over its documents.
+                f"> {FLAG_FALSE_PER_100_PAGES:g}" if s.flagged and s in summaries else "",
             ]
         )
     for name, error in errors.items():
-        rows.append([name, "error: " + error[:80], "", "", "", "", "", "", "", ""])
+        rows.append([name, "error: " + error[:80], "", "", "", "", "", "", "", "", "", ""])
     headers = ["document", "pages", "tables chk/found", "relations", "findings", "true", "false"]
-    headers += ["uninspected", "findings/100p", "false/100p"]
+    headers += ["uninspected", "rounding", "findings/100p", "false/100p", "flag"]
     print(render_table(headers, rows))
     print(
         "target: ≤ 1 false alarm per 100 pages, all rules together "
-        "(false/100p counts uninspected findings as false)"
+        "(false/100p counts uninspected findings as false; rounding-level findings are neither "
+        f"true nor false); flag: a document above {FLAG_FALSE_PER_100_PAGES:g} false alarms per 100 pages"
     )
+    flagged = [s.document for s in summaries if s.flagged]
+    if flagged:
+        print(f"documents above {FLAG_FALSE_PER_100_PAGES:g}/100p ({len(flagged)}): " + ", ".join(flagged))
     if any(s.pages_estimated for s in summaries):
         print(ESTIMATE_NOTE)
     if documents:
-        print_families(family_counts(documents))
-        print_diagnosis_counts(diagnosis_counts(documents))
+        print_families(_all_last(family_counts(documents) + _group_family_counts(documents, groups)))
+        print_diagnosis_counts(
+            _all_last(diagnosis_counts(documents) + _group_diagnosis_counts(documents, groups))
+        )
+        print_false_alarm_classes(false_alarm_classes(documents))
+
+
+def print_false_alarm_classes(counts: list[ClassCount]) -> None:
+    """Counted false alarms (uninspected included) by the class of their inspection."""
+    if not counts:
+        return
+    print("counted false alarms by class (uninspected: nobody has looked yet)")
+    rows = [[c.class_name, str(c.findings), str(c.documents)] for c in counts]
+    print(render_table(["class", "findings", "documents"], rows))
 
 
 def print_diagnosis_counts(counts: list[DiagnosisCount]) -> None:
@@ -275,7 +409,7 @@ def print_diagnosis_counts(counts: list[DiagnosisCount]) -> None:
     by_document: dict[str, dict[str, int]] = {}
     for count in counts:
         by_document.setdefault(count.document, {})[count.kind] = count.findings
-    rows = [[document, *(str(mine[kind]) for kind in kinds)] for document, mine in by_document.items()]
+    rows = [[document, *(str(mine.get(kind, 0)) for kind in kinds)] for document, mine in by_document.items()]
     print("findings by diagnosis kind (none: no diagnosis attached)")
     print(render_table(["document", *kinds], rows))
 
@@ -291,8 +425,8 @@ def print_families(counts: list[FamilyCount]) -> None:
     for document, mine in by_document.items():
         row = [document]
         for family in families:
-            count = mine[family]
-            row.append(f"{count.findings} ({fmt(count.false_per_100_pages, 2)})")
+            found = mine.get(family)
+            row.append(f"{found.findings} ({fmt(found.false_per_100_pages, 2)})" if found else "0")
         rows.append(row)
     print("findings by rule family: count (false/100p)")
     print(render_table(["document", *families], rows))
@@ -343,19 +477,42 @@ def _coverage_record(coverage: DocumentCoverage) -> dict[str, JsonValue]:
     }
 
 
-def coverage_payload(documents: list[DocumentCoverage], errors: dict[str, str]) -> dict[str, JsonValue]:
+def _coverage_name(coverage: DocumentCoverage) -> str:
+    return coverage.document
+
+
+def _coverage_groups(documents: list[DocumentCoverage], groups: Groups) -> list[DocumentCoverage]:
+    return [
+        replace(coverage_overall(chosen), document=label)
+        for label, chosen in groups.split(documents, _coverage_name)
+    ]
+
+
+def coverage_payload(
+    documents: list[DocumentCoverage], errors: dict[str, str], groups: Groups | None = None
+) -> dict[str, JsonValue]:
+    groups = groups or Groups()
     return {
         "target_coverage": TARGET_COVERAGE,
         "documents": [_coverage_record(d) for d in documents],
+        **groups.records(
+            documents,
+            _coverage_name,
+            lambda label, chosen: _coverage_record(replace(coverage_overall(chosen), document=label)),
+        ),
         "overall": _coverage_record(coverage_overall(documents)),
         "errors": dict(errors),
     }
 
 
-def print_coverage(documents: list[DocumentCoverage], errors: dict[str, str]) -> None:
+def print_coverage(
+    documents: list[DocumentCoverage], errors: dict[str, str], groups: Groups | None = None
+) -> None:
+    groups = groups or Groups()
     print("== coverage of the figures in prose (linked to a claim or a fact)")
     rows = []
-    for d in [*documents, coverage_overall(documents)] if documents else []:
+    every = [*documents, *_coverage_groups(documents, groups), coverage_overall(documents)]
+    for d in every if documents else []:
         excluded = "/".join(str(d.count(c)) for c in EXCLUDED_CLASSES)
         rows.append(
             [
@@ -384,6 +541,229 @@ def print_coverage(documents: list[DocumentCoverage], errors: dict[str, str]) ->
                 print(f"  {example.text}  {example.where}  {example.sentence}")
 
 
+# ---------------------------------------------------------------- tables (independent scan)
+
+
+def run_tables(
+    loaded: list[LoadedDocument], rules: list[Rule], examples: int
+) -> tuple[list[TableCoverage], dict[str, str]]:
+    """Each document's printed tables (scanned without hecha's readers) matched against what a
+    clean check of it read and recomputed."""
+    errors: dict[str, str] = {}
+    coverages = []
+    for item, document in loaded_documents(loaded, errors):
+        try:
+            scan = scan_file(item.path)
+        except Exception as error:  # a scan that fails must not stop the others
+            errors[item.name] = f"scan: {type(error).__name__}: {error}"
+            continue
+        result = check_document(document, rules)
+        figures = hecha_figures(result, scan.pages_keyed)
+        coverages.append(document_table_coverage(item.name, scan, figures, examples))
+    return coverages, errors
+
+
+def _table_coverage_record(coverage: TableCoverage) -> dict[str, JsonValue]:
+    return {
+        **asdict(coverage),
+        "checked_share": coverage.checked_share,
+        "read_share": coverage.read_share,
+        "figure_share": coverage.figure_share,
+    }
+
+
+def _table_coverage_name(coverage: TableCoverage) -> str:
+    return coverage.document
+
+
+def tables_payload(
+    coverages: list[TableCoverage], errors: dict[str, str], groups: Groups | None = None
+) -> dict[str, JsonValue]:
+    groups = groups or Groups()
+    return {
+        "target_tables_checked": TARGET_TABLES_CHECKED,
+        "documents": [_table_coverage_record(c) for c in coverages],
+        **groups.records(
+            coverages,
+            _table_coverage_name,
+            lambda label, chosen: _table_coverage_record(tables_add_up(label, chosen)),
+        ),
+        "overall": _table_coverage_record(tables_add_up("all", coverages)),
+        "errors": dict(errors),
+    }
+
+
+def print_tables(
+    coverages: list[TableCoverage], errors: dict[str, str], groups: Groups | None = None
+) -> None:
+    groups = groups or Groups()
+    print("== printed tables (independent scan) that hecha checked")
+    lines = [*coverages]
+    lines += [tables_add_up(label, chosen) for label, chosen in groups.split(coverages, _table_coverage_name)]
+    lines.append(tables_add_up("all", coverages))
+    rows = []
+    for c in lines if coverages else []:
+        rows.append(
+            [
+                c.document,
+                str(c.tables),
+                f"{c.tables_read} ({share(c.tables_read, c.tables)})",
+                str(c.tables_checked),
+                share(c.tables_checked, c.tables),
+                str(c.figures),
+                share(c.figures_checked, c.figures),
+                str(c.column_figures),
+            ]
+        )
+    for name, error in errors.items():
+        rows.append([name, "error: " + error[:80], "", "", "", "", "", ""])
+    headers = ["document", "printed tables", "read by hecha", "checked", "% checked", "figures"]
+    headers += ["% in a relation", "lone figures"]
+    print(render_table(headers, rows))
+    print(
+        f"target: ≥ {TARGET_TABLES_CHECKED:.0%} of printed tables checked (at least one figure in a "
+        "relation hecha recomputed); % in a relation: figures of the printed tables that entered one"
+    )
+    print(
+        "lone figures: figures printed one per line (pdfminer text), which the row rule cannot "
+        "group into tables; PDFs are scanned through their .pdfplumber.txt twin"
+    )
+    for c in coverages:
+        for note in c.notes:
+            print(f"  {c.document}: {note}")
+    shown = [c for c in coverages if c.unchecked]
+    for c in shown:
+        print(f"-- {c.document}: first {len(c.unchecked)} printed tables hecha did not check")
+        for table in c.unchecked:
+            print(f"  {table.where}  {table.first_row}")
+
+
+# ---------------------------------------------------------------- recall (independent sample)
+
+
+def run_recall_mode(
+    corpus: list[CorpusDocument], select: str, sample: int, self_sample: int, seed: int, jobs: int
+) -> list[DocumentRecall]:
+    prefixes = tuple(p for p in select.split(",") if p)
+    work = [RecallJob(d.name, d.path, prefixes, sample, seed, self_sample) for d in corpus]
+    return run_jobs(work, max(1, min(jobs, MAX_PROCESSES)))
+
+
+def _recall_name(document: DocumentRecall) -> str:
+    return document.document
+
+
+def _recall_record(summary: RecallSummary) -> dict[str, JsonValue]:
+    return {
+        **asdict(summary),
+        "found_share": summary.found_share,
+        "found_share_in_checked_tables": summary.checked_share,
+        "self_sampled_located_share": summary.self_share,
+    }
+
+
+def recall_payload(documents: list[DocumentRecall], groups: Groups | None = None) -> dict[str, JsonValue]:
+    groups = groups or Groups()
+    return {
+        "documents": [
+            {
+                **_recall_record(summarize_recall(d.document, [d])),
+                "candidates": d.candidates,
+                "candidates_by_role": dict(d.by_role),
+                "note": d.note,
+                "seconds": round(d.seconds, 1),
+                "outcomes": [asdict(o) for o in d.outcomes],
+                "skip_reasons": dict(skip_reasons([d])),
+            }
+            for d in documents
+        ],
+        **groups.records(
+            documents, _recall_name, lambda label, chosen: _recall_record(summarize_recall(label, chosen))
+        ),
+        "by_role": [_recall_record(summarize_recall(role, documents, role)) for role in RECALL_ROLES],
+        "by_mutation_kind": [
+            _recall_record(summarize_recall(kind, _only_kind(documents, kind))) for kind in RECALL_KINDS
+        ],
+        "overall": _recall_record(summarize_recall("all", documents)),
+        "seconds": round(sum(d.seconds for d in documents), 1),
+    }
+
+
+def _only_kind(documents: list[DocumentRecall], kind: str) -> list[DocumentRecall]:
+    return [
+        replace(
+            d,
+            outcomes=tuple(o for o in d.outcomes if o.kind == kind),
+            skipped=tuple(s for s in d.skipped if s.kind == kind),
+            self_applied=0,
+            self_located=0,
+        )
+        for d in documents
+    ]
+
+
+def _recall_row(s: RecallSummary, candidates: str = "", seconds: str = "") -> list[str]:
+    return [
+        s.label,
+        candidates,
+        str(s.applied),
+        share(s.found, s.applied),
+        f"{share(s.found_in_checked, s.in_checked)} of {s.in_checked}",
+        str(s.missed_unread),
+        f"{share(s.self_located, s.self_applied)} of {s.self_applied}" if s.self_applied else "",
+        str(s.skipped),
+        seconds,
+    ]
+
+
+def print_recall(documents: list[DocumentRecall], examples: int = 10, groups: Groups | None = None) -> None:
+    groups = groups or Groups()
+    print(
+        "== recall on figures of the independently scanned tables (source text mutated, re-read, re-checked)"
+    )
+    rows = []
+    for d in documents:
+        roles = "/".join(str(n) for _, n in d.by_role) if d.by_role else "-"
+        rows.append(_recall_row(summarize_recall(d.document, [d]), roles, f"{d.seconds:.0f}"))
+    for label, chosen in groups.split(documents, _recall_name):
+        rows.append(_recall_row(summarize_recall(label, chosen)))
+    rows += [_recall_row(summarize_recall(f"role {role}", documents, role)) for role in RECALL_ROLES]
+    rows += [_recall_row(summarize_recall(f"mutation {k}", _only_kind(documents, k))) for k in RECALL_KINDS]
+    rows.append(
+        _recall_row(summarize_recall("all", documents), "", f"{sum(d.seconds for d in documents):.0f}")
+    )
+    headers = ["document", "candidates t/r/i", "mutated", "found", "found in checked tables"]
+    headers += ["misses in unread tables", "self-sampled located", "skipped", "s"]
+    print(render_table(headers, rows))
+    print(
+        "found: a new non-info finding at the mutated figure (same line and magnitude) or naming it; "
+        "found in checked tables: among mutations in tables hecha checked (a figure in a relation); "
+        "misses in unread tables: not found, in a table hecha read no figure of; "
+        "self-sampled located: the mutation mode on hecha's own verified cells (one-table re-check)"
+    )
+    for d in documents:
+        if d.note:
+            print(f"  {d.document}: {d.note}")
+    reasons = skip_reasons(documents)
+    if reasons:
+        print("skipped, by reason:")
+        for reason, count in reasons.most_common():
+            print(f"  {count:5d}  {reason}")
+    crashed = sum(1 for d in documents for o in d.outcomes if o.rule_failures)
+    if crashed:
+        print(f"re-checks in which a rule crashed: {crashed}")
+    missed = [(d.document, o) for d in documents for o in d.outcomes if not o.found]
+    if missed and examples > 0:
+        print(f"first {min(examples, len(missed))} of {len(missed)} mutations not found:")
+        for name, o in missed[:examples]:
+            where = "checked" if o.table_checked else ("read" if o.table_read else "unread")
+            found = ", ".join(o.new_findings[:3]) or "no new finding"
+            print(
+                f"  {name} l.{o.line} {o.role}/{o.kind} [{where} table] {o.label[:24]}: "
+                f"{o.original} → {o.mutated} ({found})"
+            )
+
+
 # ---------------------------------------------------------------- mutation
 
 
@@ -405,15 +785,52 @@ def print_skips_and_crashes(heading: str, reasons: Counter[str], outcomes: Itera
         print(f"re-checks in which a rule crashed: {crashed}")
 
 
+def _mutation_name(document: DocumentMutations) -> str:
+    return document.document
+
+
+def _prose_name(document: DocumentProseMutations) -> str:
+    return document.document
+
+
+def _table_kinds(documents: list[DocumentMutations]) -> tuple[KindSummary, ...]:
+    return summarize([o for d in documents for o in d.outcomes], [s for d in documents for s in d.skipped])
+
+
+def _prose_kinds(documents: list[DocumentProseMutations]) -> dict[str, JsonValue]:
+    outcomes = [o for p in documents for o in p.outcomes]
+    skipped = [s for p in documents for s in p.skipped]
+    return {
+        target: [
+            _kind_record(k) for k in summarize_target(outcomes, skipped, None if target == "all" else target)
+        ]
+        for target in [*TARGETS, "all"]
+    }
+
+
 def mutation_payload(
     documents: list[DocumentMutations],
     errors: dict[str, str],
     prose: list[DocumentProseMutations] | None = None,
+    groups: Groups | None = None,
 ) -> dict[str, JsonValue]:
+    groups = groups or Groups()
     every_outcome = [o for d in documents for o in d.outcomes]
     every_skip = [s for d in documents for s in d.skipped]
     prose = prose or []
+    table_groups = groups.records(
+        documents,
+        _mutation_name,
+        lambda label, chosen: {"group": label, "by_kind": [_kind_record(k) for k in _table_kinds(chosen)]},
+    )
+    prose_groups = groups.records(
+        prose, _prose_name, lambda label, chosen: {"group": label, **_prose_kinds(chosen)}
+    )
     return {
+        "by_format": table_groups["by_format"],
+        "by_kind": table_groups["by_kind"],
+        "prose_by_format": prose_groups["by_format"],
+        "prose_by_kind": prose_groups["by_kind"],
         "prose": [
             {
                 "document": p.document,
@@ -425,15 +842,7 @@ def mutation_payload(
             }
             for p in prose
         ],
-        "prose_overall": {
-            target: [
-                _kind_record(k)
-                for k in summarize_target(
-                    [o for p in prose for o in p.outcomes], [s for p in prose for s in p.skipped], target
-                )
-            ]
-            for target in [*TARGETS, "all"]
-        },
+        "prose_overall": _prose_kinds(prose),
         "documents": [
             {
                 "document": d.document,
@@ -474,11 +883,19 @@ def _kind_rows(label: str, summaries: tuple[KindSummary, ...]) -> list[list[str]
     ]
 
 
-def print_mutations(documents: list[DocumentMutations], errors: dict[str, str], examples: int = 10) -> None:
+def print_mutations(
+    documents: list[DocumentMutations],
+    errors: dict[str, str],
+    examples: int = 10,
+    groups: Groups | None = None,
+) -> None:
+    groups = groups or Groups()
     print("== mutation (one verified figure changed at a time, its table re-checked alone)")
     rows: list[list[str]] = []
     for d in documents:
         rows += _kind_rows(f"{d.document} ({d.verified_cells} verified cells)", d.by_kind)
+    for label, chosen in groups.split(documents, _mutation_name):
+        rows += _kind_rows(label, _table_kinds(chosen)[-1:])  # per kind in the JSON
     every_outcome = [o for d in documents for o in d.outcomes]
     every_skip = [s for d in documents for s in d.skipped]
     rows += _kind_rows("overall", summarize(every_outcome, every_skip))
@@ -500,48 +917,64 @@ def print_mutations(documents: list[DocumentMutations], errors: dict[str, str], 
             print(f"  {name} t{o.table} r{o.row} c{o.col} {o.kind}: {o.original} → {o.mutated} ({found})")
 
 
-def print_prose_mutations(documents: list[DocumentProseMutations], examples: int = 10) -> None:
+def _by_prose_rules(outcomes: list[ProseOutcome], kinds: list[str], target: str | None) -> int:
+    """Outcomes of ``target`` (None: both) and of one of ``kinds`` located by a C or X rule."""
+    return sum(
+        1
+        for o in outcomes
+        if target in (None, o.target)
+        and o.kind in kinds
+        and any(code[:1] in ("C", "X") for code in o.located_by)
+    )
+
+
+def _prose_line(label: str, target: str, k: KindSummary, by_cx: int) -> list[str]:
+    return [
+        label,
+        target,
+        k.kind,
+        str(k.applied),
+        share(k.detected, k.applied),
+        share(k.located, k.applied),
+        share(by_cx, k.applied),
+        str(k.skipped),
+    ]
+
+
+def _prose_group_rows(label: str, documents: list[DocumentProseMutations], per_kind: bool) -> list[list[str]]:
+    """Lines of ``documents`` added up: per target (every kind, or only "all" unless ``per_kind``),
+    then both targets together."""
+    outcomes = [o for d in documents for o in d.outcomes]
+    skipped = [s for d in documents for s in d.skipped]
+    kinds = [k.value for k in KINDS]
+    rows = []
+    for target in TARGETS:
+        for k in summarize_target(outcomes, skipped, target):
+            if per_kind or k.kind == "all":
+                chosen = kinds if k.kind == "all" else [k.kind]
+                rows.append(_prose_line(label, target, k, _by_prose_rules(outcomes, chosen, target)))
+    every = summarize_target(outcomes, skipped, None)[-1]
+    rows.append(_prose_line(label, "both", every, _by_prose_rules(outcomes, kinds, None)))
+    return rows
+
+
+def print_prose_mutations(
+    documents: list[DocumentProseMutations], examples: int = 10, groups: Groups | None = None
+) -> None:
+    groups = groups or Groups()
     print("== mutation of prose figures (claims checked and held) and of one of two restatements")
     rows: list[list[str]] = []
     outcomes = [o for d in documents for o in d.outcomes]
     skipped = [s for d in documents for s in d.skipped]
-
-    def line(label: str, target: str, k: KindSummary, by_cx: int) -> list[str]:
-        return [
-            label,
-            target,
-            k.kind,
-            str(k.applied),
-            share(k.detected, k.applied),
-            share(k.located, k.applied),
-            share(by_cx, k.applied),
-            str(k.skipped),
-        ]
-
-    def by_prose_rules(chosen: list[str], target: str) -> int:
-        return sum(
-            1
-            for o in outcomes
-            if o.target == target
-            and (o.kind in chosen)
-            and any(code[:1] in ("C", "X") for code in o.located_by)
-        )
-
+    kinds = [k.value for k in KINDS]
     for d in documents:
         label = f"{d.document} ({d.verified_claims} claims held, {d.restated_facts} restated)"
         for target in TARGETS:
             every = d.summary(target)[-1]
-            mine = [o for o in d.outcomes if o.target == target]
-            cx = sum(1 for o in mine if any(code[:1] in ("C", "X") for code in o.located_by))
-            rows.append(line(label, target, every, cx))
-    kinds = [k.value for k in KINDS]
-    for target in TARGETS:
-        for k in summarize_target(outcomes, skipped, target):
-            chosen = kinds if k.kind == "all" else [k.kind]
-            rows.append(line("overall", target, k, by_prose_rules(chosen, target)))
-    every = summarize_target(outcomes, skipped, None)[-1]
-    cx_all = sum(1 for o in outcomes if any(code[:1] in ("C", "X") for code in o.located_by))
-    rows.append(line("overall", "both", every, cx_all))
+            rows.append(_prose_line(label, target, every, _by_prose_rules(list(d.outcomes), kinds, target)))
+    for group, chosen in groups.split(documents, _prose_name):
+        rows += _prose_group_rows(group, chosen, per_kind=False)
+    rows += _prose_group_rows("overall", documents, per_kind=True)
     headers = ["document", "target", "kind", "applied", "detected", "located", "by C/X", "skipped"]
     print(render_table(headers, rows))
     print("target: ≥ 90% of mutated prose figures and restatements detected and located")
@@ -596,10 +1029,31 @@ def _diagnosis_record(summary: DiagnosisSummary) -> dict[str, JsonValue]:
     return {**asdict(summary), "right_share": summary.right_share, "wrong_share": summary.wrong_share}
 
 
-def diagnosis_payload(documents: list[DocumentDiagnoses], errors: dict[str, str]) -> dict[str, JsonValue]:
+def _diagnosis_name(document: DocumentDiagnoses) -> str:
+    return document.document
+
+
+def _diagnosis_kinds(documents: list[DocumentDiagnoses]) -> tuple[DiagnosisSummary, ...]:
+    return summarize_diagnoses(
+        [o for d in documents for o in d.outcomes], [s for d in documents for s in d.skipped]
+    )
+
+
+def diagnosis_payload(
+    documents: list[DocumentDiagnoses], errors: dict[str, str], groups: Groups | None = None
+) -> dict[str, JsonValue]:
+    groups = groups or Groups()
     outcomes = [o for d in documents for o in d.outcomes]
     skipped = [s for d in documents for s in d.skipped]
     return {
+        **groups.records(
+            documents,
+            _diagnosis_name,
+            lambda label, chosen: {
+                "group": label,
+                "by_kind": [_diagnosis_record(k) for k in _diagnosis_kinds(chosen)],
+            },
+        ),
         "target_right_share": TARGET_RIGHT,
         "target_wrong_share": TARGET_WRONG,
         "accepted_kinds": {kind.value: sorted(ACCEPTED[kind]) for kind in INJECTED_KINDS},
@@ -638,11 +1092,19 @@ def _diagnosis_rows(label: str, summaries: tuple[DiagnosisSummary, ...]) -> list
     ]
 
 
-def print_diagnoses(documents: list[DocumentDiagnoses], errors: dict[str, str], examples: int = 10) -> None:
+def print_diagnoses(
+    documents: list[DocumentDiagnoses],
+    errors: dict[str, str],
+    examples: int = 10,
+    groups: Groups | None = None,
+) -> None:
+    groups = groups or Groups()
     print("== diagnosis (an error of known kind injected into a verified figure, its table re-checked alone)")
     rows: list[list[str]] = []
     for d in documents:
         rows += _diagnosis_rows(d.document, d.by_kind)
+    for label, members in groups.split(documents, _diagnosis_name):
+        rows += [row for row in _diagnosis_rows(label, _diagnosis_kinds(members)) if row[1] == "all"]
     outcomes = [o for d in documents for o in d.outcomes]
     skipped = [s for d in documents for s in d.skipped]
     rows += _diagnosis_rows("overall", summarize_diagnoses(outcomes, skipped))
@@ -690,7 +1152,17 @@ def _parser() -> argparse.ArgumentParser:
     common.add_argument(
         "--corpus", help="directory of the reports (default $HECHA_CORPUS or ../shared/corpus)"
     )
-    common.add_argument("--documents", nargs="+", metavar="NAME", help="only these file names of the corpus")
+    common.add_argument(
+        "--documents",
+        nargs="+",
+        metavar="NAME",
+        help="only these file names of the corpus (default: every file of MANIFEST.csv)",
+    )
+    common.add_argument(
+        "--no-derived",
+        action="store_true",
+        help="leave out the derived <pdf>.pdfium.txt documents (pypdfium2 text of each corpus PDF)",
+    )
     common.add_argument("--results-dir", type=Path, default=RESULTS_DIR, help="where JSON results go")
     common.add_argument("--no-write", action="store_true", help="print only, write no JSON")
     common.add_argument(
@@ -742,7 +1214,35 @@ def _parser() -> argparse.ArgumentParser:
         parents=[common, sampled, diagnosis],
         help="share of injected errors of known kind diagnosed with that kind",
     )
-    sub.add_parser("all", parents=[common, speed, findings, sampled, mutation, diagnosis], help="every mode")
+    sub.add_parser(
+        "tables",
+        parents=[common, sampled],
+        help="share of the printed tables (scanned without hecha's readers) that hecha checked",
+    )
+    recall = argparse.ArgumentParser(add_help=False)
+    recall.add_argument(
+        "--recall-sample",
+        type=int,
+        default=RECALL_SAMPLE,
+        help="mutations per document of independently scanned figures (each re-reads and re-checks it)",
+    )
+    recall.add_argument(
+        "--self-sample",
+        type=int,
+        default=DEFAULT_SELF_SAMPLE,
+        help="mutations per document of hecha's own verified cells, for the comparison column",
+    )
+    recall.add_argument(
+        "--jobs", type=int, default=MAX_PROCESSES, help=f"worker processes (at most {MAX_PROCESSES})"
+    )
+    sub.add_parser(
+        "recall",
+        parents=[common, sampled, recall],
+        help="share of mutated figures of independently scanned tables that hecha finds",
+    )
+    sub.add_parser(
+        "all", parents=[common, speed, findings, sampled, mutation, diagnosis, recall], help="every mode"
+    )
     one = sub.add_parser("speed-one", help="internal: measure one file in this process, print JSON")
     one.add_argument("path", type=Path)
     one.add_argument("--runs", type=int, default=5)
@@ -762,39 +1262,56 @@ def main(argv: list[str] | None = None) -> int:
 
 def _run(args: argparse.Namespace, derived_dir: Path) -> int:
     directory = corpus_dir(args.corpus)
-    paths = corpus_paths(directory, args.documents, derived_dir)
-    if not paths:
+    corpus = corpus_documents(directory, args.documents, derived_dir, derived=not args.no_derived)
+    if not corpus:
         print(f"no benchmark documents found in {directory}", file=sys.stderr)
         return 2
+    paths = [document.path for document in corpus]
+    groups = Groups.of(corpus)
     started = time.perf_counter()
-    payload: dict[str, JsonValue] = {"corpus": str(directory), "documents": [p.name for p in paths]}
+    payload: dict[str, JsonValue] = {
+        "corpus": str(directory),
+        "documents": [p.name for p in paths],
+        "formats": dict(groups.formats),
+        "kinds": dict(groups.kinds),
+    }
     if args.mode in ("speed", "all"):
         results = run_speed(paths, args.runs)
-        print_speed(results)
-        payload["speed"] = speed_payload(results)
-    if args.mode in ("findings", "coverage", "mutation", "diagnosis", "all"):
+        print_speed(results, groups)
+        payload["speed"] = speed_payload(results, groups)
+    if args.mode in ("recall", "all"):
+        recalled = run_recall_mode(
+            corpus, args.select, args.recall_sample, args.self_sample, args.seed, args.jobs
+        )
+        print_recall(recalled, args.examples, groups)
+        payload["recall"] = recall_payload(recalled, groups)
+    if args.mode in ("findings", "coverage", "tables", "mutation", "diagnosis", "all"):
         rules = select_rules([p for p in args.select.split(",") if p] or None)
         loaded = load_documents(paths)
         if args.mode in ("findings", "all"):
             found, errors = run_findings(loaded, rules, args.inspected)
-            print_findings(found, errors)
-            payload["findings"] = findings_payload(found, errors)
+            print_findings(found, errors, groups)
+            payload["findings"] = findings_payload(found, errors, groups)
         if args.mode in ("coverage", "all"):
             covered, errors = run_coverage(loaded, rules, args.examples, args.seed)
-            print_coverage(covered, errors)
-            payload["coverage"] = coverage_payload(covered, errors)
+            print_coverage(covered, errors, groups)
+            payload["coverage"] = coverage_payload(covered, errors, groups)
+        if args.mode in ("tables", "all"):
+            scanned, errors = run_tables(loaded, rules, args.examples)
+            print_tables(scanned, errors, groups)
+            payload["tables"] = tables_payload(scanned, errors, groups)
         if args.mode in ("mutation", "all"):
             mutated, errors = run_mutation(loaded, rules, args.sample, args.seed)
-            print_mutations(mutated, errors, args.examples)
+            print_mutations(mutated, errors, args.examples, groups)
             prose, prose_errors = run_prose_mutation(
                 loaded, rules, args.prose_sample, args.restatement_sample, args.seed
             )
-            print_prose_mutations(prose, args.examples)
-            payload["mutation"] = mutation_payload(mutated, {**errors, **prose_errors}, prose)
+            print_prose_mutations(prose, args.examples, groups)
+            payload["mutation"] = mutation_payload(mutated, {**errors, **prose_errors}, prose, groups)
         if args.mode in ("diagnosis", "all"):
             diagnosed, errors = run_diagnosis(loaded, rules, args.diagnosis_sample, args.seed)
-            print_diagnoses(diagnosed, errors, args.examples)
-            payload["diagnosis"] = diagnosis_payload(diagnosed, errors)
+            print_diagnoses(diagnosed, errors, args.examples, groups)
+            payload["diagnosis"] = diagnosis_payload(diagnosed, errors, groups)
     payload["wall_seconds"] = round(time.perf_counter() - started, 1)
     print(f"({payload['wall_seconds']} s)")
     if not args.no_write:

@@ -2,8 +2,14 @@
 a person has confirmed as a real error.
 
 Every finding is looked up by fingerprint in ``benchmarks/inspected.yaml``: ``true-error`` (a real
-error in the published report, with a one-line note why) or ``false-alarm``. Findings nobody has
+error in the published report, with a one-line note why), ``false-alarm`` (with a ``class`` naming
+the kind of misreading, a free string such as ``wrapped-label`` or ``period-column``), or
+``rounding-level`` (a real discrepancy between printed figures that the rounding of those figures
+explains: neither a true error nor a false alarm, counted in its own column). Findings nobody has
 inspected yet are listed as "uninspected" and counted as false alarms until someone looks.
+
+False alarms per 100 pages are reported per document, per format, per kind and overall; a document
+above ``FLAG_FALSE_PER_100_PAGES`` is flagged.
 """
 
 from __future__ import annotations
@@ -26,7 +32,16 @@ INSPECTED_FILE = Path(__file__).resolve().parent / "inspected.yaml"
 class Verdict(StrEnum):
     TRUE_ERROR = "true-error"
     FALSE_ALARM = "false-alarm"
+    # A real discrepancy that the rounding of the printed figures explains: not counted as a true
+    # error nor as a false alarm, reported in its own column.
+    ROUNDING_LEVEL = "rounding-level"
     UNINSPECTED = "uninspected"
+
+
+# Verdicts the false-alarm rate counts: uninspected findings count as false until someone looks.
+COUNTED_FALSE = frozenset({Verdict.FALSE_ALARM, Verdict.UNINSPECTED})
+# A document with more false alarms (uninspected included) per 100 pages than this is flagged.
+FLAG_FALSE_PER_100_PAGES = 2.0
 
 
 @dataclass(frozen=True)
@@ -36,6 +51,7 @@ class Inspection:
     note: str = ""
     document: str = ""
     code: str = ""
+    class_name: str = ""  # the entry's ``class``: what kind of misreading a false alarm is
 
 
 class InspectedFileError(ValueError):
@@ -66,6 +82,11 @@ def load_inspections(path: Path = INSPECTED_FILE) -> dict[str, Inspection]:
         note = str(entry.get("note") or "")
         if verdict is Verdict.TRUE_ERROR and not note:
             raise InspectedFileError(f"{path}: entry {number}: a true-error needs a note saying why")
+        class_name = str(entry.get("class") or "")
+        if verdict is Verdict.FALSE_ALARM and not class_name:
+            raise InspectedFileError(
+                f"{path}: entry {number}: a false-alarm needs a class (the kind of misreading)"
+            )
         if fingerprint in inspections:
             raise InspectedFileError(f"{path}: fingerprint {fingerprint} is listed twice")
         inspections[fingerprint] = Inspection(
@@ -74,6 +95,7 @@ def load_inspections(path: Path = INSPECTED_FILE) -> dict[str, Inspection]:
             note=note,
             document=str(entry.get("document") or ""),
             code=str(entry.get("code") or ""),
+            class_name=class_name,
         )
     return inspections
 
@@ -103,6 +125,7 @@ class FindingRow:
     verdict: Verdict
     note: str = ""
     diagnosis: str = ""  # the kind of the finding's Diagnosis; "" when it carries none
+    class_name: str = ""  # the inspection's class ("" when uninspected or given none)
 
 
 def classify(diagnostics: tuple[Diagnostic, ...], inspections: dict[str, Inspection]) -> list[FindingRow]:
@@ -118,6 +141,7 @@ def classify(diagnostics: tuple[Diagnostic, ...], inspections: dict[str, Inspect
                 verdict=inspection.verdict if inspection else Verdict.UNINSPECTED,
                 note=inspection.note if inspection else "",
                 diagnosis=diagnostic.diagnosis.kind if diagnostic.diagnosis else "",
+                class_name=inspection.class_name if inspection else "",
             )
         )
     return rows
@@ -138,6 +162,7 @@ class FindingsSummary:
     true_errors: int
     false_alarms: int
     uninspected: int
+    rounding_level: int = 0
     tables_found: int = 0
     tables_checked: int = 0
     uncertain_tables: int = 0
@@ -156,6 +181,11 @@ class FindingsSummary:
     @property
     def false_per_100_pages(self) -> float:
         return per_hundred_pages(self.counted_false, self.pages)
+
+    @property
+    def flagged(self) -> bool:
+        """More than FLAG_FALSE_PER_100_PAGES false alarms (uninspected included) per 100 pages."""
+        return self.false_per_100_pages > FLAG_FALSE_PER_100_PAGES
 
 
 @dataclass(frozen=True)
@@ -178,6 +208,7 @@ def document_findings(
             true_errors=sum(r.verdict is Verdict.TRUE_ERROR for r in rows),
             false_alarms=sum(r.verdict is Verdict.FALSE_ALARM for r in rows),
             uninspected=sum(r.verdict is Verdict.UNINSPECTED for r in rows),
+            rounding_level=sum(r.verdict is Verdict.ROUNDING_LEVEL for r in rows),
             tables_found=result.stats.tables_found,
             tables_checked=result.stats.tables_checked,
             uncertain_tables=result.stats.uncertain_tables,
@@ -199,6 +230,7 @@ def overall(summaries: list[FindingsSummary]) -> FindingsSummary:
         true_errors=sum(s.true_errors for s in summaries),
         false_alarms=sum(s.false_alarms for s in summaries),
         uninspected=sum(s.uninspected for s in summaries),
+        rounding_level=sum(s.rounding_level for s in summaries),
         tables_found=sum(s.tables_found for s in summaries),
         tables_checked=sum(s.tables_checked for s in summaries),
         uncertain_tables=sum(s.uncertain_tables for s in summaries),
@@ -252,7 +284,7 @@ def family_counts(documents: list[DocumentFindings]) -> list[FamilyCount]:
                     pages=document.summary.pages,
                     pages_estimated=document.summary.pages_estimated,
                     findings=len(mine),
-                    counted_false=sum(row.verdict is not Verdict.TRUE_ERROR for row in mine),
+                    counted_false=sum(row.verdict in COUNTED_FALSE for row in mine),
                 )
             )
     pages = sum(d.summary.pages for d in documents)
@@ -266,7 +298,7 @@ def family_counts(documents: list[DocumentFindings]) -> list[FamilyCount]:
                 pages=pages,
                 pages_estimated=estimated,
                 findings=len(mine),
-                counted_false=sum(row.verdict is not Verdict.TRUE_ERROR for row in mine),
+                counted_false=sum(row.verdict in COUNTED_FALSE for row in mine),
             )
         )
     return counts
@@ -296,3 +328,31 @@ def diagnosis_counts(documents: list[DocumentFindings]) -> list[DiagnosisCount]:
         counts.extend(DiagnosisCount(document.summary.document, kind, mine[kind]) for kind in kinds)
     counts.extend(DiagnosisCount("all", kind, every[kind]) for kind in kinds)
     return counts
+
+
+UNCLASSED = "(no class)"
+
+
+@dataclass(frozen=True)
+class ClassCount:
+    """Counted false alarms of one class over all documents: inspected false alarms by their
+    ``class``, uninspected findings under "uninspected"."""
+
+    class_name: str
+    findings: int
+    documents: int  # how many documents have at least one
+
+
+def false_alarm_classes(documents: list[DocumentFindings]) -> list[ClassCount]:
+    """The counted false alarms by class, most frequent first."""
+    counts: Counter[str] = Counter()
+    where: dict[str, set[str]] = {}
+    for document in documents:
+        for row in document.rows:
+            if row.verdict not in COUNTED_FALSE:
+                continue
+            name = Verdict.UNINSPECTED.value if row.verdict is Verdict.UNINSPECTED else row.class_name
+            name = name or UNCLASSED
+            counts[name] += 1
+            where.setdefault(name, set()).add(document.summary.document)
+    return [ClassCount(name, count, len(where[name])) for name, count in counts.most_common()]

@@ -141,3 +141,25 @@ def measure_in_child(path: Path, runs: int, single_core: bool, timeout: float = 
 
 def to_json_line(result: SpeedResult) -> str:
     return json.dumps(asdict(result), ensure_ascii=False)
+
+
+def combined(label: str, results: list[SpeedResult]) -> SpeedResult:
+    """The results (of one CPU setting) added up as one line: pages and seconds summed, so that
+    pages/s is the group's pages over its seconds; the raw-text baseline only when every document
+    of the group has one (PDFs); peak RSS the largest. Documents that failed are left out."""
+    ok = [r for r in results if r.error is None]
+    baselines = [r.baseline_seconds for r in ok]
+    return SpeedResult(
+        document=label,
+        single_core=bool(ok) and ok[0].single_core,
+        runs=ok[0].runs if ok else 0,
+        pages=sum(r.pages for r in ok),
+        pages_estimated=any(r.pages_estimated for r in ok),
+        ingest_seconds=sum(r.ingest_seconds for r in ok),
+        check_seconds=sum(r.check_seconds for r in ok),
+        total_seconds=sum(r.total_seconds for r in ok),
+        baseline_seconds=sum(b for b in baselines if b is not None)
+        if ok and all(b is not None for b in baselines)
+        else None,
+        peak_rss_mb=max((r.peak_rss_mb for r in ok), default=0.0),
+    )

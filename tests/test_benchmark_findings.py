@@ -19,12 +19,14 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 if str(REPO_ROOT) not in sys.path:  # the benchmark lives beside src/, not inside the package
     sys.path.insert(0, str(REPO_ROOT))
 
+from benchmarks.bench import print_findings  # noqa: E402
 from benchmarks.corpus import PageCount, estimate_pages, page_count  # noqa: E402
 from benchmarks.findings import (  # noqa: E402
     INSPECTED_FILE,
     InspectedFileError,
     Verdict,
     document_findings,
+    false_alarm_classes,
     family_counts,
     load_inspections,
     overall,
@@ -71,8 +73,8 @@ def test_verdicts_are_applied_by_fingerprint_and_uninspected_counts_as_false(tmp
         tmp_path,
         "findings:\n"
         f"  - {{fingerprint: '{first}', verdict: true-error, note: 'rows do not add up'}}\n"
-        f"  - {{fingerprint: '{second}', verdict: false-alarm}}\n"
-        "  - {fingerprint: 'ffffffffffffffff', verdict: false-alarm}\n",
+        f"  - {{fingerprint: '{second}', verdict: false-alarm, class: wrapped-label}}\n"
+        "  - {fingerprint: 'ffffffffffffffff', verdict: false-alarm, class: other}\n",
     )
     found = document_findings("hand.md", result, PageCount(50, estimated=True), load_inspections(inspected))
     assert [row.verdict for row in found.rows] == [
@@ -100,7 +102,7 @@ def test_overall_adds_counts_and_pages(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    ("text", "complaint"),
+    ("text", "complaint"),  # one malformed file per case
     [
         ("findings:\n  - {fingerprint: 'a', verdict: true-error}\n", "needs a note"),
         ("findings:\n  - {fingerprint: 'a', verdict: maybe}\n", "unknown verdict"),
@@ -108,9 +110,13 @@ def test_overall_adds_counts_and_pages(tmp_path: Path) -> None:
         ("findings:\n  - {verdict: false-alarm}\n", "needs 'fingerprint'"),
         (
             "findings:\n"
-            "  - {fingerprint: 'a', verdict: false-alarm}\n"
-            "  - {fingerprint: 'a', verdict: false-alarm}\n",
+            "  - {fingerprint: 'a', verdict: false-alarm, class: x}\n"
+            "  - {fingerprint: 'a', verdict: rounding-level}\n",
             "listed twice",
+        ),
+        (
+            "findings:\n  - {fingerprint: 'a', verdict: false-alarm, note: 'misread'}\n",
+            "needs a class",
         ),
         ("- just a list\n", "'findings' list"),
     ],
@@ -185,3 +191,56 @@ def test_findings_are_broken_down_by_rule_family(tmp_path: Path) -> None:
     assert counts["all", "T"].pages == 150
     assert counts["all", "T"].findings_per_100_pages == pytest.approx(4.0)
     assert counts["all", "C"].false_per_100_pages == pytest.approx(2 * 100 / 150)
+
+
+def test_rounding_level_is_neither_true_nor_false_and_classes_are_kept(tmp_path: Path) -> None:
+    result = check_document(_document(), [FlagEveryFigure()])
+    first, second, _third = (d.fingerprint for d in result.diagnostics)
+    inspected = _write(
+        tmp_path,
+        "findings:\n"
+        f"  - {{fingerprint: '{first}', verdict: rounding-level, note: '0.01 from rounding'}}\n"
+        f"  - {{fingerprint: '{second}', verdict: false-alarm, class: period-column}}\n"
+        # An existing entry without class stays valid (true errors need none).
+        "  - {fingerprint: 'eeeeeeeeeeeeeeee', verdict: true-error, note: 'old entry'}\n",
+    )
+    found = document_findings("hand.md", result, PageCount(100, estimated=False), load_inspections(inspected))
+    assert [row.verdict for row in found.rows] == [
+        Verdict.ROUNDING_LEVEL,
+        Verdict.FALSE_ALARM,
+        Verdict.UNINSPECTED,
+    ]
+    assert found.rows[1].class_name == "period-column"
+    summary = found.summary
+    assert (summary.rounding_level, summary.true_errors, summary.false_alarms, summary.uninspected) == (
+        1,
+        0,
+        1,
+        1,
+    )
+    # Rounding-level does not count as false: 2 of 3 findings on 100 pages.
+    assert summary.false_per_100_pages == pytest.approx(2.0)
+    assert not summary.flagged  # 2.00 is not above 2
+    assert overall([summary, summary]).rounding_level == 2
+    families = {(c.document, c.family): c for c in family_counts([found])}
+    assert families["hand.md", "Z"].counted_false == 2
+    classes = false_alarm_classes([found, document_findings("b", result, PageCount(10, False), {})])
+    assert [(c.class_name, c.findings, c.documents) for c in classes] == [
+        ("uninspected", 4, 2),
+        ("period-column", 1, 1),
+    ]
+
+
+def test_a_document_above_two_false_alarms_per_hundred_pages_is_flagged(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    result = check_document(_document(), [FlagEveryFigure()])
+    crowded = document_findings("crowded.md", result, PageCount(100, estimated=False), {})  # 3/100p
+    sparse = document_findings("sparse.md", result, PageCount(300, estimated=False), {})  # 1/100p
+    assert crowded.summary.flagged and not sparse.summary.flagged
+    print_findings([crowded, sparse], {})
+    out = capsys.readouterr().out
+    crowded_line = next(line for line in out.splitlines() if line.startswith("crowded.md "))
+    sparse_line = next(line for line in out.splitlines() if line.startswith("sparse.md "))
+    assert crowded_line.rstrip().endswith("> 2") and not sparse_line.rstrip().endswith("> 2")
+    assert "documents above 2/100p (1): crowded.md" in out
