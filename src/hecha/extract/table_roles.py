@@ -155,7 +155,11 @@ def column_kind(header: str, percent_share: float) -> ColumnKind:
     """A figure column's kind from its header words; ``percent_share`` is the share of its figures
     printed with %, which decides between a percentage column and an amount column."""
     text = _squeeze(header).replace("（", "(").replace("）", ")")
-    last = _squeeze(header.split(" / ")[-1]) if " / " in header else text
+    parts = [_squeeze(part) for part in header.split(" / ")]
+    # A placeholder under the header ("计提比例(%) / -", a dash in a second header row) says
+    # nothing: the words above it name the column.
+    worded = [part for part in parts if any(char.isalnum() for char in part)]
+    last = worded[-1].replace("（", "(").replace("）", ")") if worded else text
     if any(word in text for word in _PP_WORDS) or any(p.search(text) for p in _PP_PATTERNS):
         return ColumnKind.PP_CHANGE
     if any(word in text for word in _CHANGE_WORDS):

@@ -313,6 +313,38 @@ def _top_level(rows: Sequence[Row], positions: list[int]) -> list[int]:
     return [p for p in positions if rows[p].level == shallowest]
 
 
+_RATE_ROWS_HELD = Decimal(2) / 3
+
+
+def figure_of(cell: Cell | None) -> Quantity | None:
+    return None if cell is None else cell.quantity
+
+
+def _rates_of_other_columns(table: AnalyzedTable, position: int, amounts: Sequence[int]) -> bool:
+    """The column's figures are the change rates of two other amount columns, row by row: a
+    变动比例 column whose header the extraction scrambled ("小计 … 46.13" is (562,220,894.56 −
+    384,737,396.05) / 384,737,396.05). Rates never add up; the column is no total's addend."""
+    if sum(1 for row in table.rows if figure_of(row.cells[position]) is not None) < 3:
+        return False
+    for current in amounts:
+        for prior in amounts:
+            if position in (current, prior) or current == prior:
+                continue
+            tested = held = 0
+            for row in table.rows:
+                rate = figure_of(row.cells[position])
+                now, before = figure_of(row.cells[current]), figure_of(row.cells[prior])
+                if rate is None or now is None or before is None or before.value == 0:
+                    continue
+                tested += 1
+                computed = (now.value - before.value) / abs(before.value) * 100
+                if abs(computed - rate.value) <= Decimal(1).scaleb(-rate.decimals):
+                    held += 1
+            if tested >= 3 and held >= tested * _RATE_ROWS_HELD:
+                return True
+    return False
+
+
 def _carried_signs(rows: Sequence[Row], positions: list[int]) -> tuple[tuple[int, int], ...]:
     """The items with 减： carried down to the lines it heads until a 加： line.
 
@@ -474,6 +506,8 @@ class TotalMismatch(Rule):
 
     def _row_totals(self, ctx: RuleContext, table: AnalyzedTable) -> Iterator[Diagnostic]:
         summable = [p for p, column in enumerate(table.columns) if column.kind in SUMMABLE]
+        figures = [p for p, column in enumerate(table.columns) if column.kind is not ColumnKind.LABEL]
+        summable = [p for p in summable if not _rates_of_other_columns(table, p, figures)]
         closing: list[_ClosingRow] = []
         for end, row in enumerate(table.rows):
             if row.kind not in (RowKind.TOTAL, RowKind.SUBTOTAL):
