@@ -151,3 +151,14 @@ def test_bare_of_which_line_stays_a_row_and_split_cells_join() -> None:
     assert rows["按组合计提坏账准备"][:3] == ["22,172,721.00", "100.00", "136,382.20"]
     assert rows["银行承兑汇票"][0] == "15,419,010.00"
     assert rows["合计"][-1] == "23,855,394.93"
+
+
+def test_figures_flush_right_in_a_continued_table_share_one_column() -> None:
+    # baicheng 2024 half-year p.117-118 (在建工程 summary continued on p.118): 823,509.02 under
+    # 447,992,952.25, the two flush right, used to land in two columns of the lined-up grid.
+    document = _read("baicheng_2024h_p117-118.pdf")
+    summary = next(t for t in document.tables if any(row[0].text == "工程物资" for row in t.rows))
+    rows = {row[0].text: row for row in summary.rows}
+    materials = [p for p, cell in enumerate(rows["工程物资"]) if cell.text == "823,509.02"]
+    works = [p for p, cell in enumerate(rows["在建工程"]) if cell.text == "447,992,952.25"]
+    assert materials == works

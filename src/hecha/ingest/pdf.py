@@ -62,7 +62,10 @@ def read(path: str, data: bytes) -> Document:
     for page in pages:
         page_tables.extend(find_tables(page.number, page.runs, page.rules, page.width))
         lines.extend(_lines(page))
-    joined = [_rejoin_split_figures(table) for table in _join_continued(page_tables, lines, pages)]
+    joined = [
+        _merge_aligned_columns(_rejoin_split_figures(table))
+        for table in _join_continued(page_tables, lines, pages)
+    ]
     tables = tuple(_to_table(path, index, table, lines) for index, table in enumerate(joined))
     paragraphs = tuple(_paragraphs(path, lines, page_tables, pages))
     return Document(source=path, format="pdf", page_count=len(pages), paragraphs=paragraphs, tables=tables)
@@ -632,6 +635,47 @@ def _full(cell: GridCell, edge: float) -> bool:
     last = max(run.center_y for run in cell.runs)
     right = max(run.x1 for run in cell.runs if run.center_y >= last - height / 2)
     return right >= edge - 2 * height
+
+
+_ALIGNED = 2.5  # points two right edges may differ by and still be one column's
+
+
+def _merge_aligned_columns(table: PageTable) -> PageTable:
+    """Two neighbouring columns that never both hold text on a row, and whose figures end at the
+    same right edge, are one column split in two: a continued table's columns lined up with the
+    first part's ("在建工程 447,992,952.25" and "工程物资 823,509.02" a few points apart at
+    their left, flush at their right, landed in two columns)."""
+    position = 0
+    while position + 1 < len(table.col_edges) - 1:
+        left, right = position, position + 1
+        if _one_column(table.rows, left, right):
+            for row in table.rows:
+                if not row[left].text.strip() and right < len(row):
+                    row[left] = row[right]
+                if right < len(row):
+                    del row[right]
+            del table.col_edges[right]
+            continue
+        position += 1
+    return table
+
+
+def _one_column(rows: list[list[GridCell]], left: int, right: int) -> bool:
+    """No row holds two different texts in the two columns, both hold figures, and every figure
+    of either ends at one right edge."""
+    edges: list[float] = []
+    filled = {left: False, right: False}
+    for row in rows:
+        if right >= len(row):
+            return False
+        a, b = row[left].text.strip(), row[right].text.strip()
+        if a and b and a != b:
+            return False
+        for column, text in ((left, a), (right, b)):
+            if text and _is_figure_text(text) and row[column].runs:
+                edges.append(max(run.x1 for run in row[column].runs))
+                filled[column] = True
+    return filled[left] and filled[right] and max(edges) - min(edges) <= _ALIGNED
 
 
 def _join_side_by_side(row: list[GridCell]) -> None:
