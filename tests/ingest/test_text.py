@@ -168,3 +168,14 @@ def test_table_goes_on_under_its_repeated_header_after_a_page_break() -> None:
     aging = next(t for t in document.tables if any(r[0].text.startswith("1年以内") for r in t.rows))
     labels = [row[0].text for row in aging.rows]
     assert labels[-1] == "合计" and any(label.startswith("5年以上") for label in labels)
+
+
+def test_letter_spaced_labels_wrapped_above_their_figures_stay_in_the_table() -> None:
+    # china_baoan_2018_annual.txt lines 6436-6530 (6、存货 (1)存货分类): labels justified in a
+    # narrow cell ("低 值 易" / "耗品", "消 耗 性" / "生 物 资" / "产") wrap above their figures,
+    # and the table goes on after a page break; the 合计 closes all twelve kinds.
+    path = FIXTURES / "china_baoan_inventories.txt"
+    document = text.read(str(path), path.read_bytes())
+    inventories = next(t for t in document.tables if any(r[0].text == "原材料" for r in t.rows))
+    labels = ["".join(row[0].text.split()) for row in inventories.rows]
+    assert {"低值易耗品", "委托加工物资", "开发成本", "消耗性生物资产", "合计"} <= set(labels)

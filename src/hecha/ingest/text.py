@@ -470,9 +470,11 @@ def _header_start(prose: list[_Line]) -> int:
 def _is_fragment(text: str) -> bool:
     stripped = text.strip()
     # A wrapped label piece is one word; a line of several words inside a table is a header.
+    # Letter-spaced characters ("低 值 易", justified in a narrow cell) are one word too.
+    words = stripped.split()
     return (
         bool(stripped)
-        and len(stripped.split()) == 1
+        and (len(words) == 1 or all(len(word) == 1 and not word.isascii() for word in words))
         and len(_furniture_key(stripped)) <= _FRAGMENT_MAX_CHARS
         and not stripped.endswith(_SENTENCE_END)
         and not is_unit_text(stripped)
@@ -491,6 +493,7 @@ def _collect_rows(
     rows: list[_Row] = []
     header_keys = {_furniture_key(line.text) for line in header}
     pending: list[_Line] = list(lead)
+    labels_above = False
     i = start
     end = start
     while i < len(lines):
@@ -513,7 +516,11 @@ def _collect_rows(
                 i += 1
                 end = i
                 continue
-            head = _assign_fragments(rows[-1] if rows else None, split, pending)
+            if rows and not pending and split.label and not rows[-1].split.label and rows[-1].label_before:
+                # A row whose wrapped label stood wholly above its figures, the next row right
+                # under it: this table prints its wrapped labels above their rows.
+                labels_above = True
+            head = _assign_fragments(rows[-1] if rows else None, split, pending, labels_above)
             rows.append(_Row(split=split, line=line, label_before=head))
             pending = []
             i += 1
@@ -726,16 +733,20 @@ def _row_follows(lines: list[_Line], start: int) -> bool:
     return nxt is not None and split_figure_line(lines[nxt].text) is not None
 
 
-def _assign_fragments(previous: _Row | None, split: SplitLine, pending: list[_Line]) -> list[_Line]:
+def _assign_fragments(
+    previous: _Row | None, split: SplitLine, pending: list[_Line], labels_above: bool = False
+) -> list[_Line]:
     """Split wrapped label lines between the row above and the row about to be added.
 
     A row printed with an empty label sits vertically centred between its label lines, so it
     takes lines on both sides; a row with its label on the figure line wrapped downwards (text
-    flows top-down). Returns the lines for the new row; the rest went to ``previous``.
+    flows top-down). In a table seen to print its wrapped labels wholly above their figures
+    (``labels_above``) they all go to the new row. Returns the lines for the new row; the rest
+    went to ``previous``.
     """
     if not pending:
         return []
-    if previous is None:
+    if previous is None or labels_above:
         return pending
     if not previous.split.label and not split.label and len(previous.split.figures) > len(split.figures):
         # The row above gathered several lines of figures below its label lines (pypdfium2):
