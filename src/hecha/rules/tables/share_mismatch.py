@@ -168,18 +168,21 @@ def _rounding_plugs(checks: list[RowCheck]) -> list[RowCheck]:
         for check in checks
         if check.held and check.row.kind is RowKind.TOTAL and check.stated.value == HUNDRED
     ]
-    if not failed or len(totals) != 1:
+    # The 合计 may print its 100.00%, or nothing ("--") while the shares above it foot to 100.
+    printed_total = [c for c in checks if c.row.kind is RowKind.TOTAL and c.relation == "share"]
+    if not failed or len(totals) > 1 or (not totals and printed_total):
         return []
-    total = totals[0]
-    items = [check for check in checks if check is not total and check.relation == "share"]
-    decimals = total.stated.decimals
+    items = [check for check in checks if check not in totals and check.relation == "share"]
+    if not items:
+        return []
+    decimals = totals[0].stated.decimals if totals else items[0].stated.decimals
     unit = Decimal(1).scaleb(-decimals)
     if any(check.stated.decimals != decimals for check in items):
         return []
-    if sum((check.stated.value for check in items), Decimal(0)) != total.stated.value:
+    if sum((check.stated.value for check in items), Decimal(0)) != HUNDRED:
         return []
     rounded = [check.nearest.mid.quantize(unit) for check in items]
-    if sum(rounded, Decimal(0)) == total.stated.value:
+    if sum(rounded, Decimal(0)) == HUNDRED:
         return []  # the honest roundings foot as well: there was nothing to plug
     moved = [check for check in failed if abs(check.stated.value - check.nearest.mid.quantize(unit)) == unit]
     return moved if len(moved) == len(failed) == 1 else []
@@ -373,6 +376,8 @@ def _grand_sum_checks(table: AnalyzedTable, share: int, amount: int, tolerance: 
     if len(totals) != 1 or not items or sum(1 for _, i in items if not i.contains_zero()) < 2:
         return []
     total_row = totals[0]
+    if not _may_be_base(total_row, share):
+        return []  # its share reads 99.66%: the rows are shares of something outside the table
     item_sum = interval_sum([interval for _, interval in items])
     column = table.columns[amount]
     item_denominators = _item_terms(table, amount, "denominator")
