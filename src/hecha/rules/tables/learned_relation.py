@@ -596,9 +596,12 @@ def _trivial(
 
 
 def _compatible(grid: _Grid, formula: Formula, instance: int) -> bool:
-    """Sums only relate figures of one kind (all percentages or all amounts) in an additive row."""
+    """Sums only relate figures of one kind (all percentages or all amounts) in an additive row;
+    a row of rates (加权平均净资产收益率 7.70% → 9.55%) changes in points, not by a rate."""
     if formula.form is Form.CHANGE:
         a, b = (_at(grid, v, instance) for v in formula.operands)
+        if not grid.additive_instance[instance] or (a is not None and a.percent):
+            return False
         return a is None or b is None or a.percent == b.percent
     if formula.form is not Form.SUM:
         return True
