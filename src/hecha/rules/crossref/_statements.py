@@ -38,6 +38,9 @@ _SCOPE_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"调整数|调整金额|影响数|影响金额"), "调整数"),
     (re.compile(r"重述|追溯调整|差错更正|会计政策变更"), "重述"),
     (re.compile(r"模拟|备考"), "模拟"),
+    # A loan or bond's current portion ("2.一年内到期的长期借款" over 抵押借款 138,000,000.00)
+    # against its whole balance ("1.长期借款分类": 抵押借款 547,600,000.00).
+    (re.compile(r"一年内到期"), "一年内到期"),
     (re.compile(r"完整口径|全年口径|同口径|可比口径|口径调整|按.{0,6}口径"), "口径"),
     (re.compile(r"不含税"), "不含税"),
     (re.compile(r"(?<!不)含税"), "含税"),
