@@ -1,5 +1,5 @@
 """Command line of the benchmark:
-``python -m benchmarks {speed,findings,coverage,tables,recall,mutation,diagnosis,all}``.
+``python -m benchmarks {speed,findings,coverage,tables,recall,mutation,diagnosis,keys,all}``.
 
 Prints each mode's figures as a table and writes them as JSON to benchmarks/results/ (git-ignored).
 See benchmarks/README.md for what each figure means and the targets.
@@ -53,6 +53,7 @@ from benchmarks.findings import (
     overall,
 )
 from benchmarks.groups import Groups
+from benchmarks.keys import KEYS_DIR, KeyRun, evaluate_keys, keys_payload, load_keys, print_keys
 from benchmarks.mutation import KINDS, DocumentMutations, KindSummary, run_mutations, summarize
 from benchmarks.output import RESULTS_DIR, JsonValue, fmt, render_table, share, write_results
 from benchmarks.prose_mutation import (
@@ -93,7 +94,7 @@ from benchmarks.table_coverage import (
 )
 from benchmarks.table_coverage import add_up as tables_add_up
 from benchmarks.table_scan import scan_file
-from hecha.engine import check_document
+from hecha.engine import CheckResult, check_document
 from hecha.extract.factbase import FactBase, TokenClass
 from hecha.ingest.loader import load
 from hecha.model.document import Document
@@ -1142,6 +1143,47 @@ def print_diagnoses(
                 print(f"      {o.sentence}")
 
 
+# ---------------------------------------------------------------- answer keys
+
+
+def run_keys(
+    directory: Path,
+    keys_dir: Path,
+    names: list[str] | None,
+    select: str,
+    seed: int,
+    sample: int | None,
+    jobs: int,
+    derived_dir: Path,
+) -> tuple[KeyRun, Groups]:
+    """Every answer key of ``keys_dir`` (only those of the documents ``names`` when given) against
+    a clean check of its document, loaded and checked as the findings mode does."""
+    keys, errors = load_keys(keys_dir)
+    if names:
+        keys = [key for key in keys if key.document in names]
+    run = KeyRun(errors=dict(errors))
+    wanted = list(dict.fromkeys(key.document for key in keys))
+    corpus = {d.name: d for d in corpus_documents(directory, wanted, derived_dir)} if wanted else {}
+    loaded = {item.name: item for item in load_documents([d.path for d in corpus.values()])}
+    rules = select_rules([p for p in select.split(",") if p] or None)
+    checks: dict[str, CheckResult] = {}
+    work = []
+    for key in keys:
+        item = loaded.get(key.document)
+        if item is None:
+            run.errors[key.name] = f"{key.name}: document {key.document} is not in the corpus ({directory})"
+            continue
+        if item.document is None:
+            run.errors[key.name] = f"{key.name}: {key.document} failed to load: {item.error}"
+            continue
+        if key.document not in checks:
+            checks[key.document] = check_document(item.document, rules)
+        work.append((key, item.path, checks[key.document]))
+    prefixes = tuple(p for p in select.split(",") if p)
+    run.results = evaluate_keys(work, prefixes, seed, sample, jobs)
+    return run, Groups.of(corpus.values())
+
+
 # ---------------------------------------------------------------- command line
 
 
@@ -1240,6 +1282,22 @@ def _parser() -> argparse.ArgumentParser:
         parents=[common, sampled, recall],
         help="share of mutated figures of independently scanned tables that hecha finds",
     )
+    keys = argparse.ArgumentParser(add_help=False)
+    keys.add_argument("--keys-dir", type=Path, default=KEYS_DIR, help="directory of the answer keys (*.yaml)")
+    keys.add_argument(
+        "--key-sample",
+        type=int,
+        default=None,
+        help="relations that hold mutated per key (default: every one, one kind each, kinds in turn)",
+    )
+    keys.add_argument(
+        "--jobs", type=int, default=MAX_PROCESSES, help=f"worker processes (at most {MAX_PROCESSES})"
+    )
+    sub.add_parser(
+        "keys",
+        parents=[common, sampled, keys],
+        help="hand-made answer keys: discrepancies found, relations that hold mutated and found",
+    )
     sub.add_parser(
         "all", parents=[common, speed, findings, sampled, mutation, diagnosis, recall], help="every mode"
     )
@@ -1262,6 +1320,8 @@ def main(argv: list[str] | None = None) -> int:
 
 def _run(args: argparse.Namespace, derived_dir: Path) -> int:
     directory = corpus_dir(args.corpus)
+    if args.mode == "keys":
+        return _run_keys(args, directory, derived_dir)
     corpus = corpus_documents(directory, args.documents, derived_dir, derived=not args.no_derived)
     if not corpus:
         print(f"no benchmark documents found in {directory}", file=sys.stderr)
@@ -1317,6 +1377,42 @@ def _run(args: argparse.Namespace, derived_dir: Path) -> int:
     if not args.no_write:
         print(f"written: {write_results(args.mode, payload, args.results_dir)}")
     return 0
+
+
+def _run_keys(args: argparse.Namespace, directory: Path, derived_dir: Path) -> int:
+    """The keys mode: 0 when every key file was read and its document checked, 1 when some key
+    file is malformed or its document missing (the others are still measured), 2 when there is
+    no key at all."""
+    started = time.perf_counter()
+    run, groups = run_keys(
+        directory,
+        args.keys_dir,
+        args.documents,
+        args.select,
+        args.seed,
+        args.key_sample,
+        args.jobs,
+        derived_dir,
+    )
+    if not run.results and not run.errors:
+        print(f"no answer keys (*.yaml) in {args.keys_dir}", file=sys.stderr)
+        return 2
+    for error in run.errors.values():
+        print(f"error: {error}", file=sys.stderr)
+    print_keys(run, args.examples, groups)
+    payload: dict[str, JsonValue] = {
+        "corpus": str(directory),
+        "keys_dir": str(args.keys_dir),
+        "documents": sorted({r.document for r in run.results}),
+        "formats": dict(groups.formats),
+        "kinds": dict(groups.kinds),
+        "keys": keys_payload(run, groups),
+        "wall_seconds": round(time.perf_counter() - started, 1),
+    }
+    print(f"({payload['wall_seconds']} s)")
+    if not args.no_write:
+        print(f"written: {write_results('keys', payload, args.results_dir)}")
+    return 1 if run.errors else 0
 
 
 if __name__ == "__main__":
