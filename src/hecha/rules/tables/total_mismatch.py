@@ -256,6 +256,11 @@ def row_addend_sets(rows: Sequence[Row], end: int) -> list[AddendSet]:
             candidates.append(AddendSet(name, members))
 
     since_boundary = _scope_items(rows, end, _BOUNDARY)
+    netted = _breakdowns(rows, since_boundary)
+    if netted:
+        # A row restated or netted by the next is a breakdown, whatever its label: the structure
+        # says so before the figures are summed, so this reading comes first.
+        add("items without their breakdowns", [p for p in since_boundary if p not in netted], signed=True)
     add("items", since_boundary)
     top = _top_level(rows, since_boundary)
     if top:
@@ -343,6 +348,54 @@ def _rates_of_other_columns(table: AnalyzedTable, position: int, amounts: Sequen
             if tested >= 3 and held >= tested * _RATE_ROWS_HELD:
                 return True
     return False
+
+
+def _breakdowns(rows: Sequence[Row], positions: list[int]) -> set[int]:
+    """Items that another item restates: an unnamed 其中 line equal to the row above it in every
+    column ("交易性金融资产 -54,170.16" over "以公允价值计量…的金融资产 -54,170.16"), or the lines a
+    net row nets ("借款利息 / 减：资本化利息" under "利息支出 401,627,067"). A total closes the
+    restating or net row, not both."""
+    found: set[int] = set()
+    for at, position in enumerate(positions):
+        if at and _same_figures(rows[positions[at - 1]], rows[position]):
+            found.add(position)
+            continue
+        for count in (2, 3, 4):
+            if at < count:
+                break
+            parts = positions[at - count : at]
+            if parts != list(range(parts[0], parts[0] + count)) or any(p in found for p in parts):
+                continue
+            if _nets(rows, parts, rows[position]):
+                found.update(parts)
+                break
+    return found
+
+
+def _figures(row: Row) -> list[tuple[int, Decimal]]:
+    return [(p, cell.quantity.value) for p, cell in enumerate(row.cells) if cell and cell.quantity]
+
+
+def _same_figures(first: Row, second: Row) -> bool:
+    mine, theirs = _figures(first), _figures(second)
+    return bool(mine) and mine == theirs and any(value for _, value in mine)
+
+
+def _nets(rows: Sequence[Row], parts: list[int], net: Row) -> bool:
+    """``net`` is the signed sum of ``parts`` in every column it prints a figure in."""
+    figures = _figures(net)
+    if not figures or not any(value for _, value in figures):
+        return False
+    for position, value in figures:
+        total = Decimal(0)
+        for part in parts:
+            cell = rows[part].cells[position] if position < len(rows[part].cells) else None
+            if cell is None or cell.quantity is None:
+                return False
+            total += -cell.quantity.value if rows[part].sign_word == "减" else cell.quantity.value
+        if total != value:
+            return False
+    return True
 
 
 def _carried_signs(rows: Sequence[Row], positions: list[int]) -> tuple[tuple[int, int], ...]:
