@@ -71,3 +71,17 @@ def test_excel_cells_are_never_evaluated() -> None:
     data = "\n".join(json.dumps(r, ensure_ascii=False) for r in [ok] * 30 + [record])
     document = alltxt.read("x.alltxt", data.encode())
     assert document.tables == () and len(document.warnings) == 1
+
+
+def test_balance_sheet_printed_as_two_panels_is_two_tables() -> None:
+    # vanke_2014_annual.alltxt page 73 (合并资产负债表): 资产 and 负债及所有者权益 side by side on
+    # one grid; read as one table the right panel's rows were summed into 资产总计.
+    path = Path(__file__).parent.parent / "fixtures" / "alltxt" / "vanke_p73_balance_sheet.alltxt"
+    document = alltxt.read(str(path), path.read_bytes())
+    sheets = [t for t in document.tables if any("总计" in row[0].text for row in t.rows)]
+    assert len(sheets) == 2
+    assets, claims = ([row[0].text for row in t.rows] for t in sheets)
+    assert "资产总计" in assets and "递延所得税负债" not in assets
+    assert "负债及所有者权益总计" in claims and "股本" in claims
+    assert all(len(row) == 4 for t in sheets for row in t.rows)
+    assert [t.index for t in document.tables] == list(range(len(document.tables)))

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from hecha.ingest.errors import IngestError
 from hecha.ingest.lines import RowSource, build_table, header_row_count, is_unit_text, merge_wrapped_rows
+from hecha.ingest.panels import split_panels
 from hecha.ingest.prose import ends_sentence, is_heading, join_line_texts, opens_paragraph
 from hecha.model.document import Document, Location, Notice, Paragraph, Table
 
@@ -70,7 +71,7 @@ def read(path: str, data: bytes) -> Document:
         format="alltxt",
         page_count=max(pages) if pages else None,
         paragraphs=tuple(paragraphs),
-        tables=tuple(tables),
+        tables=tuple(split_panels(list(tables))),
         warnings=tuple(warnings),
     )
 

@@ -22,6 +22,7 @@ from html.parser import HTMLParser
 from hecha.ingest.detect import decode_text
 from hecha.ingest.grid import is_pipe_row, pipe_table
 from hecha.ingest.numbers import is_blank, is_unit_line, parse_quantity, unit_scale
+from hecha.ingest.panels import split_panels
 from hecha.model.document import Cell, Document, Location, Notice, Paragraph, Table
 from hecha.model.quantity import Unit
 
@@ -252,7 +253,7 @@ class _DocumentBuilder:
             format="markdown",
             page_count=None,
             paragraphs=tuple(self.paragraphs),
-            tables=tuple(self.tables),
+            tables=tuple(split_panels(self.tables)),
             warnings=tuple(self.warnings),
         )
 

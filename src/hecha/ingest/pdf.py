@@ -19,6 +19,7 @@ import pypdfium2.raw as pdfium_c
 from hecha.ingest.errors import IngestError
 from hecha.ingest.lines import join_figure_pieces
 from hecha.ingest.numbers import is_blank, is_unit_line, normalize, parse_quantity, unit_scale
+from hecha.ingest.panels import split_panels
 from hecha.ingest.pdf_page import PageContent, Run, read_rules, read_runs
 from hecha.ingest.pdf_tables import GridCell, PageTable, find_tables
 from hecha.ingest.prose import is_heading, join_line_texts, opens_paragraph
@@ -66,7 +67,7 @@ def read(path: str, data: bytes) -> Document:
         _merge_aligned_columns(_rejoin_split_figures(table))
         for table in _join_continued(page_tables, lines, pages)
     ]
-    tables = tuple(_to_table(path, index, table, lines) for index, table in enumerate(joined))
+    tables = tuple(split_panels([_to_table(path, index, table, lines) for index, table in enumerate(joined)]))
     paragraphs = tuple(_paragraphs(path, lines, page_tables, pages))
     return Document(source=path, format="pdf", page_count=len(pages), paragraphs=paragraphs, tables=tables)
 

@@ -43,6 +43,7 @@ from hecha.ingest.lines import (
     tokens_of,
 )
 from hecha.ingest.numbers import normalize, parse_quantity
+from hecha.ingest.panels import split_panels
 from hecha.ingest.prose import ends_sentence, is_heading, join_line_texts, opens_paragraph
 from hecha.model.document import Document, Location, Notice, Paragraph, Table
 from hecha.model.quantity import Unit
@@ -113,7 +114,7 @@ def read(path: str, data: bytes) -> Document:
         format="text",
         page_count=page_count,
         paragraphs=tuple(paragraphs),
-        tables=tuple(tables),
+        tables=tuple(split_panels(tables)),
         warnings=warnings,
     )
 
