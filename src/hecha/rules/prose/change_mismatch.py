@@ -259,6 +259,10 @@ class ProseChangeMismatch(Rule):
                 current, prior = pair
         if current is None or prior is None or sentence_states_other(facts, claim, current):
             return None
+        if current.value.overlaps(prior.value) and claim.quantity.value != 0:
+            # (A − A) / A: both periods linked to one figure (a mislabelled period); the claim
+            # compares two different figures, so the link, not the document, is wrong.
+            return None
         return self._readings(claim, current, prior)
 
     @staticmethod
