@@ -92,3 +92,27 @@ def test_an_opening_balance_is_not_the_prior_closing_one() -> None:
     assert opening is not None and prior_closing is not None and adjusted is not None
     assert opening.key == adjusted.key
     assert opening.key != prior_closing.key
+
+
+@pytest.mark.parametrize(
+    ("header", "rank"),
+    [
+        ("2025年度", (1, 2025, 12)),
+        ("2024年1-6月", (1, 2024, 6)),  # a half year ranks at its last month, before the year
+        ("2024年第3季度", (1, 2024, 9)),
+        ("2023年12月31日", (1, 2023, 12)),
+        ("2024年初", (1, 2024, 0)),
+        ("上年同期", (0, 0, 0)),
+        ("本报告期", (0, 1, 0)),
+        ("金额", None),
+    ],
+)
+def test_one_period_rank_for_rules_and_diagnosis(header: str, rank: tuple[int, int, int] | None) -> None:
+    # Rules (_columns) and diagnosis (cells) used two period_rank that disagreed on month ranges
+    # and quarters ("2024年1-6月" ranked as December); both read this one now.
+    from hecha.diagnose import cells
+    from hecha.extract.periods import period_rank
+    from hecha.rules.tables import _columns
+
+    assert period_rank(header) == rank
+    assert cells.period_rank is period_rank and _columns.period_rank is period_rank

@@ -4,18 +4,13 @@ a reviewer knows a cell by."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from hecha.extract.periods import period_rank
 from hecha.extract.roles import AnalyzedTable, Row
 from hecha.model.document import Cell, Location
 from hecha.model.quantity import Quantity
-
-_YEAR = re.compile(r"(19|20)\d{2}")
-_MONTH = re.compile(r"(\d{1,2})\s*月")
-_PRIOR_WORDS = ("上年", "上期", "同期", "期初", "年初", "去年", "上年末")
-_CURRENT_WORDS = ("本年", "本期", "报告期", "期末", "年末", "当期")
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,21 +110,6 @@ def _pages(table: AnalyzedTable) -> set[int]:
         return set(table.table.pages)
     page = table.table.location.page
     return set() if page is None else {page}
-
-
-def period_rank(header: str) -> tuple[int, int, int] | None:
-    """A sortable key for a column's period: (1, year, month) for dates, (0, 1 or 0, 0) for
-    本期/上期 words; None when the header names no period."""
-    year = _YEAR.search(header)
-    if year:
-        month = _MONTH.search(header[year.end() :])
-        start = "初" in header[year.end() :] and "末" not in header[year.end() :]
-        return (1, int(year.group(0)), 0 if start else int(month.group(1)) if month else 12)
-    if any(word in header for word in _PRIOR_WORDS):
-        return (0, 0, 0)
-    if any(word in header for word in _CURRENT_WORDS):
-        return (0, 1, 0)
-    return None
 
 
 def earlier_period(later: str, earlier: str) -> bool:

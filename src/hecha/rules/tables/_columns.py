@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 from fractions import Fraction
 
+from hecha.extract.periods import period_rank
 from hecha.extract.roles import AnalyzedTable, Column, ColumnKind, Row, RowKind
 from hecha.model.diagnostic import Relation, RelationForm, Term
 from hecha.model.document import Cell, Location
@@ -25,50 +26,10 @@ HUNDRED = Decimal(100)
 AMOUNT_KINDS = frozenset({ColumnKind.AMOUNT})
 CHANGE_KINDS = frozenset({ColumnKind.CHANGE_RATE, ColumnKind.PP_CHANGE, ColumnKind.DIFFERENCE})
 
-_RELATIVE_CURRENT = ("本期", "本年", "本报告期", "报告期", "期末", "本年末", "年末", "当期", "本月")
-_RELATIVE_PRIOR = ("上期", "上年", "上年同期", "同期", "期初", "年初", "上年末", "去年", "上月")
-_YEAR = re.compile(r"(19|20)\d{2}")
-_MONTH_RANGE = re.compile(r"(\d{1,2})\s*[-–~至]\s*(\d{1,2})\s*月")
-_MONTH = re.compile(r"(\d{1,2})\s*月")
-_QUARTER = {"一季度": 3, "二季度": 6, "三季度": 9, "四季度": 12, "第1季度": 3, "第2季度": 6, "第3季度": 9}
 _STEM_NOISE = re.compile(
     r"(19|20)\d{2}|\d+|[年度月日末初季第一二三四上下半本期同]|[()（）\[\]【】/\s%％:：\-–~至]|人民币|亿元|万元|千元|元|金额|数额"
 )
 _PERCENT_LABEL = re.compile(r"率|占比|比例|比重|百分比")
-
-
-def period_rank(text: str | None) -> tuple[int, int, int] | None:
-    """A sortable key for a period header: later periods rank higher; None when none is named.
-
-    Years give (1, year, month-end); relative words give (0, 1, 0) for the current period and
-    (0, 0, 0) for the prior one, so that a year and a relative word are never compared.
-    """
-    if not text:
-        return None
-    year_match = _YEAR.search(text)
-    if year_match:
-        year = int(year_match.group(0))
-        rest = text[year_match.end() :]
-        month = 12
-        range_match = _MONTH_RANGE.search(rest)
-        month_match = _MONTH.search(rest)
-        if range_match:
-            month = int(range_match.group(2))
-        elif month_match and "日" in rest:
-            month = int(month_match.group(1))
-        else:
-            for word, end in _QUARTER.items():
-                if word in rest:
-                    month = end
-                    break
-        if "初" in rest and "末" not in rest:
-            month = 0
-        return (1, year, month)
-    if any(word in text for word in _RELATIVE_PRIOR):
-        return (0, 0, 0)
-    if any(word in text for word in _RELATIVE_CURRENT):
-        return (0, 1, 0)
-    return None
 
 
 def header_stem(header: str) -> str:

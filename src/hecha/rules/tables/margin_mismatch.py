@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
+from hecha.extract.periods import period_rank
 from hecha.extract.roles import AnalyzedTable, Column, ColumnKind, Row
 from hecha.model.diagnostic import Diagnostic, Related, Relation, RelationForm
 from hecha.model.document import Cell
@@ -26,7 +27,6 @@ from hecha.rules.tables._columns import (
     figure,
     label_of,
     own_scale,
-    period_rank,
     pick,
     positions,
     ratio_percent,
