@@ -75,6 +75,7 @@ def read_runs(textpage: object, page_height: float) -> list[Run]:
     left, bottom, right, top = (ctypes.c_double() for _ in range(4))
     buffer = (ctypes.c_ushort * (_TEXT_BUFFER_CHARS + 1))()
     buffer_pointer = ctypes.cast(buffer, ctypes.POINTER(ctypes.c_ushort))
+    buffer_address = ctypes.addressof(buffer)
     runs: list[Run] = []
     seen: set[tuple[str, int, int]] = set()
     for index in range(count):
@@ -89,7 +90,9 @@ def read_runs(textpage: object, page_height: float) -> list[Run]:
             continue
         # The count includes the terminating NUL; pdfium may also report a NUL for a hyphenation
         # point, so cut at the first one.
-        text = bytes(buffer)[: length * 2].decode("utf-16-le", errors="replace").split("\x00", 1)[0].strip()
+        # Only the written characters are copied out (not the whole buffer, once per run).
+        raw = ctypes.string_at(buffer_address, min(length, _TEXT_BUFFER_CHARS) * 2)
+        text = raw.decode("utf-16-le", errors="replace").split("\x00", 1)[0].strip()
         if not text:
             continue
         run = Run(text, left.value, page_height - top.value, right.value, page_height - bottom.value)

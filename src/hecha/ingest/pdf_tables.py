@@ -143,12 +143,7 @@ def join_texts(runs: list[Run]) -> str:
     """
     if not runs:
         return ""
-    lines: list[list[Run]] = []
-    for run in sorted(runs, key=lambda r: r.center_y):
-        if lines and abs(run.center_y - _line_center(lines[-1])) <= max(2.5, 0.35 * run.height):
-            lines[-1].append(run)
-        else:
-            lines.append([run])
+    lines = _text_lines(runs)
     text = ""
     for line in lines:
         previous: Run | None = None
@@ -491,12 +486,17 @@ def _fills_cell(line: list[Run], cell_left: float, text_left: float, border: flo
 
 
 def _text_lines(runs: list[Run]) -> list[list[Run]]:
+    """Runs grouped into printed lines: top to bottom, a run joins the line whose centre (the
+    mean of its runs' centres, kept as a running sum) is within a third of its height."""
     lines: list[list[Run]] = []
+    center_sum = 0.0
     for run in sorted(runs, key=lambda r: r.center_y):
-        if lines and abs(run.center_y - _line_center(lines[-1])) <= max(2.5, 0.35 * run.height):
+        if lines and abs(run.center_y - center_sum / len(lines[-1])) <= max(2.5, 0.35 * run.height):
             lines[-1].append(run)
+            center_sum += run.center_y
         else:
             lines.append([run])
+            center_sum = run.center_y
     return lines
 
 
