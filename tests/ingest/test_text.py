@@ -179,3 +179,12 @@ def test_letter_spaced_labels_wrapped_above_their_figures_stay_in_the_table() ->
     inventories = next(t for t in document.tables if any(r[0].text == "原材料" for r in t.rows))
     labels = ["".join(row[0].text.split()) for row in inventories.rows]
     assert {"低值易耗品", "委托加工物资", "开发成本", "消耗性生物资产", "合计"} <= set(labels)
+
+
+def test_last_row_before_a_page_break_may_print_fewer_figures() -> None:
+    # haixiang p.153-154 (pdfplumber twin, 41、其他应付款): "应付利息 1,088,752.57" prints only its
+    # 期初 figure before the page break; the rows after it print two and the 合计 closes all three.
+    document = _read("haixiang_p153-154", "pdfplumber")
+    payables = next(t for t in document.tables if any(r[0].text == "应付股利" for r in t.rows))
+    labels = [row[0].text for row in payables.rows]
+    assert "应付利息" in labels and labels[-1] == "合计"

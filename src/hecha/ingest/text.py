@@ -799,7 +799,7 @@ def _continues_previous(previous: _Block, block: _Block, between: list[_Line]) -
         return False
     last_page = previous.rows[-1].line.page
     first_page = block.rows[0].line.page
-    if len(block.rows[0].split.figures) != len(previous.rows[-1].split.figures):
+    if len(block.rows[0].split.figures) not in _widths(previous):
         return False
     if (last_page is not None or first_page is not None) and (
         last_page is None or first_page is None or first_page != last_page + 1
@@ -812,6 +812,18 @@ def _continues_previous(previous: _Block, block: _Block, between: list[_Line]) -
     if repeated and repeated != original[-len(repeated) :]:
         return all(is_continued_marker(x.text) for x in block.header)
     return True
+
+
+def _widths(block: _Block) -> set[int]:
+    """How many figures a row of ``block`` may print: as many as its last row, as its widest row,
+    or as its header names columns ("项目 期末余额 期初余额": two; the last row before a page break
+    may print one, its other cell blank)."""
+    widths = {len(block.rows[-1].split.figures), max(len(row.split.figures) for row in block.rows)}
+    if block.header:
+        words = block.header[-1].text.split()
+        if len(words) >= 3:
+            widths.add(len(words) - 1)
+    return widths
 
 
 def _surroundings(above: list[_Line], header: list[_Line]) -> tuple[str | None, str, str]:
