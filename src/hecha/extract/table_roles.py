@@ -205,6 +205,8 @@ def _is_header_row(row: Sequence[Cell]) -> bool:
 
 
 def _header_count(table: Table, rows: Sequence[Sequence[Cell]]) -> int:
+    if table.header_rows == 0:
+        return 0  # the reader saw the first row print figures: "母公司在职员工数量 | 1998" is a row
     count = table.header_rows if table.header_rows else 0
     if count and not _names_columns(rows[:count]):
         count = 0  # the reader's "header" is a body row of a table continued from the page before
