@@ -100,7 +100,7 @@ def test_change_rate_and_its_signed_variant() -> None:
     assert _shape(rate) == [("current", 3, 1, 1), ("prior", 3, 3, 1)]
     # On a negative prior this column divides by the prior itself, (c − p) / p: the same CHANGE,
     # whose second reading is the one the finding's expected figure follows.
-    case = next(c for c in CASES if c.name == "cash-flow-as-published-true-error")
+    case = next(c for c in CASES if c.name == "cash-flow-negative-prior-altered")
     finding = next(d for d in case_findings(case)[1] if (d.location.row, d.location.col) == (3, 3))
     signed = finding.relation
     assert signed is not None and signed.form is RelationForm.CHANGE and signed.scale == 100

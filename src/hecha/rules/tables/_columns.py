@@ -220,6 +220,11 @@ def row_check(
     formula: Relation | None = None,
 ) -> RowCheck:
     last_digit = Decimal(1).scaleb(-stated[1].decimals)
+    held = holds(stated[1], readings, tolerance)
+    if not held and relation in _PADDED_RELATIONS and _padded(stated[1]):
+        # "-167.10%" beside "-138.81%": this rate was rounded to one digit and padded with a 0,
+        # so it stands for [-167.15, -167.05]; rounding explains what that interval covers.
+        held = holds(stated[1], readings, tolerance + last_digit * Decimal("4.5"))
     return RowCheck(
         relation=relation,
         row=row,
@@ -228,11 +233,20 @@ def row_check(
         operands=operands,
         expected=readings[0],
         alternatives=tuple(readings[1:]),
-        held=holds(stated[1], readings, tolerance),
+        held=held,
         denominator_label=denominator_label,
         near=holds(stated[1], readings, tolerance + last_digit),
         formula=formula,
     )
+
+
+_PADDED_RELATIONS = frozenset({"rate", "pp"})
+
+
+def _padded(quantity: Quantity) -> bool:
+    """A figure with decimals whose last printed digit is a 0 ("5.40%", "-167.10%")."""
+    digits = "".join(char for char in quantity.text if char.isdigit())
+    return quantity.decimals > 0 and digits.endswith("0")
 
 
 def trusted(checks: Sequence[RowCheck], min_rows_held: int, min_held_share: Fraction) -> bool:
