@@ -85,3 +85,16 @@ def test_balance_sheet_printed_as_two_panels_is_two_tables() -> None:
     assert "负债及所有者权益总计" in claims and "股本" in claims
     assert all(len(row) == 4 for t in sheets for row in t.rows)
     assert [t.index for t in document.tables] == list(range(len(document.tables)))
+
+
+def test_figures_broken_over_two_grid_rows_are_one_row() -> None:
+    # zhangjiajie_tourism_2016_annual.alltxt page 112 (其他应收款分类披露): each cell's figure
+    # wraps, so every row comes as two grid rows ("1,562,08" over "8.83", "287,190.9" over "1",
+    # "单项金额重大并单" over "独计提坏账准备的").
+    path = Path(__file__).parent.parent / "fixtures" / "alltxt" / "zhangjiajie_p112_receivables.alltxt"
+    table = alltxt.read(str(path), path.read_bytes()).tables[0]
+    texts = [[cell.text for cell in row] for row in table.rows]
+    first = next(row for row in texts if row[0].startswith("单项金额重大并单"))
+    assert first[1] == "1,562,088.83" and first[5] == "287,190.91"
+    assert first[0].startswith("单项金额重大并单独计提坏账准备的")
+    assert not any(row[1] == "8.83" for row in texts)

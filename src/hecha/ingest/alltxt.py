@@ -13,7 +13,14 @@ import json
 from dataclasses import dataclass, field
 
 from hecha.ingest.errors import IngestError
-from hecha.ingest.lines import RowSource, build_table, header_row_count, is_unit_text, merge_wrapped_rows
+from hecha.ingest.lines import (
+    RowSource,
+    build_table,
+    header_row_count,
+    is_unit_text,
+    join_broken_rows,
+    merge_wrapped_rows,
+)
 from hecha.ingest.panels import split_panels
 from hecha.ingest.prose import ends_sentence, is_heading, join_line_texts, opens_paragraph
 from hecha.model.document import Document, Location, Notice, Paragraph, Table
@@ -136,10 +143,11 @@ def _assemble(path: str, records: list[_Record]) -> tuple[list[Paragraph], list[
     def close() -> None:
         nonlocal current
         if current is not None and current.rows:
-            header_count = header_row_count([row.texts for row in current.rows])
+            rows = join_broken_rows(current.rows)
+            header_count = header_row_count([row.texts for row in rows])
             tables.append(
                 build_table(
-                    merge_wrapped_rows(current.rows, header_count),
+                    merge_wrapped_rows(rows, header_count),
                     source=path,
                     index=len(tables),
                     header_rows=header_count,

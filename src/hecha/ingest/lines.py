@@ -297,6 +297,63 @@ def merge_wrapped_rows(rows: Sequence[RowSource], header_count: int) -> list[Row
     return merged
 
 
+def join_broken_rows(rows: Sequence[RowSource]) -> list[RowSource]:
+    """Rows whose figures a narrow cell broke over two lines, each line a row of the grid, made
+    one row again (see ``_join_broken_figures``). Run before the header is counted: a first body
+    row of broken pieces ("46,307,8") prints no figure and would pass for a header line."""
+    joined: list[RowSource] = []
+    for row in rows:
+        merged = _join_broken_figures(joined[-1], row) if joined else None
+        if merged is not None:
+            joined[-1] = merged
+        else:
+            joined.append(row)
+    return joined
+
+
+def _join_broken_figures(previous: RowSource, row: RowSource) -> RowSource | None:
+    """``previous`` with ``row`` joined in, when ``previous`` prints figures broken by a narrow
+    cell ("76,663,5" over "00.00", "876,555." over "58") and ``row`` holds their ends in the same
+    columns; its words continue the words above ("游客中" / "心门店"). None unless every broken
+    head finds its end and nothing else collides."""
+    if len(row.texts) != len(previous.texts):
+        return None
+    texts = list(previous.texts)
+    lines = list(previous.lines) + [previous.lines[-1]] * (len(texts) - len(previous.lines))
+    joined_any = False
+    for col, (head, piece) in enumerate(zip(previous.texts, row.texts, strict=True)):
+        if not piece.strip():
+            if is_figure_head_piece(head):
+                return None  # a broken head without its end
+            continue
+        broken = is_figure_head_piece(head)
+        figure = join_figure_pieces(head, piece, tail_alone=True) if head.strip() else None
+        if broken and figure is None:
+            figure = _join_plain(head, piece)
+        if figure is not None and parse_quantity(figure) is not None:
+            # "1,562,08" + "8.83"; "287,190.9" + "1" (amounts print two decimals).
+            texts[col] = figure
+            joined_any = True
+        elif broken:
+            return None
+        elif not head.strip():
+            texts[col] = piece
+            lines[col] = row.lines[col] if col < len(row.lines) else row.lines[-1]
+        elif parse_quantity(head) is None and parse_quantity(piece) is None:
+            texts[col] = head + piece  # words continuing the words above
+        else:
+            return None  # two figures for one cell: two rows
+    if not joined_any:
+        return None
+    return RowSource(texts=tuple(texts), lines=tuple(lines), page=previous.page)
+
+
+def _join_plain(head: str, piece: str) -> str | None:
+    """``head`` + ``piece`` when together they parse as one figure ("76,663,5" + "00.00")."""
+    joined = normalize(head).strip() + normalize(piece).strip()
+    return joined if parse_quantity(joined) is not None else None
+
+
 def _continues_label(previous: RowSource, row: RowSource, last_piece: str) -> bool:
     if len(row.texts) != len(previous.texts) or not row.texts or not row.texts[0]:
         return False
