@@ -395,3 +395,15 @@ def test_table_split_by_a_page_break_is_joined_and_its_first_row_is_data() -> No
     labels = [row[0].text for row in document.tables[0].rows]
     assert labels[1:3] == ["职工薪酬", "市场拓展费"] and "修理费" in labels and labels[-1] == "合计"
     assert [cell.location.row for cell in document.tables[0].rows[-1]] == [len(labels) - 1] * 3
+
+
+def test_continuation_under_an_empty_placeholder_header_is_joined() -> None:
+    # tongrentang_2023_annual.md lines 6291-6312 (销售费用 note): the converter split the table at a
+    # page break and gave the continuation an empty header row "|  |  | |"; 保险费 … 合计 go on
+    # the 12-item table above.
+    path = FIXTURES / "tongrentang_selling_expenses_empty_header.md"
+    document = markdown.read(str(path), path.read_bytes())
+    assert len(document.tables) == 1
+    labels = [row[0].text for row in document.tables[0].rows]
+    assert "保险费" in labels and "职工薪酬" in labels and labels[-1] == "合计"
+    assert "" not in labels

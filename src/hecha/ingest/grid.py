@@ -6,6 +6,7 @@ Each line that starts with "|" is a row; a separator line ("|---|---|") ends the
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from hecha.ingest.numbers import is_blank, parse_quantity
 from hecha.model.document import Cell, Location, Table
@@ -59,6 +60,14 @@ def pipe_table(
     if header_rows and any(cell.quantity is not None for row in rows[:header_rows] for cell in row[1:]):
         # "| 修理费 | 1,380.07 | 0.40 |" over the separator: a converter that split a table at a
         # page break made the continuation's first data row a header. Figures are never a header.
+        header_rows = 0
+    elif header_rows and not any(cell.text.strip() for row in rows[:header_rows] for cell in row):
+        # "|  |  |  |" over the separator: the converter's placeholder for a continuation's missing
+        # header; the table has none.
+        rows = [
+            tuple(replace(cell, location=replace(cell.location, row=r)) for cell in row)
+            for r, row in enumerate(rows[header_rows:])
+        ]
         header_rows = 0
     return Table(
         index=index,
