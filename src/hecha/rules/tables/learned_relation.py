@@ -170,7 +170,10 @@ class LearnedRelationBroken(Rule):
 
     Options:
     min_support: distinct rows (or columns) where the relation must hold (3); a lone break is
-    judged as if it held, so it is reported when the relation holds in min_support − 1 others.
+    judged as if it held, so it is learned when the relation holds in min_support − 1 others.
+    min_support_to_report: distinct other rows (or columns) where it must hold informatively
+    before a break is reported (3): two coincidences in an equity statement's sparse columns
+    are no evidence.
     min_share: share of the rows with all operands present where it must hold (0.75), the judged
     break counted as holding.
     max_variables: tables with more figure columns than this are not searched column-wise (12).
@@ -192,6 +195,7 @@ class LearnedRelationBroken(Rule):
     @dataclass(frozen=True)
     class Options:
         min_support: int = 3
+        min_support_to_report: int = 3
         min_share: float = 0.75
         max_variables: int = 12
         row_window: int = 6
@@ -794,6 +798,10 @@ def _fit(
         for i in genuine
         if not _scattered(grid, formula.target, i) and _breaks(grid, decided, i, options.absolute_tolerance)
     )
+    if evidence < options.min_support_to_report:
+        # Two rows that happen to fit a formula (an equity statement's columns where the other
+        # movements are blank) verify nothing and accuse nothing.
+        confirmed = ()
     if not learned and not confirmed:
         return None
     return _Outcome(decided, tuple(held), confirmed, learned)
