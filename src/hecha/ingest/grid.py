@@ -6,9 +6,9 @@ Each line that starts with "|" is a row; a separator line ("|---|---|") ends the
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 
 from hecha.ingest.numbers import is_blank, parse_quantity
+from hecha.ingest.panels import relocated
 from hecha.model.document import Cell, Location, Table
 
 _SEPARATOR = re.compile(r"^\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
@@ -64,10 +64,7 @@ def pipe_table(
     elif header_rows and not any(cell.text.strip() for row in rows[:header_rows] for cell in row):
         # "|  |  |  |" over the separator: the converter's placeholder for a continuation's missing
         # header; the table has none.
-        rows = [
-            tuple(replace(cell, location=replace(cell.location, row=r)) for cell in row)
-            for r, row in enumerate(rows[header_rows:])
-        ]
+        rows = list(relocated(rows[header_rows:]))
         header_rows = 0
     return Table(
         index=index,

@@ -22,7 +22,7 @@ from html.parser import HTMLParser
 from hecha.ingest.detect import decode_text
 from hecha.ingest.grid import is_pipe_row, pipe_table
 from hecha.ingest.numbers import is_blank, is_unit_line, parse_quantity, unit_scale
-from hecha.ingest.panels import split_panels
+from hecha.ingest.panels import relocated, split_panels
 from hecha.model.document import Cell, Document, Location, Notice, Paragraph, Table
 from hecha.model.quantity import Unit
 
@@ -174,14 +174,7 @@ class _DocumentBuilder:
     def _append_table(self, table: Table, first_line: int, line_unit: str | None) -> None:
         if self._continues_previous(table):
             previous = self.tables[-1]
-            offset = len(previous.rows)
-            moved = tuple(
-                tuple(
-                    replace(cell, location=replace(cell.location, table=previous.index, row=offset + r))
-                    for cell in row
-                )
-                for r, row in enumerate(table.rows)
-            )
+            moved = relocated(table.rows, table=previous.index, first_row=len(previous.rows))
             self.tables[-1] = replace(previous, rows=previous.rows + moved)
             self.blocks.append(_Block(text="", line=first_line, is_table=True))
             return

@@ -10,6 +10,7 @@ its right as many as those from the first label column to it. Every reader hands
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 
 from hecha.model.document import Cell, Table
@@ -68,19 +69,27 @@ def _renumbered(table: Table, index: int) -> Table:
     first_col = min(
         (cell.location.col for row in table.rows for cell in row if cell.location.col is not None), default=0
     )
-    rows = tuple(
+    rows = relocated(table.rows, table=index, col_shift=-first_col)
+    return replace(table, index=index, rows=rows, location=replace(table.location, table=index))
+
+
+def relocated(
+    rows: Sequence[Sequence[Cell]], *, table: int | None = None, first_row: int = 0, col_shift: int = 0
+) -> tuple[tuple[Cell, ...], ...]:
+    """``rows`` as rows ``first_row``, ``first_row`` + 1, … of table ``table`` (kept when None),
+    their columns moved by ``col_shift``: the cells' locations follow rows a reader moves."""
+    return tuple(
         tuple(
             replace(
                 cell,
                 location=replace(
                     cell.location,
-                    table=index,
-                    row=row_index,
-                    col=None if cell.location.col is None else cell.location.col - first_col,
+                    table=cell.location.table if table is None else table,
+                    row=first_row + offset,
+                    col=None if cell.location.col is None else cell.location.col + col_shift,
                 ),
             )
             for cell in row
         )
-        for row_index, row in enumerate(table.rows)
+        for offset, row in enumerate(rows)
     )
-    return replace(table, index=index, rows=rows, location=replace(table.location, table=index))

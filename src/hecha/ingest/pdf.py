@@ -608,9 +608,7 @@ def _join_wrapped_labels(table: PageTable) -> None:
             index += 1
             continue
         # The joined label keeps the last line's runs: whether it wraps on is that line's to say.
-        label = GridCell(
-            above[0].text.rstrip() + text, _joined_cell(above[0], here[0], "").bbox, here[0].runs
-        )
+        label = GridCell(above[0].text.rstrip() + text, _union(above[0].bbox, here[0].bbox), here[0].runs)
         if above_figures:
             # "权益工具投资公允 1,039,142.05" then "价值变动": the label's end, below its figures.
             above[0] = label
@@ -692,13 +690,7 @@ def _join_side_by_side(row: list[GridCell]) -> None:
 
 
 def _joined_cell(head: GridCell, tail: GridCell, text: str) -> GridCell:
-    box = (
-        min(head.bbox[0], tail.bbox[0]),
-        min(head.bbox[1], tail.bbox[1]),
-        max(head.bbox[2], tail.bbox[2]),
-        max(head.bbox[3], tail.bbox[3]),
-    )
-    return GridCell(text, box, head.runs + tail.runs, head.spanned)
+    return GridCell(text, _union(head.bbox, tail.bbox), head.runs + tail.runs, head.spanned)
 
 
 def _merge_wrapped_line(

@@ -156,10 +156,6 @@ def join_texts(runs: list[Run]) -> str:
     return text.strip()
 
 
-def _line_center(line: list[Run]) -> float:
-    return sum(run.center_y for run in line) / len(line)
-
-
 def _needs_space(left: str, right: str, previous: Run | None, run: Run) -> bool:
     if not (left.isascii() and left.isalnum() and right.isascii() and right.isalnum()):
         return False

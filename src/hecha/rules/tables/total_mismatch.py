@@ -321,15 +321,11 @@ def _top_level(rows: Sequence[Row], positions: list[int]) -> list[int]:
 _RATE_ROWS_HELD = Decimal(2) / 3
 
 
-def figure_of(cell: Cell | None) -> Quantity | None:
-    return None if cell is None else cell.quantity
-
-
 def _rates_of_other_columns(table: AnalyzedTable, position: int, amounts: Sequence[int]) -> bool:
     """The column's figures are the change rates of two other amount columns, row by row: a
     变动比例 column whose header the extraction scrambled ("小计 … 46.13" is (562,220,894.56 −
     384,737,396.05) / 384,737,396.05). Rates never add up; the column is no total's addend."""
-    if sum(1 for row in table.rows if figure_of(row.cells[position]) is not None) < 3:
+    if sum(1 for row in table.rows if stated_figure(row.cells[position]) is not None) < 3:
         return False
     for current in amounts:
         for prior in amounts:
@@ -337,8 +333,8 @@ def _rates_of_other_columns(table: AnalyzedTable, position: int, amounts: Sequen
                 continue
             tested = held = 0
             for row in table.rows:
-                rate = figure_of(row.cells[position])
-                now, before = figure_of(row.cells[current]), figure_of(row.cells[prior])
+                rate = stated_figure(row.cells[position])
+                now, before = stated_figure(row.cells[current]), stated_figure(row.cells[prior])
                 if rate is None or now is None or before is None or before.value == 0:
                     continue
                 tested += 1
