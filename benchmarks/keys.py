@@ -488,20 +488,16 @@ def region(text: str, where: Where) -> tuple[int, int] | None:
     """Character offsets of ``where`` in ``text``: its line, or its page (pages joined by form
     feeds); None when the text is shorter."""
     if where.line is not None:
-        start = 0
-        for _ in range(where.line - 1):
-            start = text.find("\n", start) + 1
-            if start == 0:
-                return None
-        end = text.find("\n", start)
-        return start, len(text) if end < 0 else end
-    assert where.page is not None
+        separator, number = "\n", where.line
+    else:
+        assert where.page is not None
+        separator, number = "\f", where.page
     start = 0
-    for _ in range(where.page - 1):
-        start = text.find("\f", start) + 1
+    for _ in range(number - 1):
+        start = text.find(separator, start) + 1
         if start == 0:
             return None
-    end = text.find("\f", start)
+    end = text.find(separator, start)
     return start, len(text) if end < 0 else end
 
 
