@@ -49,7 +49,7 @@ from benchmarks.output import JsonValue, render_table, share
 from benchmarks.recall import MAX_PROCESSES, RECALL_KINDS, mutated_figure
 from hecha.engine import CheckResult, check_document
 from hecha.ingest.loader import load
-from hecha.ingest.numbers import find_quantities, normalize, parse_quantity
+from hecha.ingest.numbers import FIGURE_CHARACTERS, find_quantities, normalize, parse_quantity
 from hecha.model.diagnostic import Diagnostic, Severity
 from hecha.model.document import Location
 from hecha.rules.registry import select_rules
@@ -448,30 +448,12 @@ def _discrepant(key: AnswerKey) -> frozenset[str]:
 
 # ---------------------------------------------------------------- finding a figure in the source
 
-# Full-width and other forms of digits and signs, one character for one (offsets are kept).
-_ONE_FOR_ONE = str.maketrans(
-    {
-        **{chr(0xFF10 + i): str(i) for i in range(10)},
-        "．": ".",
-        "％": "%",
-        "－": "-",
-        "＋": "+",
-        "（": "(",
-        "）": ")",
-        "−": "-",
-        "﹣": "-",
-        "\u00a0": " ",
-        "\u3000": " ",
-        "\u2009": " ",
-    }
-)
-
 
 def figure_pattern(stated: str) -> re.Pattern[str]:
     """The printed figure ``stated`` as it may stand in a line: any spaces between its characters
     (extraction splits figures: "15, 093.17", "44. 75%"; converters print "$4 . 4 6 \\%$"), not
     inside a longer number, never across a line break."""
-    characters = [c for c in stated.translate(_ONE_FOR_ONE) if not c.isspace()]
+    characters = [c for c in stated.translate(FIGURE_CHARACTERS) if not c.isspace()]
     body = _SPACES.join(("\\\\?%" if c == "%" else re.escape(c)) for c in characters)
     return re.compile(r"(?<!\d)(?<!\d[.,])(?<!\d[.,]\s)" + body + r"(?!\d)(?![.,]\s?\d)")
 
@@ -511,7 +493,7 @@ def locate(text: str, where: Where, stated: str) -> tuple[int, int] | None:
     if span is None:
         return None
     start, end = span
-    printed = text[start:end].translate(_ONE_FOR_ONE)
+    printed = text[start:end].translate(FIGURE_CHARACTERS)
     match = figure_pattern(stated).search(printed)
     if match is None:
         core = _CORE.search(normalize(stated).replace(" ", ""))
@@ -522,7 +504,7 @@ def locate(text: str, where: Where, stated: str) -> tuple[int, int] | None:
         if match is None:
             return None
     first, last = start + match.start(), start + match.end()
-    if first > start and text[first - 1].translate(_ONE_FOR_ONE) in "-+" and stated[:1] not in "-+(":
+    if first > start and text[first - 1].translate(FIGURE_CHARACTERS) in "-+" and stated[:1] not in "-+(":
         first -= 1
     left, right = text.rfind("$", start, first), text.find("$", last, end)
     if left >= 0 and right >= 0 and _LATEX_BODY.fullmatch(text[left + 1 : right]):

@@ -15,10 +15,12 @@ from functools import lru_cache
 
 from hecha.model.quantity import Quantity, Unit
 
-_FULL_WIDTH = {chr(0xFF10 + i): str(i) for i in range(10)}
-_FULL_WIDTH.update(
+# Full-width and other forms of digits and signs, one character for one so that offsets are kept
+# (the answer-key benchmark finds figures in a document's own text with it). The full-width comma
+# is left out: in prose it separates clauses ("增长10%，20%").
+FIGURE_CHARACTERS = str.maketrans(
     {
-        "，": ",",
+        **{chr(0xFF10 + i): str(i) for i in range(10)},
         "．": ".",
         "％": "%",
         "－": "-",
@@ -32,7 +34,8 @@ _FULL_WIDTH.update(
         "\u2009": " ",
     }
 )
-_TRANSLATE = str.maketrans(_FULL_WIDTH)
+# normalize() reads the full-width comma as a half-width one as well.
+_TRANSLATE = {**FIGURE_CHARACTERS, ord("，"): ","}
 
 BLANK_TEXTS = frozenset(
     {"", "-", "--", "—", "——", "–", "－", "/", "不适用", "n/a", "N/A", "NA", "无", "*", "—-"}
