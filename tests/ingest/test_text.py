@@ -29,10 +29,18 @@ def _read(cut: str, extractor: str) -> Document:
 
 
 def _body_rows(document: Document) -> list[list[str]]:
+    """The body rows as printed: a row whose figures could not be placed in columns is one unread
+    cell over every figure column; it is compared by its figures, in their printed order."""
     rows = []
     for table in document.tables:
         for row in table.rows[table.header_rows or 0 :]:
-            rows.append([cell.text.replace(" ", "") if i == 0 else cell.text for i, cell in enumerate(row)])
+            texts = [row[0].text.replace(" ", "")]
+            for cell in row[1:]:
+                if cell.unread and not cell.spanned:
+                    texts.extend(cell.text.split())
+                elif not cell.unread:
+                    texts.append(cell.text)
+            rows.append(texts)
     return rows
 
 

@@ -212,3 +212,49 @@ def test_learned_change_is_reported_as_a_change_of_the_two_years() -> None:
     expected, tolerance = findings[0].expected, findings[0].tolerance
     assert expected is not None and tolerance is not None
     assert abs(_relation_figure(findings[0]) - expected) <= tolerance
+
+
+# haixiang_2019_annual.alltxt p.152 (短期薪酬列示), rows 1, 3 and 4 as published.
+SALARIES_THREE_ROWS = """
+| 项目 | 期初余额 | 本期增加 | 本期减少 | 期末余额 |
+|---|---|---|---|---|
+| 1、工资、奖金、津贴和补贴 | 38,780,553.62 | 273,368,159.46 | 267,353,757.95 | 44,794,955.13 |
+| 3、社会保险费 | 2,440,565.13 | 8,976,976.99 | 8,845,418.72 | 2,572,123.40 |
+| 4、住房公积金 | 286,968.00 | 9,072,162.00 | 9,110,730.00 | 248,400.00 |
+"""
+
+
+def test_a_cell_is_verified_only_where_its_break_would_be_reported() -> None:
+    # The roll-forward holds in three rows: learned, but a break in any one of them would leave two
+    # other rows, too few to report it (min_support_to_report 3). No cell counts as verified.
+    findings, stats = _check(_analyzed(SALARIES_THREE_ROWS))
+    assert findings == []
+    assert not stats.verified_cells
+    # With the whole table, four other rows vouch for each row: its cells are verified.
+    _, stats = _check(_analyzed(SALARIES.format(housing="248,400.00")))
+    assert (0, 7, 4) in stats.verified_cells
+
+
+# shenzhou_great_wall_2018_annual.txt lines 11886-11912 (外币货币性项目, 元), seven rows as published.
+FOREIGN_CURRENCY = """
+| 项目 | 期末外币余额 | 折算汇率 | 期末折算人民币余额 |
+|---|---|---|---|
+| 其中：美元 | 1,079,139.41 | 6.8632 | 7,406,349.58 |
+| 港币 | 345,733.97 | 0.8762 | 302,932.10 |
+| 卡塔尔里亚尔 | 48,391.43 | 1.8848 | 91,210.45 |
+| 俄罗斯卢布 | 14,477,133.45 | 0.0986 | 1,427,445.36 |
+| 其中：美元 | 61,883,264.10 | 6.8632 | 424,717,218.17 |
+| 马来西亚林吉特 | 60,603,384.88 | 1.6479 | 99,868,923.99 |
+| 其中：美元 | 3,495,233.16 | 6.8632 | 24,030,248.49 |
+"""
+
+
+def test_conversion_is_a_product_never_a_change() -> None:
+    # 外币余额 ≈ (人民币余额 − 汇率) / 汇率 "holds" only because the 1 a change subtracts is lost in
+    # the rounding of millions; the relation is 人民币余额 = 外币余额 × 汇率, and the document's
+    # last row breaks it: 3,495,233.16 × 6.8632 = 23,988,484.22, printed 24,030,248.49.
+    findings, _ = _check(_analyzed(FOREIGN_CURRENCY))
+    assert [(d.location.row, d.location.col) for d in findings] == [(7, 3)]
+    finding = findings[0]
+    assert finding.relation is not None and finding.relation.form is RelationForm.PRODUCT
+    assert finding.expected is not None and abs(finding.expected - Decimal("23988484.22")) <= Decimal("1")

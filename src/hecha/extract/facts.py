@@ -350,7 +350,9 @@ def table_facts(analyzed: AnalyzedTable, year: int | None, scope: TableScope | N
         for index in [index for index in scope_changes if index <= row.index]:
             row_scope = scope_changes.pop(index).entity
         if row.kind is RowKind.SECTION or (
-            row.label and all(cell is None or cell.quantity is None for cell in row.cells)
+            row.label
+            and all(cell is None or cell.quantity is None for cell in row.cells)
+            and not any(cell is not None and cell.unread for cell in row.cells)
         ):
             # "分行业" / "分产品" / "分地区": the same label ("染料") under two sections is two items.
             section = metrics.clean_label(row.label)

@@ -201,7 +201,7 @@ def _is_header_row(row: Sequence[Cell]) -> bool:
     others = row[1:]
     if not any(cell.text.strip() for cell in others):
         return False
-    return all(cell.quantity is None or _is_year_like(cell) for cell in others)
+    return all((cell.quantity is None and not cell.unread) or _is_year_like(cell) for cell in others)
 
 
 def _header_count(table: Table, rows: Sequence[Sequence[Cell]]) -> int:
@@ -377,7 +377,11 @@ def _names_figures(cells: Sequence[Cell | None], columns: Sequence[Column]) -> b
     """A figure-less row with words where figures stand: a header of the block below it, as in
     staff tables that stack 专业构成 / 教育程度 blocks, each under its own heading row."""
     return any(
-        cell is not None and cell.quantity is None and not cell.blank and cell.text.strip()
+        cell is not None
+        and cell.quantity is None
+        and not cell.blank
+        and not cell.unread
+        and cell.text.strip()
         for cell, column in zip(cells, columns, strict=True)
         if column.kind is not ColumnKind.OTHER
     )
@@ -471,7 +475,9 @@ def analyze_table(table: Table) -> AnalyzedTable:
         specific = _specific_label(raw, previous_raw, label_cols)
         previous_raw = raw
         role = row_kind(specific)
-        has_figures = any(c is not None and c.quantity is not None for c in cleaned)
+        # A figure printed but unread (its column unknown) still makes the row an item with
+        # figures, never a heading over the rows below.
+        has_figures = any(c is not None and (c.quantity is not None or c.unread) for c in cleaned)
         if _looks_like_repeated_header(raw, header_rows) or (printed_figures and not has_figures):
             role = RowKind.OTHER  # a repeated header, or a wrapped line's figure fragments
         elif not has_figures and role is RowKind.ITEM and _is_heading(specific):

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from hecha.ingest.numbers import (
@@ -211,6 +211,8 @@ class RowSource:
     # Columns whose text is a piece of a figure broken by extraction: kept as text, never parsed,
     # so that a fragment cannot pass for a figure.
     unparsed: frozenset[int] = frozenset()
+    # Columns that repeat the cell to their left (one cell spread over several grid positions).
+    spanned: frozenset[int] = frozenset()
 
 
 def build_table(
@@ -232,10 +234,13 @@ def build_table(
             location = Location(
                 source=source, page=row.page, line=line, table=index, row=row_index, col=col, quote=text
             )
+            spanned = col in row.spanned
             if col in row.unparsed:
-                cells.append(Cell(text=text, location=location, quantity=None, blank=False))
+                unread = any(char.isdigit() for char in text)
+                cells.append(Cell(text=text, location=location, spanned=spanned, unread=unread))
             else:
-                cells.append(make_cell(text, location))
+                cell = make_cell(text, location)
+                cells.append(replace(cell, spanned=True) if spanned else cell)
         built.append(tuple(cells))
     pages = tuple(sorted({row.page for row in rows if row.page is not None}))
     first_line = next((line for row in rows for line in row.lines if line is not None), None)

@@ -1199,13 +1199,7 @@ def _stray_table(block: _Block, path: str, index: int) -> Table:
 
 
 def _to_table(block: _Block, path: str, index: int) -> Table:
-    widths = Counter(len(row.split.figures) for row in block.rows if row.split.figures)
-    width = widths.most_common(1)[0][0]
-    # Plain text has no column positions: a row printing fewer figures than another (its other
-    # cells were empty) cannot be placed in its columns. A total read past it, or a relation
-    # learned around it, would be a false alarm, so the whole table keeps its figures as text
-    # only and is counted as uncertain.
-    unaligned = len(widths) > 1
+    width, placed = _column_count(block.rows)
     sources: list[RowSource] = []
     header = _merge_year_breaks(block.header)
     synthesized = _synthesize_header(header, width)
@@ -1214,6 +1208,11 @@ def _to_table(block: _Block, path: str, index: int) -> Table:
         header = []
     for line in header:
         cells = tokens_of(line.text)
+        if cells and _FIGURE_HEADER.search(cells[0]):
+            # The label column's header cell is empty ("2016年 2015年 同比增减 重大变动说明"): a
+            # trailing description column that no body row fills does not shift the others.
+            while len(cells) > width and _DESCRIPTION_CELL.match(cells[-1]):
+                cells.pop()
         if len(cells) == width:
             cells = ["", *cells]  # the label column's header cell was empty
         sources.append(RowSource(texts=tuple(cells), lines=(line.number,), page=line.page))
@@ -1223,15 +1222,16 @@ def _to_table(block: _Block, path: str, index: int) -> Table:
         label_parts.append(row.split.label)
         label_parts.extend(line.text.strip() for line in row.label_after)
         label = "".join(part for part in label_parts if part)
-        first_label_line = (row.label_before[0] if row.label_before else row.line).number
+        label_line = (row.label_before[0] if row.label_before else row.line).number
+        label_line = label_line if label_lines else row.line.number
         figures = row.split.figures or ("",) * width  # a section row's cells are printed empty
+        if row.split.figures and (not placed or len(figures) != width):
+            sources.append(_unplaced_row(label, label_line, row, width))
+            continue
         texts = (label, *figures)
-        lines: list[int | None] = [first_label_line if label_lines else row.line.number]
-        lines.extend(row.line.number for _ in figures)
-        unparsed = (
-            frozenset(range(1, len(texts))) if unaligned else frozenset(index + 1 for index in row.unparsed)
-        )
-        sources.append(RowSource(texts=texts, lines=tuple(lines), page=row.line.page, unparsed=unparsed))
+        lines = (label_line, *(row.line.number for _ in figures))
+        unparsed = frozenset(index + 1 for index in row.unparsed)
+        sources.append(RowSource(texts=texts, lines=lines, page=row.line.page, unparsed=unparsed))
     return build_table(
         sources,
         source=path,
@@ -1240,6 +1240,36 @@ def _to_table(block: _Block, path: str, index: int) -> Table:
         unit=block.unit,
         title=block.title,
         context=block.context,
+    )
+
+
+def _column_count(rows: list[_Row]) -> tuple[int, bool]:
+    """The table's figure columns, and whether its full rows can be placed in them.
+
+    Plain text has no column positions: a row printing fewer figures than the table has columns
+    (its other cells were empty) cannot be placed. The rows printing every column can: the
+    widest rows, when they are the commonest width or at least two rows print that many (one
+    wider row alone may be a label's digits read as a figure; then no row is placed).
+    """
+    widths = Counter(len(row.split.figures) for row in rows if row.split.figures)
+    commonest = widths.most_common(1)[0][0]
+    widest = max(widths)
+    if widest == commonest or widths[widest] >= 2:
+        return widest, True
+    return commonest, False
+
+
+def _unplaced_row(label: str, label_line: int, row: _Row, width: int) -> RowSource:
+    """A row whose figures cannot be placed in columns: they are kept together as one unread cell
+    over every figure column, so that no column takes them for its own and none takes the row
+    for empty (a total read past it is unknown, never a false alarm)."""
+    joined = " ".join(row.split.figures)
+    return RowSource(
+        texts=(label, *(joined for _ in range(width))),
+        lines=(label_line, *(row.line.number for _ in range(width))),
+        page=row.line.page,
+        unparsed=frozenset(range(1, width + 1)),
+        spanned=frozenset(range(2, width + 1)),
     )
 
 
@@ -1305,10 +1335,12 @@ def _cells_after_first_line(header: list[_Line]) -> list[str] | None:
     return None if group else cells
 
 
+# A header cell over figures: a year, a period, a share or a unit.
+_FIGURE_HEADER = re.compile(r"\d{4}|本期|上期|本年|上年|期末|期初|年末|年初|金额|余额|%|％")
 # Words a header cell ends with (and a wrapped piece practically never does).
 _CELL_CLOSE_WORD = re.compile(r"(?:金额|余额|项目|说明|行业|产品|地区)$")
 # A trailing description column ("情况说明") that no body row fills: plain text drops it.
-_DESCRIPTION_CELL = re.compile(r"^(?:情况说明|说明|备注|原因|变动原因)$")
+_DESCRIPTION_CELL = re.compile(r"^(?:[\u4e00-\u9fff]{0,6}(?:说明|原因)|备注)$")
 
 
 def _cells_of_piece_stream(header: list[_Line]) -> list[str] | None:
@@ -1331,7 +1363,11 @@ def _fit_header_cells(cells: list[str], width: int) -> list[str] | None:
     if len(cells) == width:
         cells = ["", *cells]
     elif width + 1 < len(cells) <= width + 3:
-        # Two label columns (产品, 单位) share the label cell, as they do in the body rows.
+        # Two label columns (产品, 单位) share the label cell, as they do in the body rows. A cell
+        # naming a period or a figure ("2020年", "本期", "(%)") never heads a label column: there
+        # the cells are pieces of a header wrapped around its first line and do not fit.
         extra = len(cells) - width
+        if any(_FIGURE_HEADER.search(cell) for cell in cells[1:extra]):
+            return None
         cells = [" ".join(cells[:extra]), *cells[extra:]]
     return cells if len(cells) == width + 1 else None

@@ -40,6 +40,9 @@ class Cell:
     ``quantity`` is set when the text parses as a figure; ``blank`` when the text is a printed
     blank (-, —, 不适用, N/A, empty). ``spanned`` marks the copies of a cell that spans several grid
     positions (rowspan/colspan): the first position holds the cell, the others repeat it.
+    ``unread`` marks a figure that is printed but whose value or column hecha could not establish
+    (a figure broken by extraction; in plain text, a row printing fewer figures than the table has
+    columns): its value is unknown, never 0, and its text is not a word of a label or header.
     """
 
     text: str
@@ -47,6 +50,7 @@ class Cell:
     quantity: Quantity | None = None
     blank: bool = False
     spanned: bool = False
+    unread: bool = False
 
 
 @dataclass(frozen=True, slots=True)

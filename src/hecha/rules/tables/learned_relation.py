@@ -137,6 +137,9 @@ class _Outcome:
     held: tuple[int, ...]
     broken: tuple[int, ...]
     learned: bool = True
+    # Held instances whose cells are not counted as verified: a break there would leave fewer than
+    # min_support_to_report other instances holding informatively, so it would not be reported.
+    unreportable: tuple[int, ...] = ()
 
 
 @register
@@ -238,10 +241,11 @@ class LearnedRelationBroken(Rule):
                 continue
             for instance in outcome.held:
                 cells = [_at(grid, v, instance) for v in (outcome.formula.target, *outcome.formula.operands)]
+                reportable = instance not in outcome.unreportable
                 ctx.stats.relation(
                     grid.table_index,
                     held=True,
-                    cells=[value.cell.location for value in cells if value is not None],
+                    cells=[value.cell.location for value in cells if value is not None] if reportable else [],
                 )
             for _ in outcome.broken:
                 ctx.stats.relation(grid.table_index)
@@ -563,6 +567,11 @@ def _factor_guess(grid: _Grid, formula: Formula, instance: int) -> float | None:
     exponent = round(math.log10(target.number / middle))
     if formula.form in (Form.CHANGE, Form.SHARE) and exponent not in (0, 2):
         return None
+    if formula.form is Form.CHANGE and abs(middle) > _MAX_CHANGE:
+        # (a − b) / |b| of figures far apart is a quotient, not a change: 外币余额 ≈ 人民币余额 / 汇率
+        # is a conversion, whose CHANGE reading only holds because the 1 it subtracts is lost in
+        # the rounding.
+        return None
     if abs(exponent) > 8:
         return None
     factor = 10.0**exponent
@@ -572,6 +581,10 @@ def _factor_guess(grid: _Grid, formula: Formula, instance: int) -> float | None:
     if target.number - target.half > high + slack or low - slack > target.number + target.half:
         return None
     return factor
+
+
+# A change larger than 1,000 times its base (100,000%) is not a change rate.
+_MAX_CHANGE = 1000.0
 
 
 def _trivial(
@@ -774,7 +787,8 @@ def _fit(
         return None
     # Instances that repeat the same figures (two columns printing one balance) are one piece of
     # evidence, not several.
-    evidence = len({tuple(_number(line[i]) for line in (target_line, *lines)) for i in support})
+    figures_of = {i: tuple(_number(line[i]) for line in (target_line, *lines)) for i in support}
+    evidence = len(set(figures_of.values()))
     # A break explained by a figure the relation does not cover (a 减少 where no row that holds
     # has one) says the relation is incomplete there, not that it fails: it counts neither way.
     genuine = [i for i in broken if not _has_extra_figure(grid, formula, held, i)]
@@ -804,7 +818,12 @@ def _fit(
         confirmed = ()
     if not learned and not confirmed:
         return None
-    return _Outcome(decided, tuple(held), confirmed, learned)
+    unreportable = tuple(
+        i
+        for i in held
+        if len({figures for j, figures in figures_of.items() if j != i}) < options.min_support_to_report
+    )
+    return _Outcome(decided, tuple(held), confirmed, learned, unreportable)
 
 
 def _number(value: _Value | None) -> float | None:

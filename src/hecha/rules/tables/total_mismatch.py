@@ -30,7 +30,7 @@ UNKNOWN = Unknown()
 
 def operand(cell: Cell | None, target_scale: int | None, column_scale: int | None) -> Interval | Unknown:
     """The interval a cell stands for in ``target_scale`` units: a printed blank is exactly 0."""
-    if cell is None:
+    if cell is None or cell.unread:
         return UNKNOWN
     quantity = cell.quantity
     if quantity is None:
@@ -225,6 +225,20 @@ def _independent(
             return True
         if any(table.quantity(table.rows[p], column) is not None for p in differing):
             return True
+    return False
+
+
+def _reads_past_unread(table: AnalyzedTable, total: _ClosingRow, position: int) -> bool:
+    """A reading of the total takes in a figure hecha could not read or place in this column.
+
+    That reading cannot be evaluated, and it may be the right one: a failure of another reading
+    (one that happens to leave the unread row out) proves nothing.
+    """
+    for candidate in total.candidates:
+        for member, _ in candidate.members:
+            cell = table.rows[member].cells[position]
+            if cell is not None and cell.unread:
+                return True
     return False
 
 
@@ -592,7 +606,7 @@ class TotalMismatch(Rule):
                 else:
                     reported = self._reported(table, total, closing, usable, position, summable)
                 ctx.stats.relation(table.table.index, held=False)
-                if reported is None:
+                if reported is None or _reads_past_unread(table, total, position):
                     continue
                 outcome = total.outcomes[(reported, position)]
                 yield self._row_finding(table, row, position, total.candidates[reported], outcome)

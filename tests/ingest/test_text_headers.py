@@ -1,0 +1,56 @@
+"""Header lines of plain-text tables: a header cell never moves off the column it heads.
+
+Regressions cut from the corpus text; each misplaced header once made a fact of one period stand
+for another, and X001 compared it with the right one (false 同一数据两处不一致 findings).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from hecha.ingest import text
+from hecha.model.document import Table
+
+FIXTURES = Path(__file__).parent.parent / "fixtures" / "text"
+
+
+def _table_with(name: str, figure: str) -> Table:
+    path = FIXTURES / name
+    document = text.read(str(path), path.read_bytes())
+    return next(t for t in document.tables if any(c.text == figure for r in t.rows for c in r))
+
+
+def _column_over(table: Table, figure: str) -> str:
+    header = table.rows[0]
+    row = next(r for r in table.rows if any(c.text == figure for c in r))
+    col = next(i for i, c in enumerate(row) if c.text == figure)
+    return header[col].text.replace(" ", "")
+
+
+@pytest.mark.parametrize(
+    ("fixture", "figure", "year"),
+    [
+        # zhangjiajie_tourism_2016_annual.pdfplumber.txt p.19: "2016年 2015年 同比增减 重大变动说明".
+        ("zhangjiajie_p19.pdfplumber.txt", "34,217,537.88", "2016年"),
+        ("zhangjiajie_p19.pdfplumber.txt", "31,372,869.76", "2015年"),
+        # csg_nanbo_2018_annual.txt: " 2018 年 2017 年 同比增减 重大变动说明 ".
+        ("csg_nanbo_expenses.txt", "354,983,459", "2018年"),
+        ("csg_nanbo_expenses.txt", "336,131,723", "2017年"),
+    ],
+)
+def test_unfilled_description_column_does_not_shift_the_years(fixture: str, figure: str, year: str) -> None:
+    # The label column's header cell is empty and the last header cell heads a description column
+    # that the row with figures leaves empty: the years stay over their own figures.
+    assert _column_over(_table_with(fixture, figure), figure) == year
+
+
+def test_header_wrapped_around_its_first_line_keeps_the_years_in_place() -> None:
+    # jinyu_2020_annual.pdfplumber.txt p.5 主要会计数据: "本期" / "比上" / "主要会计数据 2020年 2019年 年同
+    # 2018年" / "期增" / "减(%)": the change column's header wraps above and below the line of
+    # years. Joining "主要会计数据 2020年" into one label cell put 2019年 over 2020's figures.
+    table = _table_with("jinyu_p1-5-13.pdfplumber.txt", "1,581,905,632.48")
+    assert _column_over(table, "1,581,905,632.48") == "2020年"
+    assert _column_over(table, "1,126,782,253.35") == "2019年"
+    assert _column_over(table, "1,896,608,630.19") == "2018年"
