@@ -242,3 +242,49 @@ def test_a_remark_column_of_words_does_not_make_a_section() -> None:
     )
     assert analyzed.columns[-1].kind is ColumnKind.OTHER
     assert [row.kind for row in analyzed.rows] == [RowKind.ITEM, RowKind.ITEM, RowKind.SUBTOTAL]
+
+
+def test_of_which_first_aging_band_opens_the_whole_breakdown() -> None:
+    # baicheng_pharma_2024_annual.pdf p.171 按组合计提坏账准备 (期末: 账面余额, 坏账准备, 计提比例):
+    # the 合计 repeats the group row; "其中：1年以内" and the bands after it break the group down.
+    table = _cells_table(
+        [
+            ["名称", "账面余额", "坏账准备", "计提比例"],
+            ["按组合计提坏账准备", "3,804,853.35", "647,288.11", "17.01%"],
+            ["其中：1年以内", "1,936,480.61", "96,824.04", "5.00%"],
+            ["1-2年", "1,425,980.74", "142,598.07", "10.00%"],
+            ["2-3年", "31,650.00", "9,495.00", "30.00%"],
+            ["3-4年", "24,742.00", "12,371.00", "50.00%"],
+            ["5年以上", "386,000.00", "386,000.00", "100.00%"],
+            ["合计", "3,804,853.35", "647,288.11", ""],
+        ],
+        header_rows=1,
+    )
+    kinds = [row.kind for row in analyze_table(table).rows]
+    assert kinds == [RowKind.ITEM, *[RowKind.OF_WHICH] * 5, RowKind.TOTAL]
+
+
+def test_named_total_over_its_of_which_rows_is_an_item() -> None:
+    # maipu_medical_2024_annual.pdf p.187 50、营业外收入 (本期, 上期; the 非经常性损益 column left
+    # out): "非流动资产报废合计" heads its 其中 row and is an item of the 合计.
+    table = _cells_table(
+        [
+            ["项目", "本期发生额", "上期发生额"],
+            ["政府补助", "2,600,000.00", ""],
+            ["非流动资产报废合计", "", "830.09"],
+            ["其中：固定资产报废利得", "", "830.09"],
+            ["赔偿收入", "13,050.05", "266,328.77"],
+            ["其他", "366.05", "596.89"],
+            ["合计", "2,613,416.10", "267,755.75"],
+        ],
+        header_rows=1,
+    )
+    kinds = [row.kind for row in analyze_table(table).rows]
+    assert kinds == [
+        RowKind.ITEM,
+        RowKind.ITEM,
+        RowKind.OF_WHICH,
+        RowKind.ITEM,
+        RowKind.ITEM,
+        RowKind.TOTAL,
+    ]

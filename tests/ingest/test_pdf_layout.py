@@ -162,3 +162,46 @@ def test_figures_flush_right_in_a_continued_table_share_one_column() -> None:
     materials = [p for p, cell in enumerate(rows["工程物资"]) if cell.text == "823,509.02"]
     works = [p for p, cell in enumerate(rows["在建工程"]) if cell.text == "447,992,952.25"]
     assert materials == works
+
+
+def _table_titled(document: Document, title: str) -> Table:
+    return next(table for table in document.tables if table.title.startswith(title))
+
+
+def test_glyph_runs_join_into_figures_and_stacked_tables_stay_apart() -> None:
+    # maipu 2024 p.187: every glyph is a run of its own, the comma and point below the digits'
+    # centre line ("2 600 000 00,,." before); 49、资产处置收益 and 50、营业外收入 are two ruled
+    # tables whose rules stack within reach of each other, a "单位：元" line between them.
+    document = _read("maipu_2024_p187.pdf")
+    disposal = _table_titled(document, "49、资产处置收益")
+    assert _texts(disposal) == [
+        ["资产处置收益的来源", "本期发生额", "上期发生额"],
+        ["固定资产处置收益", "790.78", ""],
+    ]
+    income = _table_titled(document, "50、营业外收入")
+    total = next(row for row in income.rows if row[0].text == "合计")
+    assert [cell.quantity.value if cell.quantity else None for cell in total[1:]] == [
+        Decimal("2613416.10"),
+        Decimal("267755.75"),
+        Decimal("2613416.10"),
+    ]
+
+
+def test_figures_left_broken_keep_their_table_unread() -> None:
+    # maipu 2024 p.214 长期股权投资: "41,045,311.1" over "8" (the cells wrap and are not joined)
+    # beside 合计 "41,045,311.18": which piece belongs to which row is not known, so no figure of
+    # the table is read (the 合计 against "41,045,311.1" was a false finding).
+    table = _table_titled(_read("maipu_2024_p214.pdf"), "3、长期股权投资")
+    body = table.rows[table.header_rows or 0 :]
+    figures = [cell for row in body for cell in row[1:] if cell.text.strip()]
+    assert figures
+    assert all(cell.unread and cell.quantity is None for cell in figures)
+
+
+def test_minus_sign_wrapped_above_its_figure_is_kept() -> None:
+    # baicheng 2024 p.171/172 本期计提坏账准备情况: the 计提 cell prints "-" alone on its first
+    # line and "1,101,529.02" on the next, the row's label centred between them.
+    table = _table_titled(_read("baicheng_2024_p171-172.pdf"), "本期计提坏账准备情况")
+    provisions = {row[0].text: row[2].quantity for row in table.rows if row[0].text in ("账龄组合", "合计")}
+    assert provisions["账龄组合"] is not None and provisions["账龄组合"].value == Decimal("-1101529.02")
+    assert provisions["合计"] is not None and provisions["合计"].value == Decimal("-1101529.02")

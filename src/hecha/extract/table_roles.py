@@ -500,6 +500,7 @@ def analyze_table(table: Table) -> AnalyzedTable:
                 sign_word=sign_word(specific),
             )
         )
+    _mark_group_heads(body_rows)
     _mark_aging_breakdowns(body_rows)
     transposed = _is_transposed(body_rows, columns)
     return AnalyzedTable(
@@ -514,13 +515,45 @@ def analyze_table(table: Table) -> AnalyzedTable:
 
 
 _AGING_OPEN = re.compile(r"^(\d+)\s*年以上")
+_AGING_FIRST = re.compile(r"^其中[:：]?\s*\d+\s*(?:年|个月)以内")
 _AGING_RANGE = re.compile(r"^(\d+)\s*(?:至|-|~|到)\s*\d+\s*年|^(\d+)\s*年以上")
+
+
+def _mark_group_heads(rows: list[Row]) -> None:
+    """A named total amid the items of a table that a 合计 closes further down, with its 其中
+    rows right under it ("政府补助" / "非流动资产报废合计" / "其中：固定资产报废利得" / … / "合计"),
+    heads a breakdown: it is an item of that 合计, not a total closing the rows above it. A bare
+    合计 / 总计, and a named total opening its block ("资产总计" / "其中：流动资产"), stay totals."""
+    for position in range(1, len(rows) - 1):
+        row = rows[position]
+        if row.kind is not RowKind.TOTAL or rows[position + 1].kind is not RowKind.OF_WHICH:
+            continue
+        if rows[position - 1].kind is not RowKind.ITEM or _BARE_TOTAL.match(
+            _squeeze(row.label).rstrip(":：")
+        ):
+            continue
+        if any(later.kind is RowKind.TOTAL for later in rows[position + 2 :]):
+            rows[position] = replace(row, kind=RowKind.ITEM)
+
+
+_BARE_TOTAL = re.compile(r"^(?:[一二三四五六七八九十]+[、.．])?(?:合计|总计|小计|总额|合计数|总合计|共计)$")
 
 
 def _mark_aging_breakdowns(rows: list[Row]) -> None:
     """An aging row "3年以上" followed by "3至4年", "4至5年", "5年以上": those rows break it down
-    (an implicit 其中), they are not further addends."""
+    (an implicit 其中), they are not further addends. Likewise the bands after "其中：1年以内"
+    ("1-2年", "2-3年", "5年以上"): the 其中 opens the whole aging breakdown of the row above."""
     for position, row in enumerate(rows):
+        if row.kind is RowKind.OF_WHICH and _AGING_FIRST.match(_squeeze(row.label)):
+            following = position + 1
+            while (
+                following < len(rows)
+                and rows[following].kind is RowKind.ITEM
+                and _AGING_RANGE.match(_squeeze(rows[following].label))
+            ):
+                rows[following] = replace(rows[following], kind=RowKind.OF_WHICH)
+                following += 1
+            continue
         opened = _AGING_OPEN.match(_squeeze(row.label))
         if row.kind is not RowKind.ITEM or opened is None:
             continue

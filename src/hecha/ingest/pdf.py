@@ -17,7 +17,7 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from hecha.ingest.errors import IngestError
-from hecha.ingest.lines import join_figure_pieces
+from hecha.ingest.lines import is_figure_head_piece, is_figure_tail_piece, join_figure_pieces
 from hecha.ingest.numbers import is_blank, is_unit_line, normalize, parse_quantity, unit_scale
 from hecha.ingest.panels import split_panels
 from hecha.ingest.pdf_page import PageContent, Run, read_rules, read_runs
@@ -777,12 +777,51 @@ _FIGURE_CHARACTERS = re.compile(r"[-+()（）\d,.，%]+")
 _TAIL_DIGITS = re.compile(r"\d{1,2}|\.\d{1,2}")
 
 
+# An amount with thousands separators and one decimal, and one with two.
+_ONE_DECIMAL_AMOUNT = re.compile(r"^-?\d{1,3}(?:,\d{3})+\.\d$")
+_TWO_DECIMAL_AMOUNT = re.compile(r"^-?\d{1,3}(?:,\d{3})+\.\d\d$")
+
+
+def _has_broken_figures(rows: list[list[GridCell]]) -> bool:
+    """Pieces of figures broken over lines that could not be joined again are left in the body
+    ("32,303," over "741.15" three lines down, with the row's percentage on the middle line;
+    "41,045,311.1" over "8" beside amounts printed with two decimals): then which figure belongs
+    to which row and column is not known, and every figure of the table is kept unread rather
+    than checked in a row it may not belong to."""
+    texts = [normalize(cell.text).strip() for row in rows for cell in row if cell.text.strip()]
+    if any(is_figure_head_piece(text) or is_figure_tail_piece(text) for text in texts):
+        return True
+    return any(_ONE_DECIMAL_AMOUNT.match(text) for text in texts) and any(
+        _TWO_DECIMAL_AMOUNT.match(text) for text in texts
+    )
+
+
 def _to_table(path: str, index: int, table: PageTable, lines: list[_Line]) -> Table:
+    header = _header_count(table.rows)
+    broken = _has_broken_figures(table.rows[header:])
     rows: list[tuple[Cell, ...]] = []
     for row_index, (row, page) in enumerate(zip(table.rows, table.row_pages, strict=True)):
         cells = []
         for col_index, grid_cell in enumerate(row):
             text = grid_cell.text
+            if broken and row_index >= header and any(char.isdigit() for char in text):
+                cells.append(
+                    Cell(
+                        text=text,
+                        location=Location(
+                            source=path,
+                            page=page,
+                            bbox=grid_cell.bbox,
+                            table=index,
+                            row=row_index,
+                            col=col_index,
+                            quote=text,
+                        ),
+                        spanned=grid_cell.spanned,
+                        unread=True,
+                    )
+                )
+                continue
             cells.append(
                 Cell(
                     text=text,
@@ -809,7 +848,6 @@ def _to_table(path: str, index: int, table: PageTable, lines: list[_Line]) -> Ta
             (cell.text for row in table.rows[:3] for cell in row if unit_scale(cell.text) is not None), None
         )
     title = next((line.text for line in reversed(above) if _is_title(line.text)), "")
-    header = _header_count(table.rows)
     first = rows[0][0].location
     return Table(
         index=index,

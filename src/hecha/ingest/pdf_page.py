@@ -102,7 +102,63 @@ def read_runs(textpage: object, page_height: float) -> list[Run]:
             continue
         seen.add(key)
         runs.append(run)
+    if runs and sum(1 for run in runs if len(run.text) == 1) * 2 > len(runs):
+        runs = _join_glyphs(runs)
     return _glue_minus_signs(runs)
+
+
+# Glyphs closer than this many heights of the word they follow belong to it.
+_GLYPH_GAP = 0.75
+
+
+def _gap_height(word: Run, glyph: Run) -> float:
+    """The height a gap between ``word`` and ``glyph`` is measured against: the smaller of two
+    letters' (a digit beside a taller Chinese character of the next cell stays apart); a point or
+    comma, whose box is a dot at the baseline, takes the height of the letters beside it."""
+    word_letters = any(char.isalnum() for char in word.text)
+    glyph_letter = glyph.text.isalnum()
+    if word_letters and glyph_letter:
+        return max(min(word.height, glyph.height), 1.0)
+    if word_letters:
+        return max(word.height, 1.0)
+    return max(glyph.height, 1.0)
+
+
+def _join_glyphs(runs: list[Run]) -> list[Run]:
+    """Join a page's one-glyph runs back into words.
+
+    Some producers place every glyph on its own, and pdfium then reports one run per character:
+    a figure is a dozen runs, its comma and point are boxes at the baseline below the digits'
+    centre line, and a cell's text would come out as "5 1 590 554 25,,.". A glyph joins the word
+    on its left when it overlaps the word's height and the gap between them is under
+    _GLYPH_GAP of that height; the word keeps the height of its tallest glyphs, so that a
+    comma does not move its line.
+    """
+    singles = sorted((run for run in runs if len(run.text) == 1), key=lambda run: run.x0)
+    words: list[Run] = []
+    open_words: list[Run] = []
+    for glyph in singles:
+        target: Run | None = None
+        for word in open_words:
+            height = _gap_height(word, glyph)
+            overlaps = glyph.top < word.bottom and glyph.bottom > word.top
+            gap = glyph.x0 - word.x1
+            if overlaps and -0.5 * height <= gap <= _GLYPH_GAP * height:
+                target = word
+                break
+        if target is None:
+            word = Run(glyph.text, glyph.x0, glyph.top, glyph.x1, glyph.bottom)
+            words.append(word)
+            open_words.append(word)
+        else:
+            target.text += glyph.text
+            target.x1 = max(target.x1, glyph.x1)
+            if glyph.height >= 0.6 * target.height:
+                target.top = min(target.top, glyph.top)
+                target.bottom = max(target.bottom, glyph.bottom)
+        # Words ending far to the left cannot take another glyph.
+        open_words = [w for w in open_words if glyph.x0 - w.x1 <= 2 * _GLYPH_GAP * _gap_height(w, glyph)]
+    return [run for run in runs if len(run.text) != 1] + words
 
 
 def _glue_minus_signs(runs: list[Run]) -> list[Run]:
@@ -128,11 +184,37 @@ def _glue_minus_signs(runs: list[Run]) -> list[Run]:
             beside = -1 <= gap <= 3 and other.top - 1 <= dash.center_y <= other.bottom + 1
             if beside and (best is None or other.x0 < best.x0):
                 best = other
+        if best is None:
+            best = _figure_below(dash, runs)
         if best is not None and best.text[:1].isdigit():
             best.text = "-" + best.text
             best.x0 = min(best.x0, dash.x0)
             consumed.add(id(dash))
     return [run for run in runs if id(run) not in consumed]
+
+
+def _figure_below(dash: Run, runs: list[Run]) -> Run | None:
+    """The figure whose minus sign wrapped onto a line of its own above it.
+
+    A narrow cell prints "-" right-aligned on its first line and the figure on the next, the
+    row's label and other cells vertically centred between the two. The dash is that sign when a
+    figure starts right under it, ends where it ends, and nothing else on the page is centred
+    on the dash's line (a "-" printed for an empty cell stands on its row's line, level with the
+    row's label).
+    """
+    below = [
+        other
+        for other in runs
+        if other is not dash
+        and other.text[:1].isdigit()
+        and abs(other.x1 - dash.x1) <= 2
+        and 0 <= other.top - dash.bottom <= 0.8 * other.height
+    ]
+    if len(below) != 1:
+        return None
+    if any(other is not dash and dash.top <= other.center_y <= dash.bottom for other in runs):
+        return None
+    return below[0]
 
 
 def read_rules(page: object, page_height: float, page_width: float) -> list[Rule]:

@@ -95,7 +95,21 @@ def _touches(h: Rule, v: Rule) -> bool:
     return h.x0 - _TOUCH <= v.x0 <= h.x1 + _TOUCH and v.top - _TOUCH <= h.top <= v.bottom + _TOUCH
 
 
-def _components(horizontals: list[Rule], verticals: list[Rule]) -> list[tuple[list[Rule], list[Rule]]]:
+# A table's unit line ("单位：元"): it opens a table and is never one of its rows.
+_UNIT_LINE = re.compile(r"单位\s*[:：]")
+
+
+def _unit_line_between(top: float, bottom: float, verticals: list[Rule], runs: list[Run]) -> bool:
+    """A unit line stands between two horizontal rules and no vertical runs past it."""
+    if any(v.top <= top + _TOUCH and v.bottom >= bottom - _TOUCH for v in verticals):
+        return False
+    between = [run for run in runs if top < run.center_y < bottom]
+    return any(_UNIT_LINE.search(join_texts(line)) for line in _text_lines(between))
+
+
+def _components(
+    horizontals: list[Rule], verticals: list[Rule], runs: list[Run]
+) -> list[tuple[list[Rule], list[Rule]]]:
     """Groups of rules that touch each other; each group with enough lines is one table."""
     parent = list(range(len(horizontals) + len(verticals)))
 
@@ -111,12 +125,17 @@ def _components(horizontals: list[Rule], verticals: list[Rule]) -> list[tuple[li
             if _touches(h, v):
                 parent[find(hi)] = find(offset + vi)
     # Horizontal rules stacked over one another with overlapping extent and no verticals still
-    # make a table (three-line style); join neighbours that overlap mostly and are close.
+    # make a table (three-line style); join neighbours that overlap mostly and are close. Two
+    # grids ruled with verticals are not joined across a unit line ("32、股本 … 单位：元") that no
+    # vertical runs past: there one table ends and the next begins.
+    ruled = {hi for hi, h in enumerate(horizontals) if any(_touches(h, v) for v in verticals)}
     ordered = sorted(range(len(horizontals)), key=lambda i: horizontals[i].top)
     for a, b in itertools.pairwise(ordered):
         ha, hb = horizontals[a], horizontals[b]
         overlap = min(ha.x1, hb.x1) - max(ha.x0, hb.x0)
         if overlap > 0.8 * min(ha.x1 - ha.x0, hb.x1 - hb.x0) and hb.top - ha.top < 60:
+            if a in ruled and b in ruled and _unit_line_between(ha.top, hb.top, verticals, runs):
+                continue
             parent[find(a)] = find(b)
     groups: dict[int, tuple[list[Rule], list[Rule]]] = {}
     for hi, h in enumerate(horizontals):
@@ -172,7 +191,7 @@ def find_tables(page: int, runs: list[Run], rules: list[Rule], page_width: float
     horizontals = _merge_collinear([r for r in rules if r.horizontal], horizontal=True)
     verticals = _merge_collinear([r for r in rules if not r.horizontal], horizontal=False)
     tables: list[PageTable] = []
-    for group_h, group_v in _close_long_bodies(_components(horizontals, verticals), runs):
+    for group_h, group_v in _close_long_bodies(_components(horizontals, verticals, runs), runs):
         if len(group_h) < 2:
             continue
         table = _grid(page, group_h, group_v, runs)
