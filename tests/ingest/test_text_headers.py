@@ -10,8 +10,10 @@ from pathlib import Path
 
 import pytest
 
+from hecha.engine import check_document
 from hecha.ingest import text
 from hecha.model.document import Table
+from hecha.rules.registry import select_rules
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "text"
 
@@ -54,3 +56,18 @@ def test_header_wrapped_around_its_first_line_keeps_the_years_in_place() -> None
     assert _column_over(table, "1,581,905,632.48") == "2020年"
     assert _column_over(table, "1,126,782,253.35") == "2019年"
     assert _column_over(table, "1,896,608,630.19") == "2018年"
+
+
+def test_table_continued_under_its_repeated_header_with_a_wrapped_label_is_one_table() -> None:
+    # china_baoan_2018_annual.txt lines 8057-8170 (pp.182-186; 应付债券的增减变动 续表 over pp.184-185): the header
+    # (every cell wrapped, one character a line) is repeated on p.185, and the first row there
+    # prints its label "17 宝安集" / "MTN001" on two lines above its figures. The bond codes
+    # "16 宝安 01" end labels; they are not figures.
+    path = FIXTURES / "china_baoan_bonds.txt"
+    document = text.read(str(path), path.read_bytes())
+    table = next(t for t in document.tables if any(c.text == "216,000,000.00" for r in t.rows for c in r))
+    labels = [row[0].text for row in table.rows if any(c.quantity is not None for c in row[1:])]
+    assert labels == ["16 宝安 01", "17 宝安 02", "17 宝安集MTN001", "合 计"]
+    result = check_document(document, select_rules(None))
+    assert not [d for d in result.diagnostics if d.location.table == table.index]
+    assert any(key[0] == table.index for key in result.verified_cells)

@@ -89,6 +89,9 @@ def tokens_of(line: str) -> list[str]:
     return _merge_tokens(normalize(line).split())
 
 
+_CODE = re.compile(r"0\d+")
+
+
 @lru_cache(maxsize=16384)
 def split_figure_line(line: str) -> SplitLine | None:
     """Read ``line`` as "label figure figure …", or None when it is not a table row.
@@ -103,6 +106,8 @@ def split_figure_line(line: str) -> SplitLine | None:
     end = len(tokens) - 1 if dangling else len(tokens)
     start = end
     while start > 0 and (is_figure_text(tokens[start - 1]) or is_figure_piece(tokens[start - 1])):
+        if _CODE.fullmatch(tokens[start - 1]):
+            break  # "16 宝安 01": a zero-padded number is a code ending the label, never a figure
         start -= 1
     figures = tokens[start:end]
     quantities = [q for q in (parse_quantity(t) for t in figures) if q is not None]

@@ -810,7 +810,29 @@ def _continues_previous(previous: _Block, block: _Block, between: list[_Line]) -
     repeated = [_furniture_key(x.text) for x in block.header if x.text.strip()]
     original = [_furniture_key(x.text) for x in previous.header if x.text.strip()]
     if repeated and repeated != original[-len(repeated) :]:
+        if _restore_label_after_repeat(block, original):
+            return True
         return all(is_continued_marker(x.text) for x in block.header)
+    return True
+
+
+_MAX_WRAPPED_LABEL_LINES = 2
+
+
+def _restore_label_after_repeat(block: _Block, original: list[str]) -> bool:
+    """The header repeated in full, then the first row's label wrapped above its figures ("17 宝安集"
+    / "MTN001" / figures): those lines go back to the row, and the table continues."""
+    lines = [line for line in block.header if line.text.strip()]
+    extra = len(lines) - len(original)
+    if not original or not 0 < extra <= _MAX_WRAPPED_LABEL_LINES:
+        return False
+    if [_furniture_key(line.text) for line in lines[: len(original)]] != original:
+        return False
+    label = lines[len(original) :]
+    if block.rows[0].split.label or any(len(line.text.strip()) > _FRAGMENT_MAX_CHARS for line in label):
+        return False
+    block.rows[0].label_before[:0] = label
+    block.header = lines[: len(original)]
     return True
 
 
