@@ -59,8 +59,9 @@ def test_header_wrapped_around_its_first_line_keeps_the_years_in_place() -> None
 
 
 def test_table_continued_under_its_repeated_header_with_a_wrapped_label_is_one_table() -> None:
-    # china_baoan_2018_annual.txt lines 8057-8170 (pp.182-186; 应付债券的增减变动 续表 over pp.184-185): the header
-    # (every cell wrapped, one character a line) is repeated on p.185, and the first row there
+    # china_baoan_2018_annual.txt lines 8057-8170 (pp.182-186; 应付债券的增减变动 续表 over
+    # pp.184-185): the header (every cell wrapped, one character a line) is repeated on p.185,
+    # and the first row there
     # prints its label "17 宝安集" / "MTN001" on two lines above its figures. The bond codes
     # "16 宝安 01" end labels; they are not figures.
     path = FIXTURES / "china_baoan_bonds.txt"
