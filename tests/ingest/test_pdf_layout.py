@@ -205,3 +205,13 @@ def test_minus_sign_wrapped_above_its_figure_is_kept() -> None:
     provisions = {row[0].text: row[2].quantity for row in table.rows if row[0].text in ("账龄组合", "合计")}
     assert provisions["账龄组合"] is not None and provisions["账龄组合"].value == Decimal("-1101529.02")
     assert provisions["合计"] is not None and provisions["合计"].value == Decimal("-1101529.02")
+
+
+def test_check_boxes_between_stacked_grids_end_a_table() -> None:
+    # baicheng 2023 p.38: 3、费用 ends where "4、研发投入 □适用 √不适用" stands; the project table
+    # below (words in every column) was read as more rows of the expenses table.
+    document = _read("baicheng_2023_p38.pdf")
+    expenses = _table_titled(document, "3、费用")
+    labels = [row[0].text for row in expenses.rows if row[0].text]
+    assert labels == ["销售费用", "管理费用", "财务费用", "研发费用"]
+    assert any(table.title.startswith("4、研发投入") for table in document.tables)

@@ -95,12 +95,14 @@ def _touches(h: Rule, v: Rule) -> bool:
     return h.x0 - _TOUCH <= v.x0 <= h.x1 + _TOUCH and v.top - _TOUCH <= h.top <= v.bottom + _TOUCH
 
 
-# A table's unit line ("单位：元"): it opens a table and is never one of its rows.
-_UNIT_LINE = re.compile(r"单位\s*[:：]")
+# A table's unit line ("单位：元") and a disclosure item's "□适用 √不适用" check boxes: they open
+# a table or a section and are never rows of one.
+_UNIT_LINE = re.compile(r"单位\s*[:：]|适用\s*[□√☑■\uf052]\s*不适用|[□√☑■\uf052]\s*不适用")
 
 
 def _unit_line_between(top: float, bottom: float, verticals: list[Rule], runs: list[Run]) -> bool:
-    """A unit line stands between two horizontal rules and no vertical runs past it."""
+    """A unit line (or check boxes) stands between two horizontal rules and no vertical runs past
+    it."""
     if any(v.top <= top + _TOUCH and v.bottom >= bottom - _TOUCH for v in verticals):
         return False
     between = [run for run in runs if top < run.center_y < bottom]
@@ -126,8 +128,9 @@ def _components(
                 parent[find(hi)] = find(offset + vi)
     # Horizontal rules stacked over one another with overlapping extent and no verticals still
     # make a table (three-line style); join neighbours that overlap mostly and are close. Two
-    # grids ruled with verticals are not joined across a unit line ("32、股本 … 单位：元") that no
-    # vertical runs past: there one table ends and the next begins.
+    # grids ruled with verticals are not joined across a unit line ("32、股本 … 单位：元") or the
+    # check boxes of a disclosure item ("□适用 √不适用") that no vertical runs past: there one
+    # table ends and the next begins.
     ruled = {hi for hi, h in enumerate(horizontals) if any(_touches(h, v) for v in verticals)}
     ordered = sorted(range(len(horizontals)), key=lambda i: horizontals[i].top)
     for a, b in itertools.pairwise(ordered):
