@@ -10,10 +10,12 @@ from pathlib import Path
 
 import pytest
 
+from hecha.engine import check_document
 from hecha.ingest import markdown
 from hecha.ingest.loader import load
 from hecha.model.document import Cell, Document, Table
 from hecha.model.quantity import Unit
+from hecha.rules.registry import select_rules
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "markdown"
 REPLY = Path(__file__).resolve().parents[2] / "examples" / "chengbang_2025_inquiry_reply.md"
@@ -328,9 +330,11 @@ def test_table_spread_over_lines_locates_cells_by_their_line() -> None:
 
 
 def test_two_tables_on_one_line_and_wrappers() -> None:
+    # Different headers: a second table under the very header of the first, with nothing between,
+    # is that table continued (test_table_under_a_repeated_header_continues_the_one_above).
     document = _parse(
         "<html><body><table><tr><td>项目</td><td>金额</td></tr><tr><td>A</td><td>1.00</td></tr></table>"
-        "<table><tr><td>项目</td><td>金额</td></tr><tr><td>B</td><td>2.00</td></tr></table></body></html>"
+        "<table><tr><td>项目</td><td>数量</td></tr><tr><td>B</td><td>2.00</td></tr></table></body></html>"
     )
     assert [table.rows[1][0].text for table in document.tables] == ["A", "B"]
     assert [table.index for table in document.tables] == [0, 1]
@@ -407,3 +411,19 @@ def test_continuation_under_an_empty_placeholder_header_is_joined() -> None:
     labels = [row[0].text for row in document.tables[0].rows]
     assert "保险费" in labels and "职工薪酬" in labels and labels[-1] == "合计"
     assert "" not in labels
+
+
+def test_table_under_a_repeated_header_continues_the_one_above() -> None:
+    # tongrentang_2024_halfyear.md lines 4455-4500 (计入递延收益的政府补助的明细): the converter split
+    # the table at a page break, repeated its header, and left the row at the break without its
+    # figures. One table: its 合计 is not read against the continuation's rows alone.
+    path = FIXTURES / "tongrentang_2024h_deferred_income.md"
+    document = markdown.read(str(path), path.read_bytes())
+    grants = [t for t in document.tables if any(c.text == "156,937,451.14" for r in t.rows for c in r)]
+    assert len(grants) == 1
+    table = grants[0]
+    assert sum(1 for row in table.rows if row[0].text == "项目名称") == 1
+    assert any(row[0].text == "土地款返还资金" for row in table.rows)
+    assert any(row[0].text == "污水预处理站项目" for row in table.rows)
+    result = check_document(document, select_rules(None))
+    assert not [d for d in result.diagnostics if d.location.table == table.index]

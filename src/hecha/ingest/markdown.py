@@ -174,7 +174,8 @@ class _DocumentBuilder:
     def _append_table(self, table: Table, first_line: int, line_unit: str | None) -> None:
         if self._continues_previous(table):
             previous = self.tables[-1]
-            moved = relocated(table.rows, table=previous.index, first_row=len(previous.rows))
+            body = table.rows[table.header_rows or 0 :]  # a repeated header is not read twice
+            moved = relocated(body, table=previous.index, first_row=len(previous.rows))
             self.tables[-1] = replace(previous, rows=previous.rows + moved)
             self.blocks.append(_Block(text="", line=first_line, is_table=True))
             return
@@ -183,12 +184,16 @@ class _DocumentBuilder:
         self.blocks.append(_Block(text="", line=first_line, is_table=True))
 
     def _continues_previous(self, table: Table) -> bool:
-        """A headless table (its first row holds figures) right after a table of as many columns,
-        with at most a couple of short stray lines between (a page break's leftovers): the rest
-        of that table, split where a page ended."""
-        if table.header_rows != 0 or not self.tables:
+        """A headless table (its first row holds figures), or one under the very header of the
+        table before, right after a table of as many columns, with at most a couple of short
+        stray lines between (a page break's leftovers): the rest of that table, split where a
+        page ended."""
+        if not self.tables:
             return False
         previous = self.tables[-1]
+        repeated = table.header_rows != 0
+        if repeated and not _repeats_header(previous, table):
+            return False
         if max(map(len, table.rows)) != max(map(len, previous.rows)):
             return False
         between: list[_Block] = []
@@ -196,6 +201,10 @@ class _DocumentBuilder:
             if block.is_table:
                 break
             between.append(block)
+        if repeated:
+            # A short line between two tables under one header may be the second one's title
+            # ("母公司"): only a page number may stand between the parts of one table.
+            return all(block.text.strip().isdigit() for block in between)
         return len(between) <= _MAX_STRAY_LINES and all(
             not block.heading and len(block.text) <= _MAX_STRAY_CHARS for block in between
         )
@@ -253,6 +262,18 @@ class _DocumentBuilder:
 
 _MAX_STRAY_LINES = 2
 _MAX_STRAY_CHARS = 30
+
+
+def _repeats_header(previous: Table, table: Table) -> bool:
+    """``table`` opens with the header rows of ``previous``, word for word."""
+    count = table.header_rows or 0
+    if count == 0 or previous.header_rows != count:
+        return False
+
+    def texts(rows: tuple[tuple[Cell, ...], ...]) -> list[list[str]]:
+        return [[cell.text.replace(" ", "") for cell in row] for row in rows[:count]]
+
+    return texts(previous.rows) == texts(table.rows)
 
 
 def _unit_from_header(header_texts: list[str]) -> str | None:
