@@ -111,11 +111,10 @@ def read_runs(textpage: object, page_height: float) -> list[Run]:
 _GLYPH_GAP = 0.75
 
 
-def _gap_height(word: Run, glyph: Run) -> float:
+def _gap_height(word: Run, word_letters: bool, glyph: Run) -> float:
     """The height a gap between ``word`` and ``glyph`` is measured against: the smaller of two
     letters' (a digit beside a taller Chinese character of the next cell stays apart); a point or
     comma, whose box is a dot at the baseline, takes the height of the letters beside it."""
-    word_letters = any(char.isalnum() for char in word.text)
     glyph_letter = glyph.text.isalnum()
     if word_letters and glyph_letter:
         return max(min(word.height, glyph.height), 1.0)
@@ -136,28 +135,36 @@ def _join_glyphs(runs: list[Run]) -> list[Run]:
     """
     singles = sorted((run for run in runs if len(run.text) == 1), key=lambda run: run.x0)
     words: list[Run] = []
-    open_words: list[Run] = []
+    # Words that may still take a glyph, each with whether it holds a letter or digit yet.
+    open_words: list[tuple[Run, bool]] = []
     for glyph in singles:
-        target: Run | None = None
-        for word in open_words:
-            height = _gap_height(word, glyph)
-            overlaps = glyph.top < word.bottom and glyph.bottom > word.top
+        target: tuple[Run, bool] | None = None
+        reach = 2 * _GLYPH_GAP * max(glyph.height, 1.0)
+        kept: list[tuple[Run, bool]] = []
+        for entry in open_words:
+            word, letters = entry
             gap = glyph.x0 - word.x1
-            if overlaps and -0.5 * height <= gap <= _GLYPH_GAP * height:
-                target = word
-                break
+            if gap > max(reach, 2 * _GLYPH_GAP * word.height):
+                continue  # ends far to the left: it cannot take this glyph or any later one
+            kept.append(entry)
+            if target is None and glyph.top < word.bottom and glyph.bottom > word.top:
+                height = _gap_height(word, letters, glyph)
+                if -0.5 * height <= gap <= _GLYPH_GAP * height:
+                    target = entry
+        open_words = kept
         if target is None:
             word = Run(glyph.text, glyph.x0, glyph.top, glyph.x1, glyph.bottom)
             words.append(word)
-            open_words.append(word)
-        else:
-            target.text += glyph.text
-            target.x1 = max(target.x1, glyph.x1)
-            if glyph.height >= 0.6 * target.height:
-                target.top = min(target.top, glyph.top)
-                target.bottom = max(target.bottom, glyph.bottom)
-        # Words ending far to the left cannot take another glyph.
-        open_words = [w for w in open_words if glyph.x0 - w.x1 <= 2 * _GLYPH_GAP * _gap_height(w, glyph)]
+            open_words.append((word, glyph.text.isalnum()))
+            continue
+        word, letters = target
+        word.text += glyph.text
+        word.x1 = max(word.x1, glyph.x1)
+        if glyph.height >= 0.6 * word.height:
+            word.top = min(word.top, glyph.top)
+            word.bottom = max(word.bottom, glyph.bottom)
+        if not letters and glyph.text.isalnum():
+            open_words[open_words.index(target)] = (word, True)
     return [run for run in runs if len(run.text) != 1] + words
 
 
