@@ -11,10 +11,12 @@ from pathlib import Path
 
 import pytest
 
+from hecha.engine import check_document
 from hecha.ingest import text
 from hecha.ingest.lines import is_figure_piece, join_figure_pieces
 from hecha.ingest.numbers import parse_quantity
 from hecha.model.document import Document, Table
+from hecha.rules.registry import select_rules
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "text"
 # An amount with one decimal is what a wrap leaves of a two-decimal amount ("673,335.0" / "7").
@@ -129,3 +131,18 @@ def test_three_line_break_is_one_figure() -> None:
 )
 def test_join_figure_pieces(head: str, tail: str, alone: bool, expected: str | None) -> None:
     assert join_figure_pieces(head, tail, tail_alone=alone) == expected
+
+
+def test_figures_without_a_label_over_a_total_are_that_total_not_an_item() -> None:
+    # baicheng_pharma_2024_annual.pdfplumber.txt lines 7118-7133 (p.165 按单项计提坏账准备): the
+    # 合计 row prints its 期末 figures on a line of their own above "合计 350,000.00 350,000.00"
+    # ("32,303,741.1 16,476,870.5" with their last digits "5 8" below). Summed as an item, that
+    # line made the 合计 look wrong by 31,953,741.15; it is kept unread.
+    document = _read("baicheng_2024_single_provision.pdfplumber.txt")
+    table = next(
+        t for t in document.tables if any(r[0].text == "合计" and "350,000.00" in r[1].text for r in t.rows)
+    )
+    above = [row for row in table.rows if "32,303,741.15" in row[1].text]
+    assert above and all(cell.unread for cell in above[0][1:])
+    result = check_document(document, select_rules(None))
+    assert not [d for d in result.diagnostics if d.location.table == table.index]

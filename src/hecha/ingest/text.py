@@ -1222,6 +1222,9 @@ def _stray_table(block: _Block, path: str, index: int) -> Table:
 
 def _to_table(block: _Block, path: str, index: int) -> Table:
     width, placed = _column_count(block.rows)
+    two_decimals = any(
+        _TWO_DECIMAL_AMOUNT.match(normalize(figure)) for row in block.rows for figure in row.split.figures
+    )
     sources: list[RowSource] = []
     header = _merge_year_breaks(block.header)
     synthesized = _synthesize_header(header, width)
@@ -1238,7 +1241,7 @@ def _to_table(block: _Block, path: str, index: int) -> Table:
         if len(cells) == width:
             cells = ["", *cells]  # the label column's header cell was empty
         sources.append(RowSource(texts=tuple(cells), lines=(line.number,), page=line.page))
-    for row in block.rows:
+    for position, row in enumerate(block.rows):
         label_lines = [*row.label_before, *row.label_after]
         label_parts = [line.text.strip() for line in row.label_before]
         label_parts.append(row.split.label)
@@ -1247,7 +1250,12 @@ def _to_table(block: _Block, path: str, index: int) -> Table:
         label_line = (row.label_before[0] if row.label_before else row.line).number
         label_line = label_line if label_lines else row.line.number
         figures = row.split.figures or ("",) * width  # a section row's cells are printed empty
-        if row.split.figures and (not placed or len(figures) != width):
+        if row.split.figures and (
+            not placed
+            or len(figures) != width
+            or (two_decimals and _holds_broken_amount(row))
+            or (not label and _opens_total(block.rows, position + 1))
+        ):
             sources.append(_unplaced_row(label, label_line, row, width))
             continue
         texts = (label, *figures)
@@ -1279,6 +1287,28 @@ def _column_count(rows: list[_Row]) -> tuple[int, bool]:
     if widest == commonest or widths[widest] >= 2:
         return widest, True
     return commonest, False
+
+
+# An amount with thousands separators and one decimal, and one with two.
+_ONE_DECIMAL_AMOUNT = re.compile(r"^-?\d{1,3}(?:,\d{3})+\.\d$")
+_TWO_DECIMAL_AMOUNT = re.compile(r"^-?\d{1,3}(?:,\d{3})+\.\d\d$")
+
+
+_TOTAL_LABEL = re.compile(r"^(?:合\s*计|小\s*计|总\s*计)")
+
+
+def _opens_total(rows: list[_Row], position: int) -> bool:
+    """The row at ``position`` is a total: a row of figures without a label right above it is that
+    total's first line (a 合计 printed over two lines, its label level with the second), never an
+    item it sums."""
+    return position < len(rows) and bool(_TOTAL_LABEL.match(rows[position].split.label.strip()))
+
+
+def _holds_broken_amount(row: _Row) -> bool:
+    """A row printing an amount with one decimal among amounts printed with two: its last digit
+    wrapped onto another line ("32,303,741.1" … "5"), and the row's figures cannot be trusted to
+    be whole or in their columns."""
+    return any(_ONE_DECIMAL_AMOUNT.match(normalize(figure)) for figure in row.split.figures)
 
 
 def _unplaced_row(label: str, label_line: int, row: _Row, width: int) -> RowSource:
