@@ -385,6 +385,20 @@ _NUMERIC_PIECE = re.compile(r"[-(]?\d[\d,]*\.?\d*")
 _TAIL_PIECE = re.compile(r"[,.]\d[\d,]*\.?\d*\)?%?")
 _DIGITS_TAIL = re.compile(r"\d[\d,]*\.?\d*\)?%?")
 _ONE_DECIMAL = re.compile(r"[-(]?(?:\d{1,3}(?:,\d{3})*|(?:,\d{3})+)\.\d")
+# Amounts with thousands separators printed with one decimal, and with two.
+_GROUPED_ONE_DECIMAL = re.compile(r"[-(]?\d{1,3}(?:,\d{3})+\.\d\)?")
+_GROUPED_TWO_DECIMALS = re.compile(r"[-(]?\d{1,3}(?:,\d{3})+\.\d\d\)?")
+
+
+def is_grouped_one_decimal(text: str) -> bool:
+    """An amount with thousands separators and one decimal ("41,045,311.1"): beside amounts with
+    two decimals, one whose last digit wrapped away."""
+    return bool(_GROUPED_ONE_DECIMAL.fullmatch(normalize(text).strip()))
+
+
+def is_grouped_two_decimals(text: str) -> bool:
+    """An amount with thousands separators and two decimals ("41,045,311.18")."""
+    return bool(_GROUPED_TWO_DECIMALS.fullmatch(normalize(text).strip()))
 
 
 def is_figure_head_piece(text: str) -> bool:

@@ -17,7 +17,13 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from hecha.ingest.errors import IngestError
-from hecha.ingest.lines import is_figure_head_piece, is_figure_tail_piece, join_figure_pieces
+from hecha.ingest.lines import (
+    is_figure_head_piece,
+    is_figure_tail_piece,
+    is_grouped_one_decimal,
+    is_grouped_two_decimals,
+    join_figure_pieces,
+)
 from hecha.ingest.numbers import is_blank, is_unit_line, normalize, parse_quantity, unit_scale
 from hecha.ingest.panels import split_panels
 from hecha.ingest.pdf_page import PageContent, Run, read_rules, read_runs
@@ -777,11 +783,6 @@ _FIGURE_CHARACTERS = re.compile(r"[-+()（）\d,.，%]+")
 _TAIL_DIGITS = re.compile(r"\d{1,2}|\.\d{1,2}")
 
 
-# An amount with thousands separators and one decimal, and one with two.
-_ONE_DECIMAL_AMOUNT = re.compile(r"^-?\d{1,3}(?:,\d{3})+\.\d$")
-_TWO_DECIMAL_AMOUNT = re.compile(r"^-?\d{1,3}(?:,\d{3})+\.\d\d$")
-
-
 def _has_broken_figures(rows: list[list[GridCell]]) -> bool:
     """Pieces of figures broken over lines that could not be joined again are left in the body
     ("32,303," over "741.15" three lines down, with the row's percentage on the middle line;
@@ -791,8 +792,8 @@ def _has_broken_figures(rows: list[list[GridCell]]) -> bool:
     texts = [normalize(cell.text).strip() for row in rows for cell in row if cell.text.strip()]
     if any(is_figure_head_piece(text) or is_figure_tail_piece(text) for text in texts):
         return True
-    return any(_ONE_DECIMAL_AMOUNT.match(text) for text in texts) and any(
-        _TWO_DECIMAL_AMOUNT.match(text) for text in texts
+    return any(is_grouped_one_decimal(text) for text in texts) and any(
+        is_grouped_two_decimals(text) for text in texts
     )
 
 

@@ -32,6 +32,8 @@ from hecha.ingest.lines import (
     is_figure_head_piece,
     is_figure_piece,
     is_figure_tail_piece,
+    is_grouped_one_decimal,
+    is_grouped_two_decimals,
     is_item_label,
     is_page_number,
     is_unit_text,
@@ -616,14 +618,11 @@ def _suspect_cells(split: SplitLine) -> list[int]:
     for index, text in enumerate(texts):
         if (
             (is_figure_head_piece(text) and "," in text)
-            or _ONE_DECIMAL_AMOUNT.fullmatch(text)
+            or is_grouped_one_decimal(text)
             or (has_decimals and _COMMA_INTEGER.fullmatch(text))
         ):
             suspects.append(index)
     return suspects
-
-
-_ONE_DECIMAL_AMOUNT = re.compile(r"[-(]?\d{1,3}(?:,\d{3})+\.\d\)?")
 
 
 def _piece_texts(row: _Row) -> list[str] | None:
@@ -1222,9 +1221,7 @@ def _stray_table(block: _Block, path: str, index: int) -> Table:
 
 def _to_table(block: _Block, path: str, index: int) -> Table:
     width, placed = _column_count(block.rows)
-    two_decimals = any(
-        _TWO_DECIMAL_AMOUNT.match(normalize(figure)) for row in block.rows for figure in row.split.figures
-    )
+    two_decimals = any(is_grouped_two_decimals(figure) for row in block.rows for figure in row.split.figures)
     sources: list[RowSource] = []
     header = _merge_year_breaks(block.header)
     synthesized = _synthesize_header(header, width)
@@ -1289,11 +1286,6 @@ def _column_count(rows: list[_Row]) -> tuple[int, bool]:
     return commonest, False
 
 
-# An amount with thousands separators and one decimal, and one with two.
-_ONE_DECIMAL_AMOUNT = re.compile(r"^-?\d{1,3}(?:,\d{3})+\.\d$")
-_TWO_DECIMAL_AMOUNT = re.compile(r"^-?\d{1,3}(?:,\d{3})+\.\d\d$")
-
-
 _TOTAL_LABEL = re.compile(r"^(?:合\s*计|小\s*计|总\s*计)")
 
 
@@ -1308,7 +1300,7 @@ def _holds_broken_amount(row: _Row) -> bool:
     """A row printing an amount with one decimal among amounts printed with two: its last digit
     wrapped onto another line ("32,303,741.1" … "5"), and the row's figures cannot be trusted to
     be whole or in their columns."""
-    return any(_ONE_DECIMAL_AMOUNT.match(normalize(figure)) for figure in row.split.figures)
+    return any(is_grouped_one_decimal(figure) for figure in row.split.figures)
 
 
 def _unplaced_row(label: str, label_line: int, row: _Row, width: int) -> RowSource:
