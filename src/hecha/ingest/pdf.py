@@ -805,36 +805,22 @@ def _to_table(path: str, index: int, table: PageTable, lines: list[_Line]) -> Ta
         cells = []
         for col_index, grid_cell in enumerate(row):
             text = grid_cell.text
+            location = Location(
+                source=path,
+                page=page,
+                bbox=grid_cell.bbox,
+                table=index,
+                row=row_index,
+                col=col_index,
+                quote=text,
+            )
             if broken and row_index >= header and any(char.isdigit() for char in text):
-                cells.append(
-                    Cell(
-                        text=text,
-                        location=Location(
-                            source=path,
-                            page=page,
-                            bbox=grid_cell.bbox,
-                            table=index,
-                            row=row_index,
-                            col=col_index,
-                            quote=text,
-                        ),
-                        spanned=grid_cell.spanned,
-                        unread=True,
-                    )
-                )
+                cells.append(Cell(text=text, location=location, spanned=grid_cell.spanned, unread=True))
                 continue
             cells.append(
                 Cell(
                     text=text,
-                    location=Location(
-                        source=path,
-                        page=page,
-                        bbox=grid_cell.bbox,
-                        table=index,
-                        row=row_index,
-                        col=col_index,
-                        quote=text,
-                    ),
+                    location=location,
                     quantity=parse_quantity(text),
                     blank=is_blank(text),
                     spanned=grid_cell.spanned,
