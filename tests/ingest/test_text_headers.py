@@ -72,3 +72,21 @@ def test_table_continued_under_its_repeated_header_with_a_wrapped_label_is_one_t
     result = check_document(document, select_rules(None))
     assert not [d for d in result.diagnostics if d.location.table == table.index]
     assert any(key[0] == table.index for key in result.verified_cells)
+
+
+@pytest.mark.parametrize("extractor", ["pdfplumber", "pdfium"])
+def test_segment_names_wrapped_around_their_figures_stay_with_their_rows(extractor: str) -> None:
+    # wuxi_apptec_2024_q3_report.pdf p.4-5 经营分部: each segment prints its Chinese name, its
+    # figures and its English name in brackets. pdfplumber puts the English name under the
+    # figures, pypdfium2 above them; "高端治疗 CTDMO 业务" comes with spaces around the Latin word.
+    # Fixtures: the first six pages of the pdfplumber twin, and of the PDF's pypdfium2 text
+    # (get_text_range, pages joined by a form feed, as benchmarks/corpus.py writes it).
+    path = FIXTURES / f"wuxi_segments.{extractor}.txt"
+    document = text.read(str(path), path.read_bytes())
+    table = next(t for t in document.tables if any(c.text == "2,770,200.23" for r in t.rows for c in r))
+    labels = {row[1].text: row[0].text.replace(" ", "") for row in table.rows[table.header_rows or 0 :]}
+    assert labels["461,832.02"] == "测试业务（WuXiTesting）"
+    assert labels["85,303.65"] == "高端治疗CTDMO业务（WuXiATU）"
+    assert labels["2,119.40"] == "其他（Others）"
+    result = check_document(document, select_rules(None))
+    assert not [d for d in result.diagnostics if d.location.table == table.index]

@@ -470,14 +470,30 @@ def _header_start(prose: list[_Line]) -> int:
     return start
 
 
+_BRACKETED_NAME = re.compile(r"[（(][A-Za-z][A-Za-z .&\-]*[)）]")
+
+
+def _latin_word(word: str) -> bool:
+    return word.isascii() and any(char.isalpha() for char in word)
+
+
 def _is_fragment(text: str) -> bool:
     stripped = text.strip()
     # A wrapped label piece is one word; a line of several words inside a table is a header.
     # Letter-spaced characters ("低 值 易", justified in a narrow cell) are one word too.
+    # A name in brackets under a label ("（WuXi Testing）", the English name of 测试业务) is one
+    # piece of that label, whatever its spaces; so is a label whose only spaces are those an
+    # extractor puts around a Latin word ("高端治疗 CTDMO 业务"). Two Chinese words side by side
+    # ("项目 期末余额") are header cells.
     words = stripped.split()
     return (
         bool(stripped)
-        and (len(words) == 1 or all(len(word) == 1 and not word.isascii() for word in words))
+        and (
+            len(words) == 1
+            or all(len(word) == 1 and not word.isascii() for word in words)
+            or bool(_BRACKETED_NAME.fullmatch(stripped))
+            or all(_latin_word(left) or _latin_word(right) for left, right in pairwise(words))
+        )
         and len(_furniture_key(stripped)) <= _FRAGMENT_MAX_CHARS
         and not stripped.endswith(_SENTENCE_END)
         and not is_unit_text(stripped)
@@ -751,6 +767,14 @@ def _assign_fragments(
     if not previous.split.label and not split.label and len(previous.split.figures) > len(split.figures):
         # The row above gathered several lines of figures below its label lines (pypdfium2):
         # labels stand before their rows.
+        return pending
+    named = [index for index, line in enumerate(pending) if _BRACKETED_NAME.fullmatch(line.text.strip())]
+    if not previous.split.label and not split.label and named:
+        # A name in brackets follows the label it translates ("测试业务" / "（WuXi Testing）"): one
+        # opening the lines ends the row above's label, one further down ends the new row's.
+        if named[0] == 0:
+            previous.label_after.append(pending[0])
+            return pending[1:]
         return pending
     if not previous.split.label and not split.label:
         half = (len(pending) + 1) // 2
