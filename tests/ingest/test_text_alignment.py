@@ -107,3 +107,18 @@ def test_unread_row_is_never_taken_for_a_header_row() -> None:
     assert all("44,267,447.48" not in column.header for column in analyzed.columns)
     result = check_document(document, select_rules(None))
     assert not [d for d in result.diagnostics if d.location.table == table.index]
+
+
+def test_statement_goes_on_past_an_empty_line_after_a_short_row() -> None:
+    # shenzhen_grain_2018_annual.txt lines 4507-4650 (pp.89-91, 母公司资产负债表 with the running
+    # headers): "短期借款  10,000,000.00" (its 期末 cell empty) and an empty line after the next,
+    # wrapped item; the rows below print both periods. The table went on; it ended there, and
+    # 流动负债合计 was read against its rows without 短期借款.
+    path = FIXTURES / "shenzhen_grain_parent_balance_sheet.txt"
+    document = text.read(str(path), path.read_bytes())
+    table = _table_with(document, "313,821,546.05")
+    labels = [row[0].text for row in table.rows]
+    assert any(label.startswith("短期借款") for label in labels)
+    assert any(label.startswith("货币资金") for label in labels)
+    result = check_document(document, select_rules(None))
+    assert not [d for d in result.diagnostics if d.location.table == table.index]

@@ -552,9 +552,11 @@ def _collect_rows(
                 i += 1
                 continue
             # The shape of the last row that printed figures (an item printed with empty cells
-            # has none).
+            # has none), or the table's widest row (the last row may print fewer figures: "短期借款
+            # 10,000,000.00" with its 期末 cell empty).
             shape = next((len(row.split.figures) for row in reversed(rows) if row.split.figures), 0)
-            if not rows or not _same_shape_follows(lines, i + 1, shape):
+            widest = max((len(row.split.figures) for row in rows), default=0)
+            if not rows or not _same_shape_follows(lines, i + 1, {shape, widest}):
                 break
             i += 1
             continue
@@ -727,9 +729,9 @@ def _continues_row(previous: _Row, split: SplitLine, line_before: _Line) -> bool
 _SHAPE_LOOKAHEAD = 4  # non-empty lines searched for the next row after an empty line
 
 
-def _same_shape_follows(lines: list[_Line], start: int, figures: int) -> bool:
-    """A row with ``figures`` figures comes within a few lines, past item names printed with
-    empty cells ("衍生金融负债") and wrapped labels, before any prose."""
+def _same_shape_follows(lines: list[_Line], start: int, shapes: set[int]) -> bool:
+    """A row with as many figures as one of ``shapes`` comes within a few lines, past item names
+    printed with empty cells ("衍生金融负债") and wrapped labels, before any prose."""
     seen = 0
     for line in lines[start:]:
         text = line.text.strip()
@@ -737,7 +739,7 @@ def _same_shape_follows(lines: list[_Line], start: int, figures: int) -> bool:
             continue
         split = split_figure_line(line.text)
         if split is not None:
-            return len(split.figures) == figures
+            return len(split.figures) in shapes
         seen += 1
         if seen > _SHAPE_LOOKAHEAD or not (is_item_label(text) or _is_fragment(text)):
             return False
