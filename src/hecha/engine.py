@@ -45,6 +45,9 @@ class DocumentStats:
     tables_checked: int
     relations_checked: int
     uncertain_tables: int
+    # Figures printed in tables whose value or column hecha could not establish (Cell.unread):
+    # not checked, and never counted as wrong.
+    unread_figures: int = 0
 
 
 @dataclass(frozen=True)
@@ -111,6 +114,13 @@ def check_document(document: Document, rules: list[Rule] | None = None) -> Check
             tables_checked=len(stats.tables_checked),
             relations_checked=stats.relations_checked,
             uncertain_tables=len(uncertain),
+            unread_figures=sum(
+                1
+                for table in document.tables
+                for row in table.rows
+                for cell in row
+                if cell.unread and not cell.spanned
+            ),
         ),
         uncertain=uncertain,
         rule_failures=tuple(failures),

@@ -13,6 +13,8 @@ from hecha.engine import check_document
 from hecha.extract.table_roles import analyze_table
 from hecha.ingest import text
 from hecha.model.document import Document, Table
+from hecha.report import FileReport, ReportOptions
+from hecha.report.text import TextReporter
 from hecha.rules.registry import select_rules
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "text"
@@ -122,3 +124,17 @@ def test_statement_goes_on_past_an_empty_line_after_a_short_row() -> None:
     assert any(label.startswith("货币资金") for label in labels)
     result = check_document(document, select_rules(None))
     assert not [d for d in result.diagnostics if d.location.table == table.index]
+
+
+def test_unread_figures_are_counted_and_said_in_the_summary() -> None:
+    # haixiang p82 (pypdfium2): 其他非流动资产, 其中：应付利息 and 一年内到期的非流动负债 each print one
+    # of two figures. The reviewer is told how many figures were not checked, apart from findings.
+    document = _read("haixiang_p82.pdfium.txt")
+    result = check_document(document, select_rules(None))
+    unread = [c for t in document.tables for r in t.rows for c in r if c.unread and not c.spanned]
+    assert result.stats.unread_figures == len(unread) >= 3
+    report = FileReport(path="haixiang_p82.pdfium.txt", result=result)
+    zh = TextReporter().render([report], ReportOptions())
+    en = TextReporter().render([report], ReportOptions(lang="en"))
+    assert f"未能读取的数字 {len(unread)} 个" in zh
+    assert f"{len(unread)} figures unread" in en

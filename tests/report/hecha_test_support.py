@@ -159,6 +159,7 @@ _STATS = _object(
         "tables_checked": _non_negative_int,
         "relations_checked": _non_negative_int,
         "uncertain_tables": _non_negative_int,
+        "unread_figures": _non_negative_int,
     }
 )
 _FILE = _object(

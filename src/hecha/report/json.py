@@ -95,6 +95,7 @@ def _stats_json(result: CheckResult) -> dict[str, JsonValue]:
         "tables_checked": stats.tables_checked,
         "relations_checked": stats.relations_checked,
         "uncertain_tables": stats.uncertain_tables,
+        "unread_figures": stats.unread_figures,
     }
 
 

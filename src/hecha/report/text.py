@@ -66,6 +66,8 @@ def _summary(path: str, result: CheckResult, rule_failures: int, lang: str) -> s
             f"{stats.uncertain_tables} uncertain tables",
             f"{findings} finding" + ("" if findings == 1 else "s"),
         ]
+        if stats.unread_figures:
+            parts.insert(-1, f"{stats.unread_figures} figures unread (column unknown or broken; not checked)")
         if rule_failures:
             parts.append(f"{rule_failures} rule(s) failed internally")
         return f"{path}: " + ", ".join(parts)
@@ -77,6 +79,8 @@ def _summary(path: str, result: CheckResult, rule_failures: int, lang: str) -> s
         f"无法解析表格 {stats.uncertain_tables} 个",
         f"发现问题 {findings} 项",
     ]
+    if stats.unread_figures:
+        parts.insert(-1, f"未能读取的数字 {stats.unread_figures} 个（所在列无法确定或数字被拆断，未核查）")
     if rule_failures:
         parts.append(f"{rule_failures} 条规则内部出错")
     return f"{path}: " + "，".join(parts)
