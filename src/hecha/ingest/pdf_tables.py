@@ -97,16 +97,16 @@ def _touches(h: Rule, v: Rule) -> bool:
 
 # A table's unit line ("单位：元") and a disclosure item's "□适用 √不适用" check boxes: they open
 # a table or a section and are never rows of one.
-_UNIT_LINE = re.compile(r"单位\s*[:：]|适用\s*[□√☑■\uf052]\s*不适用|[□√☑■\uf052]\s*不适用")
+_TABLE_BREAK = re.compile(r"单位\s*[:：]|适用\s*[□√☑■\uf052]\s*不适用|[□√☑■\uf052]\s*不适用")
 
 
-def _unit_line_between(top: float, bottom: float, verticals: list[Rule], runs: list[Run]) -> bool:
+def _table_break_between(top: float, bottom: float, verticals: list[Rule], runs: list[Run]) -> bool:
     """A unit line (or check boxes) stands between two horizontal rules and no vertical runs past
     it."""
     if any(v.top <= top + _TOUCH and v.bottom >= bottom - _TOUCH for v in verticals):
         return False
     between = [run for run in runs if top < run.center_y < bottom]
-    return any(_UNIT_LINE.search(join_texts(line)) for line in _text_lines(between))
+    return any(_TABLE_BREAK.search(join_texts(line)) for line in _text_lines(between))
 
 
 def _components(
@@ -137,7 +137,7 @@ def _components(
         ha, hb = horizontals[a], horizontals[b]
         overlap = min(ha.x1, hb.x1) - max(ha.x0, hb.x0)
         if overlap > 0.8 * min(ha.x1 - ha.x0, hb.x1 - hb.x0) and hb.top - ha.top < 60:
-            if a in ruled and b in ruled and _unit_line_between(ha.top, hb.top, verticals, runs):
+            if a in ruled and b in ruled and _table_break_between(ha.top, hb.top, verticals, runs):
                 continue
             parent[find(a)] = find(b)
     groups: dict[int, tuple[list[Rule], list[Rule]]] = {}

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -818,11 +819,14 @@ def _fit(
         confirmed = ()
     if not learned and not confirmed:
         return None
-    unreportable = tuple(
-        i
-        for i in held
-        if len({figures for j, figures in figures_of.items() if j != i}) < options.min_support_to_report
-    )
+    # Evidence left without an instance: one piece less when its figures are printed nowhere else.
+    copies = Counter(figures_of.values())
+
+    def evidence_without(instance: int) -> int:
+        alone = instance in figures_of and copies[figures_of[instance]] == 1
+        return evidence - 1 if alone else evidence
+
+    unreportable = tuple(i for i in held if evidence_without(i) < options.min_support_to_report)
     return _Outcome(decided, tuple(held), confirmed, learned, unreportable)
 
 
