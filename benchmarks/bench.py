@@ -1261,6 +1261,10 @@ def _parser() -> argparse.ArgumentParser:
         parents=[common, sampled],
         help="share of the printed tables (scanned without hecha's readers) that hecha checked",
     )
+    parallel = argparse.ArgumentParser(add_help=False)
+    parallel.add_argument(
+        "--jobs", type=int, default=MAX_PROCESSES, help=f"worker processes (at most {MAX_PROCESSES})"
+    )
     recall = argparse.ArgumentParser(add_help=False)
     recall.add_argument(
         "--recall-sample",
@@ -1274,12 +1278,9 @@ def _parser() -> argparse.ArgumentParser:
         default=DEFAULT_SELF_SAMPLE,
         help="mutations per document of hecha's own verified cells, for the comparison column",
     )
-    recall.add_argument(
-        "--jobs", type=int, default=MAX_PROCESSES, help=f"worker processes (at most {MAX_PROCESSES})"
-    )
     sub.add_parser(
         "recall",
-        parents=[common, sampled, recall],
+        parents=[common, sampled, parallel, recall],
         help="share of mutated figures of independently scanned tables that hecha finds",
     )
     keys = argparse.ArgumentParser(add_help=False)
@@ -1290,12 +1291,9 @@ def _parser() -> argparse.ArgumentParser:
         default=None,
         help="relations that hold mutated per key (default: every one, one kind each, kinds in turn)",
     )
-    keys.add_argument(
-        "--jobs", type=int, default=MAX_PROCESSES, help=f"worker processes (at most {MAX_PROCESSES})"
-    )
     sub.add_parser(
         "keys",
-        parents=[common, sampled, keys],
+        parents=[common, sampled, parallel, keys],
         help="hand-made answer keys: discrepancies found, relations that hold mutated and found",
     )
     sub.add_parser(

@@ -122,16 +122,17 @@ def _components(
         return i
 
     offset = len(horizontals)
+    ruled: set[int] = set()  # horizontals that a vertical touches
     for hi, h in enumerate(horizontals):
         for vi, v in enumerate(verticals):
             if _touches(h, v):
                 parent[find(hi)] = find(offset + vi)
+                ruled.add(hi)
     # Horizontal rules stacked over one another with overlapping extent and no verticals still
     # make a table (three-line style); join neighbours that overlap mostly and are close. Two
     # grids ruled with verticals are not joined across a unit line ("32、股本 … 单位：元") or the
     # check boxes of a disclosure item ("□适用 √不适用") that no vertical runs past: there one
     # table ends and the next begins.
-    ruled = {hi for hi, h in enumerate(horizontals) if any(_touches(h, v) for v in verticals)}
     ordered = sorted(range(len(horizontals)), key=lambda i: horizontals[i].top)
     for a, b in itertools.pairwise(ordered):
         ha, hb = horizontals[a], horizontals[b]

@@ -1265,13 +1265,11 @@ def _to_table(block: _Block, path: str, index: int) -> Table:
             cells = ["", *cells]  # the label column's header cell was empty
         sources.append(RowSource(texts=tuple(cells), lines=(line.number,), page=line.page))
     for position, row in enumerate(block.rows):
-        label_lines = [*row.label_before, *row.label_after]
         label_parts = [line.text.strip() for line in row.label_before]
         label_parts.append(row.split.label)
         label_parts.extend(line.text.strip() for line in row.label_after)
         label = "".join(part for part in label_parts if part)
         label_line = (row.label_before[0] if row.label_before else row.line).number
-        label_line = label_line if label_lines else row.line.number
         figures = row.split.figures or ("",) * width  # a section row's cells are printed empty
         if row.split.figures and (
             not placed
