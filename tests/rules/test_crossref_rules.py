@@ -8,12 +8,16 @@ from pathlib import Path
 import yaml
 
 from hecha.engine import check_document
+from hecha.ingest import pdf
 from hecha.ingest.markdown import parse
 from hecha.model.diagnostic import Diagnostic, Severity
 from hecha.rules.crossref._statements import scope_markers
+from hecha.rules.crossref.fact_restated_differently import FactRestatedDifferently
 from hecha.rules.registry import get_rule
 
 CASES = Path(__file__).parent / "cases"
+
+PDF_FIXTURES = Path(__file__).parent.parent / "fixtures" / "pdf"
 
 
 def _findings(code: str, case_name: str) -> list[Diagnostic]:
@@ -66,6 +70,18 @@ def test_sign_flip_between_tables_is_diagnosed() -> None:
     (finding,) = _findings("X001", "sign-flipped-in-second-table")
     assert finding.diagnosis is not None
     assert finding.diagnosis.kind == "sign-flip"
+
+
+def test_liquidity_maturity_analysis_is_its_own_scope() -> None:
+    # shenzhen_energy_2016 p.258: "流动性风险（续）" over 短期借款 | 1年以内 | … | 合计, undiscounted
+    # cash flows, against the carrying amounts of the 金融工具分类 table on p.255.
+    assert scope_markers("2.金融工具风险（续）流动性风险（续）2016年") == {"到期分析"}
+    assert scope_markers("金融负债按未折现的合同现金流量所作的到期期限分析") == {"到期分析"}
+    path = PDF_FIXTURES / "shenzhen_energy_2016_p255_p258.pdf"
+    document = pdf.read(str(path), path.read_bytes())
+    assert len(document.tables) >= 4  # both tables of each page are read
+    result = check_document(document, [FactRestatedDifferently()])
+    assert not result.diagnostics
 
 
 def test_scope_markers_tell_parent_statements_from_the_parent_shareholders_metric() -> None:

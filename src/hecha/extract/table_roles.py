@@ -475,12 +475,18 @@ def analyze_table(table: Table) -> AnalyzedTable:
         specific = _specific_label(raw, previous_raw, label_cols)
         previous_raw = raw
         role = row_kind(specific)
+        if not _squeeze(label) and grid_index in table.layout_totals:
+            role = RowKind.TOTAL
         # A figure printed but unread (its column unknown) still makes the row an item with
         # figures, never a heading over the rows below.
         has_figures = any(c is not None and (c.quantity is not None or c.unread) for c in cleaned)
         if _looks_like_repeated_header(raw, header_rows) or (printed_figures and not has_figures):
             role = RowKind.OTHER  # a repeated header, or a wrapped line's figure fragments
-        elif not has_figures and role is RowKind.ITEM and _is_heading(specific):
+        elif (
+            not has_figures
+            and role is RowKind.ITEM
+            and (_is_heading(specific) or grid_index in table.layout_headings)
+        ):
             role = RowKind.SECTION
         elif not has_figures and role is RowKind.ITEM and _names_figures(cleaned, columns):
             role = RowKind.SECTION  # a sub-header inside the body ("专业构成类别 | 专业构成人数")

@@ -34,8 +34,9 @@ FIGURE_CHARACTERS = str.maketrans(
         "\u2009": " ",
     }
 )
-# normalize() reads the full-width comma as a half-width one as well.
-_TRANSLATE = {**FIGURE_CHARACTERS, ord("，"): ","}
+# normalize() reads the full-width comma as a half-width one as well, and the small and vertical
+# forms of the colon ("减﹕利息收入") as the full-width one.
+_TRANSLATE = {**FIGURE_CHARACTERS, ord("，"): ",", ord("﹕"): "：", ord("︰"): "："}
 
 BLANK_TEXTS = frozenset(
     {"", "-", "--", "—", "——", "–", "－", "/", "不适用", "n/a", "N/A", "NA", "无", "*", "—-"}

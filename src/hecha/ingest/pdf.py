@@ -28,13 +28,14 @@ from hecha.ingest.numbers import is_blank, is_unit_line, normalize, parse_quanti
 from hecha.ingest.panels import split_panels
 from hecha.ingest.pdf_page import PageContent, Run, read_rules, read_runs
 from hecha.ingest.pdf_tables import GridCell, PageTable, find_tables
+from hecha.ingest.pdf_unruled import find_unruled_tables
 from hecha.ingest.prose import is_heading, join_line_texts, opens_paragraph
 from hecha.model.document import Cell, Document, Location, Paragraph, Table
 
 # Running headers and footers live in these top and bottom fractions of the page.
 _MARGIN_FRACTION = 0.1
 _PAGE_NUMBER = re.compile(r"^[\s\d/第页共\-—]*$")
-_CONTINUED = re.compile(r"^[（(]?续[表)）]?|续表")
+_CONTINUED = re.compile(r"^[（(]?续[表)）]?|续表|[（(]续[)）]\s*$")
 # A gap inside a line wider than this many line heights separates table columns, not words.
 _COLUMN_GAP = 2.5
 _LEADER = re.compile(r"(?:\.{4,}|…{2,}|·{4,})")
@@ -67,7 +68,9 @@ def read(path: str, data: bytes) -> Document:
     page_tables: list[PageTable] = []
     lines: list[_Line] = []
     for page in pages:
-        page_tables.extend(find_tables(page.number, page.runs, page.rules, page.width))
+        ruled = find_tables(page.number, page.runs, page.rules, page.width)
+        unruled = find_unruled_tables(page.number, page.runs, page.rules)
+        page_tables.extend(sorted(ruled + unruled, key=lambda table: table.bbox[1]))
         lines.extend(_lines(page))
     joined = [
         _merge_aligned_columns(_rejoin_split_figures(table))
@@ -435,7 +438,7 @@ def _join_continued(tables: list[PageTable], lines: list[_Line], pages: list[Pag
         if previous is not None and _continues(previous, table, lines):
             _line_up_columns(previous, table)
             rows = table.rows
-            header = _header_count(previous.rows)
+            header = _header_rows_of(previous)
             if header and _texts(rows[:header]) == _texts(previous.rows[:header]):
                 rows = rows[header:]  # the header repeated on the new page
             previous.rows.extend(rows)
@@ -505,22 +508,41 @@ def _continues(previous: PageTable, table: PageTable, lines: list[_Line]) -> boo
     last_page = previous.row_pages[-1]
     if table.page != last_page + 1:
         return False
+    # An unruled table's label column ends where its widest figure begins: only the figure
+    # columns' right edges are compared.
+    skip = 2 if previous.unruled and table.unruled else 0
     same_edges = len(previous.col_edges) == len(table.col_edges) and all(
-        abs(a - b) <= _COLUMN_TOLERANCE for a, b in zip(previous.col_edges, table.col_edges, strict=True)
+        abs(a - b) <= _COLUMN_TOLERANCE
+        for a, b in zip(previous.col_edges[skip:], table.col_edges[skip:], strict=True)
     )
-    if not same_edges and _column_mapping(previous, table) is None:
+    # A part that repeats the whole header of the part before is its continuation even where
+    # the word processor laid its columns out a little differently on the new page.
+    # (Section labels such as "原价" / "累计折旧" under the header differ between the parts.)
+    header = sum(1 for row in previous.rows[: _header_rows_of(previous)] if any(c.text for c in row[1:]))
+    repeated = (
+        header > 0
+        and len(previous.col_edges) == len(table.col_edges)
+        and _texts(table.rows[:header]) == _texts(previous.rows[:header])
+    )
+    if not same_edges and not repeated and _column_mapping(previous, table) is None:
         return False
-    # Nothing but a "续表" or unit line may stand between the two parts.
+    # Nothing but a "续表" or unit line may stand between the two parts (under a repeated
+    # header also a running head the page-margin test missed: a line the page before prints too).
     last_bottom = max(cell.bbox[3] for row in previous.rows[-1:] for cell in row)
+    before = {line.text for line in lines if line.page == last_page} if repeated else set()
     for line in lines:
         if _PAGE_NUMBER.match(line.text):
             continue  # a page number the margin test missed (landscape pages put it higher)
         if line.page == last_page and line.bbox[1] > last_bottom:
             return False
         between = line.page == table.page and line.bbox[3] < table.bbox[1]
-        if between and not (_CONTINUED.search(line.text) or is_unit_line(line.text)):
+        if between and not (_CONTINUED.search(line.text) or is_unit_line(line.text) or line.text in before):
             return False
     return True
+
+
+def _header_rows_of(table: PageTable) -> int:
+    return table.header_count if table.header_count is not None else _header_count(table.rows)
 
 
 def _header_count(rows: list[list[GridCell]]) -> int:
@@ -798,7 +820,7 @@ def _has_broken_figures(rows: list[list[GridCell]]) -> bool:
 
 
 def _to_table(path: str, index: int, table: PageTable, lines: list[_Line]) -> Table:
-    header = _header_count(table.rows)
+    header = _header_rows_of(table)
     broken = _has_broken_figures(table.rows[header:])
     rows: list[tuple[Cell, ...]] = []
     for row_index, (row, page) in enumerate(zip(table.rows, table.row_pages, strict=True)):
@@ -835,6 +857,8 @@ def _to_table(path: str, index: int, table: PageTable, lines: list[_Line]) -> Ta
             (cell.text for row in table.rows[:3] for cell in row if unit_scale(cell.text) is not None), None
         )
     title = next((line.text for line in reversed(above) if _is_title(line.text)), "")
+    totals = tuple(position for position, row in enumerate(table.rows) if row and row[0].total)
+    headings = tuple(position for position, row in enumerate(table.rows) if row and row[0].heading)
     first = rows[0][0].location
     return Table(
         index=index,
@@ -845,4 +869,6 @@ def _to_table(path: str, index: int, table: PageTable, lines: list[_Line]) -> Ta
         title=title,
         pages=tuple(sorted(set(table.row_pages))),
         context="\n".join(line.text for line in above),
+        layout_totals=totals,
+        layout_headings=headings,
     )

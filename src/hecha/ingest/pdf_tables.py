@@ -28,6 +28,7 @@ _ROW_MARKER = re.compile(
     r"^([（(]\s*[0-9一二三四五六七八九十]+\s*[)）]|[0-9]{1,2}\s*[.、．](?!\d)|[一二三四五六七八九十]+、"
     r"|其中\s*[:：]|加\s*[:：]|减\s*[:：])"
 )
+_NIL_MARKS = frozenset({"-", "--", "—", "–", "－"})
 _SNAP = 2.0  # rules closer than this (points) are one line: borders are often drawn twice
 _TOUCH = 2.5  # a rule ending this close to another one still touches it
 _MIN_ROW_HEIGHT = 4.0
@@ -41,6 +42,10 @@ class GridCell:
     bbox: tuple[float, float, float, float]
     runs: list[Run] = field(default_factory=list)
     spanned: bool = False  # a copy of a header cell that spans this column too
+    # A label cell left empty on a row of figures drawn under a rule: the layout's total row.
+    total: bool = False
+    # A label on a row without a figure or nil mark in a table that marks every missing figure.
+    heading: bool = False
 
 
 @dataclass(slots=True)
@@ -56,6 +61,10 @@ class PageTable:
     # column came from: a continuation whose empty columns differ can still be lined up.
     grid_edges: list[float] = field(default_factory=list)
     columns: list[int] = field(default_factory=list)
+    # Printed without rules (pdf_unruled): only the figure columns' right edges are fixed, and
+    # the reader knows how many leading rows are header (rows of nil marks are not).
+    unruled: bool = False
+    header_count: int | None = None
 
 
 def _merge_collinear(rules: list[Rule], horizontal: bool) -> list[Rule]:
@@ -199,12 +208,19 @@ def find_tables(page: int, runs: list[Run], rules: list[Rule], page_width: float
         if len(group_h) < 2:
             continue
         table = _grid(page, group_h, group_v, runs)
-        if table is not None:
+        if table is not None and (len(group_v) >= 2 or not _figures_only(table)):
             tables.append(table)
     tables.sort(key=lambda t: t.bbox[1])
     used = {id(run) for table in tables for row in table.rows for cell in row for run in cell.runs}
     runs[:] = [run for run in runs if id(run) not in used]
     return tables
+
+
+def _figures_only(table: PageTable) -> bool:
+    """Rules without verticals around nothing but figures: the underlines an accountant draws
+    over a subtotal and under a total, not a table of their own (pdf_unruled reads the rows)."""
+    texts = [cell.text.strip() for row in table.rows for cell in row if cell.text.strip()]
+    return all(_FIGURE.match(text) or text in _NIL_MARKS for text in texts)
 
 
 def _split_figure_pairs(runs: list[Run]) -> list[Run]:

@@ -61,6 +61,10 @@ class Table:
     them. ``header_rows`` is the number of leading rows ingest knows to be headers (None when it
     cannot tell). ``unit`` is the text of the unit line or header (e.g. "单位：万元"), ``title`` the
     nearest heading or text line above the table, ``pages`` the pages the table spans.
+    ``layout_totals`` are rows that the layout, not a word, marks as totals: accountants' layouts
+    print a total without a label, under a rule drawn over its figures. ``layout_headings`` are
+    label-only rows of a table that prints a nil mark ("--") wherever a figure is missing, so a
+    row without any mark is a heading over the rows below ("应付利息" / its creditors).
     """
 
     index: int
@@ -71,6 +75,8 @@ class Table:
     title: str = ""
     pages: tuple[int, ...] = ()
     context: str = ""  # the text lines just above the table, for extract's period/entity hints
+    layout_totals: tuple[int, ...] = ()
+    layout_headings: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -41,6 +41,9 @@ _SCOPE_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     # A loan or bond's current portion ("2.一年内到期的长期借款" over 抵押借款 138,000,000.00)
     # against its whole balance ("1.长期借款分类": 抵押借款 547,600,000.00).
     (re.compile(r"一年内到期"), "一年内到期"),
+    # A liquidity-risk maturity analysis prints undiscounted contractual cash flows under the
+    # balance sheet's item names (短期借款 | 1年以内 | … | 合计): not the carrying amounts.
+    (re.compile(r"流动性风险|未折现|到期期限分析|合同现金流"), "到期分析"),
     (re.compile(r"完整口径|全年口径|同口径|可比口径|口径调整|按.{0,6}口径"), "口径"),
     (re.compile(r"不含税"), "不含税"),
     (re.compile(r"(?<!不)含税"), "含税"),

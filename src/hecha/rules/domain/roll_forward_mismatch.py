@@ -153,7 +153,7 @@ def movement_relations(table: AnalyzedTable) -> list[LabelledRelation]:
         if _is_sub_item(row.label) and current_move is not None:
             subs[current_move].append(position)
         elif _INCREASE.match(name) or _DECREASE.match(name):
-            sign = 1 if _INCREASE.match(name) else -1
+            sign = 1 if _INCREASE.match(name) or _printed_negative(row.cells[1:]) else -1
             moves.append((position, sign))
             subs[position] = []
             current_move = position
@@ -254,10 +254,23 @@ def column_roll_forward(table: AnalyzedTable) -> list[LabelledRelation]:
         sign = _movement_sign(header)
         if sign == 0:
             return []
+        if sign < 0 and _printed_negative(
+            [row.cells[position] for row in table.rows if row.kind in _ROW_INSTANCE_KINDS]
+        ):
+            sign = 1
         terms.append((position, sign))
     if len(terms) < 2:
         return []
     return [LabelledRelation("roll-forward", False, end, tuple(terms))]
+
+
+def _printed_negative(cells: Sequence[Cell | None]) -> bool:
+    """A decrease printed as a negative figure wherever it is not zero ("本年减少 / 转回
+    (114,754.31)"): it is already subtracted and is added as printed, never subtracted twice."""
+    values = [
+        c.quantity.value for c in cells if c is not None and c.quantity is not None and c.quantity.value
+    ]
+    return bool(values) and all(value < 0 for value in values)
 
 
 def _last_part(header: str) -> str:
