@@ -1,7 +1,8 @@
 """Tables printed without any ruling (accountants' layouts), read from their positioned text.
 
-The fixtures are pages of shenzhen_energy_2016_annual.pdf cut unaltered by
-tests/fixtures/pdf/make_fixtures.py: before the unruled reader, every table on them was prose.
+The fixtures are pages of shenzhen_energy_2016_annual.pdf and wuxi_apptec_2024_q3_report.pdf cut
+unaltered by tests/fixtures/pdf/make_fixtures.py: before the unruled reader, every table on them was
+prose or fragments.
 """
 
 from __future__ import annotations
@@ -114,3 +115,20 @@ def test_small_form_colon_carries_the_deduction() -> None:
     assert "减﹕利息收入" in labels
     assert sign_word("减﹕利息收入") == "减"
     assert "820,999,866.37" in _verified_texts(document)
+
+
+def test_second_company_statement_with_underlined_subtotals_is_one_table() -> None:
+    document = _read("wuxi_apptec_2024_q3_p16-17.pdf")
+    statement = document.tables[0]
+    assert statement.pages == (1, 2)
+    rows = {row[0].text: [cell.text for cell in row[1:]] for row in statement.rows}
+    # The subtotals printed between underlines are rows of the statement, not tables of their own.
+    assert rows["毛利"] == ["4,397,271", "4,515,791", "11,098,161", "12,071,476"]
+    assert rows["经营溢利"][0] == "2,775,679"
+    # Figures centred between the two lines of their label.
+    assert rows["预期信用损失模式下的减值亏损(扣除拨回)"][0] == "(72,512)"
+    assert rows["外币报表折算差额"][0] == "(429,330)"  # under a heading ending in a colon
+    assert not any(
+        all(cell.text and cell.text[0] in "(0123456789" for cell in t.rows[0]) for t in document.tables
+    )
+    _verified_texts(document)
