@@ -215,3 +215,28 @@ def test_check_boxes_between_stacked_grids_end_a_table() -> None:
     labels = [row[0].text for row in expenses.rows if row[0].text]
     assert labels == ["销售费用", "管理费用", "财务费用", "研发费用"]
     assert any(table.title.startswith("4、研发投入") for table in document.tables)
+
+
+def test_row_with_every_cell_wrapped_over_four_ruled_lines_is_one_row() -> None:
+    # baicheng 2024 p.124 合并所有者权益变动表: sixteen narrow columns, every printed line ruled;
+    # "108," / "919," / "903." / "00" beside "一、" / "上年" / "期末" / "余额", and "-" over
+    # "19,863,254.72" (减少以"－"号填列).
+    document = _read("baicheng_2024_p124.pdf")
+    table = next(t for t in document.tables if any(r[0].text == "一、上年期末余额" for r in t.rows))
+    rows = {row[0].text: row for row in table.rows}
+    opening = rows["一、上年期末余额"]
+    assert opening[2].quantity is not None and opening[2].quantity.value == Decimal("108919903.00")
+    assert [cell.text for cell in opening[6:9]] == ["2,126,676,428.24", "49,998,224.77", "-136,186.95"]
+    assert not any(cell.unread for cell in opening)
+    change = rows["三、本期增减变动金额（减少以“－”号填列）"]
+    assert change[2].text == "308,381.00" and change[6].text == "-19,863,254.72"
+
+
+def test_broken_figure_row_is_no_header_and_its_pieces_join() -> None:
+    # baicheng 2024 p.186 受限资产: "12,466,13" over "9.14" beside "汇票保证" over "金"; the row
+    # was taken for a header row (no whole figure in it) and summed out of 合计.
+    table = _table_titled(_read("baicheng_2024_p186.pdf"), "21、所有权或使用权受到限制的资产")
+    body = table.rows[table.header_rows or 0 :]
+    first = next(row for row in body if row[0].text == "货币资金")
+    assert first[1].text == "12,466,139.14" and first[6].text == "103,418,472.60"
+    assert sum(1 for row in body if row[0].text == "货币资金") == 4

@@ -546,11 +546,14 @@ def _header_rows_of(table: PageTable) -> int:
 
 
 def _header_count(rows: list[list[GridCell]]) -> int:
-    """Leading rows that hold no figure other than a year (the header rows)."""
+    """Leading rows that hold no figure other than a year (the header rows). A figure's broken
+    first piece ("12,466,13" over "9.14") is a figure too."""
     for index, row in enumerate(rows):
         for cell in row[1:]:
             text = normalize(cell.text).strip()
-            if parse_quantity(text) is not None and not _YEAR_HEADER.match(text):
+            if (parse_quantity(text) is not None and not _YEAR_HEADER.match(text)) or is_figure_head_piece(
+                text
+            ):
                 return index
     return 0
 
@@ -582,6 +585,7 @@ def _rejoin_split_figures(table: PageTable) -> PageTable:
     above is the rest of their row: its label piece ("额" under "一、上年年末余") and its other
     figures (printed vertically centred, on the middle line) go into that row.
     """
+    _join_wrapped_blocks(table)
     rows: list[list[GridCell]] = []
     pages: list[int] = []
     for row, page in zip(table.rows, table.row_pages, strict=True):
@@ -598,6 +602,92 @@ def _rejoin_split_figures(table: PageTable) -> PageTable:
     table.rows, table.row_pages = rows, pages
     _join_wrapped_labels(table)
     return table
+
+
+_MAX_WRAPPED_LINES = 6
+_DIGIT_PIECE = re.compile(r"[\d,.]+\)?%?")
+
+
+def _join_wrapped_blocks(table: PageTable) -> None:
+    """One row printed with every cell wrapped over two to six lines is one row again.
+
+    Equity statements squeeze sixteen columns into a page: "108," / "919," / "903." / "00" stand
+    in one narrow cell, beside "一、" / "上年" / "期末" / "余额", and some producers rule every
+    printed line, so each line arrives as a row. Lines are joined only where every figure column
+    then reads as one figure (or a nil mark) and each line but the last holds pieces that cannot
+    stand alone (or a minus sign); the pairwise merge after this handles the cases it leaves.
+    """
+    rows, pages = table.rows, table.row_pages
+    index = 0
+    while index < len(rows):
+        size = _wrapped_block_size(
+            rows[index : index + _MAX_WRAPPED_LINES], pages[index : index + _MAX_WRAPPED_LINES]
+        )
+        if size < 2:
+            index += 1
+            continue
+        block = rows[index : index + size]
+        joined = []
+        for position in range(len(rows[index])):
+            cells = [row[position] for row in block if row[position].text.strip()]
+            if not cells:
+                joined.append(rows[index][position])
+                continue
+            text = "".join(cell.text.strip() for cell in cells)
+            box = cells[0].bbox
+            for cell in cells[1:]:
+                box = _union(box, cell.bbox)
+            joined.append(GridCell(text, box, [run for cell in cells for run in cell.runs], cells[0].spanned))
+        rows[index : index + size] = [joined]
+        del pages[index + 1 : index + size]
+        index += 1
+
+
+def _wrapped_block_size(rows: list[list[GridCell]], pages: list[int]) -> int:
+    """How many of ``rows`` (from the first) are the lines of one wrapped row; 0 when none."""
+    if not rows or not _opens_wrapped_row(rows[:2]):
+        return 0
+    # (A row the word processor let break across a page runs on at the top of the next one.)
+    for size in range(2, len(rows) + 1):
+        if pages[size - 1] - pages[0] > 1 or _OWN_ROW.match(rows[size - 1][0].text.strip()):
+            return 0
+        if all(
+            _one_wrapped_figure([row[p].text.strip() for row in rows[:size]]) for p in range(1, len(rows[0]))
+        ):
+            return size
+    return 0
+
+
+def _opens_wrapped_row(rows: list[list[GridCell]]) -> bool:
+    """The first line holds a piece of a figure that cannot stand alone, or a minus sign over
+    the broken rest of its figure ("-" over "32,442,780.9" over "0")."""
+    if any(is_figure_head_piece(cell.text.strip()) for cell in rows[0][1:]):
+        return True
+    if len(rows) < 2:
+        return False
+    return any(
+        first.text.strip() in ("-", "－")
+        and (is_figure_head_piece(second.text.strip()) or is_grouped_one_decimal(second.text.strip()))
+        for first, second in zip(rows[0][1:], rows[1][1:], strict=False)
+    )
+
+
+def _one_wrapped_figure(pieces: list[str]) -> bool:
+    """Whether a column's lines read as one figure (or stay empty / a nil mark / words): its first
+    printed line is a piece that cannot stand alone (or a lone minus sign), the others pieces of
+    digits, and together they make one figure."""
+    printed = [piece for piece in pieces if piece]
+    if not any(char.isdigit() for piece in printed for char in piece):
+        return True  # words wrapped in a text column ("汇票保证" / "金"), or nothing
+    if len(printed) == 1:
+        return parse_quantity(normalize(printed[0])) is not None or is_blank(printed[0])
+    if not (is_figure_head_piece(printed[0]) or printed[0] in ("-", "－")):
+        return False
+    if not all(_DIGIT_PIECE.fullmatch(piece) for piece in printed[1:]):
+        return False
+    joined = normalize("".join(printed))
+    # "32,442,780.9" still misses the "0" wrapped onto the next line.
+    return parse_quantity(joined) is not None and not is_grouped_one_decimal(joined)
 
 
 # A label line that starts a row of its own: numbered, 其中/减/加, a total.
@@ -811,7 +901,8 @@ def _has_broken_figures(rows: list[list[GridCell]]) -> bool:
     "41,045,311.1" over "8" beside amounts printed with two decimals): then which figure belongs
     to which row and column is not known, and every figure of the table is kept unread rather
     than checked in a row it may not belong to."""
-    texts = [normalize(cell.text).strip() for row in rows for cell in row if cell.text.strip()]
+    # (The label column's "1．" is an item number set on a line of its own, not a figure's piece.)
+    texts = [normalize(cell.text).strip() for row in rows for cell in row[1:] if cell.text.strip()]
     if any(is_figure_head_piece(text) or is_figure_tail_piece(text) for text in texts):
         return True
     return any(is_grouped_one_decimal(text) for text in texts) and any(
