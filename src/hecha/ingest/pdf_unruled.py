@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from hecha.ingest.numbers import is_blank, is_unit_line, normalize, parse_quantity
 from hecha.ingest.pdf_page import Rule, Run
@@ -71,8 +71,7 @@ class _Line:
     tokens: list[_Token]
     top: float
     bottom: float
-    height: float = 0.0
-    columns: list[int] = field(default_factory=list)  # column of each figure-area token
+    height: float  # the type size: the tallest token (digits and marks are shorter)
 
     @property
     def figures(self) -> list[_Token]:
@@ -121,33 +120,27 @@ def _lines(runs: list[Run]) -> list[_Line]:
     heights = sorted(run.height for run in runs)
     typical = heights[len(heights) // 2]
     rows: list[list[Run]] = []
-    middles: list[float] = []
+    centre_sums: list[float] = []
     marks: list[Run] = []
     for run in sorted(runs, key=lambda r: r.center_y):
         if run.height < 0.5 * typical:
             marks.append(run)
             continue
-        if rows and abs(run.center_y - middles[-1]) <= max(2.5, 0.4 * typical):
+        if rows and abs(run.center_y - centre_sums[-1] / len(rows[-1])) <= max(2.5, 0.4 * typical):
             rows[-1].append(run)
-            middles[-1] = sum(r.center_y for r in rows[-1]) / len(rows[-1])
+            centre_sums[-1] += run.center_y
             continue
         rows.append([run])
-        middles.append(run.center_y)
+        centre_sums.append(run.center_y)
     # Punctuation glyphs ("," "." of a figure drawn one by one) are short and sit low: each joins
     # the line whose height holds it.
+    extents = [(min(r.top for r in row) - 1, max(r.bottom for r in row) + 1) for row in rows]
     for mark in marks:
-        home = next(
-            (
-                row
-                for row in rows
-                if min(r.top for r in row) - 1 <= mark.center_y <= max(r.bottom for r in row) + 1
-            ),
-            None,
-        )
+        home = next((i for i, (top, bottom) in enumerate(extents) if top <= mark.center_y <= bottom), None)
         if home is None:
             rows.append([mark])
         else:
-            home.append(mark)
+            rows[home].append(mark)
     rows.sort(key=lambda row: min(r.top for r in row))
     lines = []
     for row in rows:
