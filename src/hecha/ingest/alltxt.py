@@ -52,6 +52,7 @@ class _PendingTable:
     unit: str | None = None
     title: str = ""
     context: str = ""
+    opens_page: bool = False  # nothing but page furniture stands above it on its first page
 
 
 def read(path: str, data: bytes) -> Document:
@@ -154,13 +155,18 @@ def _assemble(path: str, records: list[_Record]) -> tuple[list[Paragraph], list[
                     unit=current.unit,
                     title=current.title,
                     context=current.context,
+                    opens_page=current.opens_page,
                 )
             )
         current = None
 
     # The text paragraph that the next text row may continue (None after a table or a break).
     open_paragraph: int | None = None
+    pages_with_content: set[int | None] = set()
     for position, record in enumerate(records):
+        opens_page = record.page is not None and record.page > 1 and record.page not in pages_with_content
+        if record.kind not in _FURNITURE and (record.text.strip() or any(record.cells)):
+            pages_with_content.add(record.page)
         if record.kind in _FURNITURE:
             if current is not None:
                 current.crossed_page = True
@@ -208,6 +214,7 @@ def _assemble(path: str, records: list[_Record]) -> tuple[list[Paragraph], list[
             unit=unit,
             title=title,
             context=context,
+            opens_page=opens_page,
         )
     close()
     return paragraphs, tables

@@ -229,6 +229,7 @@ def build_table(
     unit: str | None,
     title: str,
     context: str,
+    opens_page: bool = False,
 ) -> Table:
     """Turn row sources into a Table whose every Cell knows its page, line, row and column."""
     built: list[tuple[Cell, ...]] = []
@@ -258,6 +259,7 @@ def build_table(
         title=title,
         pages=pages,
         context=context,
+        opens_page=opens_page,
     )
 
 

@@ -76,7 +76,15 @@ def read(path: str, data: bytes) -> Document:
         _merge_aligned_columns(_rejoin_split_figures(table))
         for table in _join_continued(page_tables, lines, pages)
     ]
-    tables = tuple(split_panels([_to_table(path, index, table, lines) for index, table in enumerate(joined)]))
+    row_tops = _row_tops(joined)
+    tables = tuple(
+        split_panels(
+            [
+                _to_table(path, index, table, lines, _below_another(index, table, row_tops))
+                for index, table in enumerate(joined)
+            ]
+        )
+    )
     paragraphs = tuple(_paragraphs(path, lines, page_tables, pages))
     return Document(source=path, format="pdf", page_count=len(pages), paragraphs=paragraphs, tables=tables)
 
@@ -910,7 +918,24 @@ def _has_broken_figures(rows: list[list[GridCell]]) -> bool:
     )
 
 
-def _to_table(path: str, index: int, table: PageTable, lines: list[_Line]) -> Table:
+def _row_tops(tables: list[PageTable]) -> dict[int, list[tuple[int, float]]]:
+    """Per page, the tables (by position) that print rows there and how high their rows start."""
+    tops: dict[int, list[tuple[int, float]]] = {}
+    for position, table in enumerate(tables):
+        for row, page in zip(table.rows, table.row_pages, strict=True):
+            if row:
+                tops.setdefault(page, []).append((position, min(cell.bbox[1] for cell in row)))
+    return tops
+
+
+def _below_another(index: int, table: PageTable, row_tops: dict[int, list[tuple[int, float]]]) -> bool:
+    """Whether another table prints rows on this table's first page above it."""
+    return any(other != index and top < table.bbox[1] for other, top in row_tops.get(table.page, []))
+
+
+def _to_table(
+    path: str, index: int, table: PageTable, lines: list[_Line], below_another: bool = False
+) -> Table:
     header = _header_rows_of(table)
     broken = _has_broken_figures(table.rows[header:])
     rows: list[tuple[Cell, ...]] = []
@@ -941,6 +966,9 @@ def _to_table(path: str, index: int, table: PageTable, lines: list[_Line]) -> Ta
             )
         rows.append(tuple(cells))
     above = [line for line in lines if line.page == table.page and line.bbox[3] <= table.bbox[1] + 1]
+    opens_page = (
+        table.page > 1 and not below_another and not any(not _PAGE_NUMBER.match(line.text) for line in above)
+    )
     above = above[-_CONTEXT_LINES:]
     unit = next((line.text for line in reversed(above) if is_unit_line(line.text)), None)
     if unit is None:
@@ -962,4 +990,5 @@ def _to_table(path: str, index: int, table: PageTable, lines: list[_Line]) -> Ta
         context="\n".join(line.text for line in above),
         layout_totals=totals,
         layout_headings=headings,
+        opens_page=opens_page,
     )

@@ -96,6 +96,7 @@ class _Block:
     # Table-shaped lines that could not be rebuilt into rows and columns (see _split_strays):
     # kept as a table of words, never as prose and never as figures to check.
     stray: list[_Line] = field(default_factory=list)
+    opens_page: bool = False  # its first line is the first text of its page (after furniture)
 
 
 def read(path: str, data: bytes) -> Document:
@@ -307,6 +308,8 @@ def _drop_furniture(lines: list[_Line], page_count: int | None) -> list[_Line]:
         for page_lines in by_page.values():
             for line in {*page_lines[:3], *page_lines[-3:]}:
                 edge_keys[_furniture_key(line.text)] += 1
+                if _NUMBERING.fullmatch(line.text.strip()):
+                    edge_keys[_numbering_key(line.text)] += 1
         # A short cut of a report still shows its running title on every page edge.
         threshold = 2 if page_count <= 6 else max(3, int(0.3 * page_count))
         # "□适用√不适用" answers a heading at many page edges; it is text, not a running title.
@@ -333,8 +336,18 @@ def _drop_furniture(lines: list[_Line], page_count: int | None) -> list[_Line]:
         key = _furniture_key(line.text)
         if key and (key in running or is_page_number(line.text)):
             continue
+        if _NUMBERING.fullmatch(line.text.strip()) and _numbering_key(line.text) in running:
+            continue  # a chapter-page number ("1-132", "1-133", …) at every page's edge
         kept.append(line)
     return kept
+
+
+# A line of digits and separators only, at a page's edge on many pages, is its page numbering.
+_NUMBERING = re.compile(r"\d{1,3}\s*[-—–]\s*\d{1,4}")
+
+
+def _numbering_key(text: str) -> str:
+    return "#" + re.sub(r"\d+", "#", _furniture_key(text))
 
 
 def _segment(path: str, lines: list[_Line]) -> tuple[list[Paragraph], list[_Block]]:
@@ -362,6 +375,14 @@ def _segment(path: str, lines: list[_Line]) -> tuple[list[Paragraph], list[_Bloc
             prose.extend(lines[i:end])
             i = end
             continue
+        first = (header or [lines[i]])[0]
+        previous_end = blocks[-1].rows[-1].line.page if blocks and blocks[-1].rows else None
+        block.opens_page = (
+            first.page is not None
+            and first.page > 1
+            and previous_end != first.page
+            and not any(line.text.strip() and line.page == first.page for line in above)
+        )
         i = end
         continues = bool(blocks) and _continues_previous(blocks[-1], block, above)
         _add_prose(path, above, layout, paragraphs, blocks)
@@ -1291,6 +1312,7 @@ def _to_table(block: _Block, path: str, index: int) -> Table:
         unit=block.unit,
         title=block.title,
         context=block.context,
+        opens_page=block.opens_page,
     )
 
 

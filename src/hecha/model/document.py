@@ -65,6 +65,8 @@ class Table:
     print a total without a label, under a rule drawn over its figures. ``layout_headings`` are
     label-only rows of a table that prints a nil mark ("--") wherever a figure is missing, so a
     row without any mark is a heading over the rows below ("应付利息" / its creditors).
+    ``opens_page`` says that the table stands first on its page, with no title or text above it
+    there: it may be the rest of a table on the page before that ingest could not join to it.
     """
 
     index: int
@@ -77,6 +79,7 @@ class Table:
     context: str = ""  # the text lines just above the table, for extract's period/entity hints
     layout_totals: tuple[int, ...] = ()
     layout_headings: tuple[int, ...] = ()
+    opens_page: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -242,6 +242,14 @@ def _reads_past_unread(table: AnalyzedTable, total: _ClosingRow, position: int) 
     return False
 
 
+def _may_start_on_page_before(table: AnalyzedTable, candidate: AddendSet) -> bool:
+    """The reported reading runs up to the top of a table that opens its page with nothing above
+    it there: its first rows may stand on the page before, in a part ingest could not join (a
+    staff table's 16-20岁 row on p.133, its other rows and 合计 on p.134). A sum that leaves out
+    rows hecha never saw proves nothing."""
+    return table.table.opens_page and not _bounded(table, candidate)
+
+
 def _bounded(table: AnalyzedTable, candidate: AddendSet) -> bool:
     """A heading, total or subtotal row stands above the set's first member in the table."""
     first = min((p for p, _ in candidate.members), default=0)
@@ -607,6 +615,8 @@ class TotalMismatch(Rule):
                     reported = self._reported(table, total, closing, usable, position, summable)
                 ctx.stats.relation(table.table.index, held=False)
                 if reported is None or _reads_past_unread(table, total, position):
+                    continue
+                if _may_start_on_page_before(table, total.candidates[reported]):
                     continue
                 outcome = total.outcomes[(reported, position)]
                 yield self._row_finding(table, row, position, total.candidates[reported], outcome)
