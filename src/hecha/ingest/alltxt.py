@@ -22,7 +22,13 @@ from hecha.ingest.lines import (
     merge_wrapped_rows,
 )
 from hecha.ingest.panels import split_panels
-from hecha.ingest.prose import ends_sentence, is_heading, join_line_texts, opens_paragraph
+from hecha.ingest.prose import (
+    ends_prose_before_table,
+    ends_sentence,
+    is_heading,
+    join_line_texts,
+    opens_paragraph,
+)
 from hecha.model.document import Document, Location, Notice, Paragraph, Table
 
 _FURNITURE = frozenset({"页眉", "页脚"})
@@ -163,10 +169,18 @@ def _assemble(path: str, records: list[_Record]) -> tuple[list[Paragraph], list[
     # The text paragraph that the next text row may continue (None after a table or a break).
     open_paragraph: int | None = None
     pages_with_content: set[int | None] = set()
+    # Per page, its last text row (None where a table row came last).
+    last_text: dict[int | None, str | None] = {}
     for position, record in enumerate(records):
-        opens_page = record.page is not None and record.page > 1 and record.page not in pages_with_content
+        opens_page = (
+            record.page is not None
+            and record.page > 1
+            and record.page not in pages_with_content
+            and not ends_prose_before_table(last_text.get(record.page - 1) or "")
+        )
         if record.kind not in _FURNITURE and (record.text.strip() or any(record.cells)):
             pages_with_content.add(record.page)
+            last_text[record.page] = record.text.strip() if record.kind != "excel" else None
         if record.kind in _FURNITURE:
             if current is not None:
                 current.crossed_page = True

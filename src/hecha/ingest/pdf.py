@@ -29,7 +29,7 @@ from hecha.ingest.panels import split_panels
 from hecha.ingest.pdf_page import PageContent, Run, read_rules, read_runs
 from hecha.ingest.pdf_tables import GridCell, PageTable, find_tables
 from hecha.ingest.pdf_unruled import find_unruled_tables
-from hecha.ingest.prose import is_heading, join_line_texts, opens_paragraph
+from hecha.ingest.prose import ends_prose_before_table, is_heading, join_line_texts, opens_paragraph
 from hecha.model.document import Cell, Document, Location, Paragraph, Table
 
 # Running headers and footers live in these top and bottom fractions of the page.
@@ -77,10 +77,18 @@ def read(path: str, data: bytes) -> Document:
         for table in _join_continued(page_tables, lines, pages)
     ]
     row_tops = _row_tops(joined)
+    prose_ends = _pages_ending_in_prose(lines, joined)
     tables = tuple(
         split_panels(
             [
-                _to_table(path, index, table, lines, _below_another(index, table, row_tops))
+                _to_table(
+                    path,
+                    index,
+                    table,
+                    lines,
+                    below_another=_below_another(index, table, row_tops),
+                    after_prose=table.page - 1 in prose_ends,
+                )
                 for index, table in enumerate(joined)
             ]
         )
@@ -918,6 +926,28 @@ def _has_broken_figures(rows: list[list[GridCell]]) -> bool:
     )
 
 
+def _pages_ending_in_prose(lines: list[_Line], tables: list[PageTable]) -> set[int]:
+    """Pages whose lowest line (page numbers aside) closes prose, below every table row there:
+    a table first on the next page starts there."""
+    lowest: dict[int, _Line] = {}
+    for line in lines:  # the prose lines: table text is not among them
+        if _PAGE_NUMBER.match(line.text):
+            continue
+        current = lowest.get(line.page)
+        if current is None or line.bbox[3] > current.bbox[3]:
+            lowest[line.page] = line
+    table_bottoms: dict[int, float] = {}
+    for table in tables:
+        for row, page in zip(table.rows, table.row_pages, strict=True):
+            for cell in row:
+                table_bottoms[page] = max(table_bottoms.get(page, cell.bbox[3]), cell.bbox[3])
+    return {
+        page
+        for page, line in lowest.items()
+        if ends_prose_before_table(line.text) and line.bbox[3] > table_bottoms.get(page, float("-inf"))
+    }
+
+
 def _row_tops(tables: list[PageTable]) -> dict[int, list[tuple[int, float]]]:
     """Per page, the tables (by position) that print rows there and how high their rows start."""
     tops: dict[int, list[tuple[int, float]]] = {}
@@ -934,7 +964,13 @@ def _below_another(index: int, table: PageTable, row_tops: dict[int, list[tuple[
 
 
 def _to_table(
-    path: str, index: int, table: PageTable, lines: list[_Line], below_another: bool = False
+    path: str,
+    index: int,
+    table: PageTable,
+    lines: list[_Line],
+    *,
+    below_another: bool = False,
+    after_prose: bool = False,
 ) -> Table:
     header = _header_rows_of(table)
     broken = _has_broken_figures(table.rows[header:])
@@ -967,7 +1003,10 @@ def _to_table(
         rows.append(tuple(cells))
     above = [line for line in lines if line.page == table.page and line.bbox[3] <= table.bbox[1] + 1]
     opens_page = (
-        table.page > 1 and not below_another and not any(not _PAGE_NUMBER.match(line.text) for line in above)
+        table.page > 1
+        and not below_another
+        and not after_prose
+        and not any(not _PAGE_NUMBER.match(line.text) for line in above)
     )
     above = above[-_CONTEXT_LINES:]
     unit = next((line.text for line in reversed(above) if is_unit_line(line.text)), None)

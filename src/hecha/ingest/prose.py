@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 
+from hecha.ingest.numbers import is_unit_line
+
 # A line that opens a paragraph of its own: a section ("第四节"), a numbered item ("一、",
 # "（一）", "1、", "2.", "(1)", "①"). "1.5亿元" (a decimal) and "2020年" are not markers.
 _PARAGRAPH_START = re.compile(
@@ -47,6 +49,14 @@ def is_heading(text: str) -> bool:
 def ends_sentence(text: str) -> bool:
     """Whether a line ends a sentence or introduces what follows ("。", "；", "：")."""
     return text.rstrip().endswith(_CLAUSE_END)
+
+
+def ends_prose_before_table(text: str) -> bool:
+    """Whether a page's last line closes prose: a sentence, a lead-in ("前十名股东情况如下："),
+    a heading, a unit line ("单位：万元"). A table printed first on the next page then starts
+    there; it cannot be the rest of a table cut by the page break (that page would end in one
+    of the table's rows)."""
+    return ends_sentence(text) or is_heading(text) or is_unit_line(text)
 
 
 def join_line_texts(head: str, tail: str) -> str:

@@ -46,7 +46,13 @@ from hecha.ingest.lines import (
 )
 from hecha.ingest.numbers import normalize, parse_quantity
 from hecha.ingest.panels import split_panels
-from hecha.ingest.prose import ends_sentence, is_heading, join_line_texts, opens_paragraph
+from hecha.ingest.prose import (
+    ends_prose_before_table,
+    ends_sentence,
+    is_heading,
+    join_line_texts,
+    opens_paragraph,
+)
 from hecha.model.document import Document, Location, Notice, Paragraph, Table
 from hecha.model.quantity import Unit
 
@@ -346,6 +352,15 @@ def _drop_furniture(lines: list[_Line], page_count: int | None) -> list[_Line]:
 _NUMBERING = re.compile(r"\d{1,3}\s*[-—–]\s*\d{1,4}")
 
 
+def _pages_ending_in_prose(lines: list[_Line]) -> set[int]:
+    """Pages whose last printed line closes prose: a table first on the next page starts there."""
+    last: dict[int, str] = {}
+    for line in lines:
+        if line.page is not None and line.text.strip():
+            last[line.page] = line.text
+    return {page for page, text in last.items() if ends_prose_before_table(text)}
+
+
 def _numbering_key(text: str) -> str:
     return "#" + re.sub(r"\d+", "#", _furniture_key(text))
 
@@ -356,6 +371,7 @@ def _segment(path: str, lines: list[_Line]) -> tuple[list[Paragraph], list[_Bloc
     paragraphs: list[Paragraph] = []
     blocks: list[_Block] = []
     prose: list[_Line] = []  # lines not (yet) in a table, newest last
+    prose_ends = _pages_ending_in_prose(lines)
     i = 0
     while i < len(lines):
         split = split_figure_line(lines[i].text)
@@ -381,6 +397,7 @@ def _segment(path: str, lines: list[_Line]) -> tuple[list[Paragraph], list[_Bloc
             first.page is not None
             and first.page > 1
             and previous_end != first.page
+            and first.page - 1 not in prose_ends
             and not any(line.text.strip() and line.page == first.page for line in above)
         )
         i = end
