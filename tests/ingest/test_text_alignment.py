@@ -1,5 +1,6 @@
-"""Plain text cannot place a row that prints fewer figures than the others (its figures are kept
-unread, the rest of its table is checked), and a header whose cells all wrap must still name every
+"""Plain text cannot place a row that prints fewer figures than the others by position: ingest
+keeps its figures unread, and extract places them only where the columns' kinds and totals leave
+one way (hecha.extract.placement). And a header whose cells all wrap must still name every
 column: regressions cut from the pypdfium2 text of the corpus reports, each of which gave a false
 合计 finding before."""
 
@@ -30,39 +31,43 @@ def _table_with(document: Document, figure: str) -> Table:
 
 
 @pytest.mark.parametrize(
-    ("fixture", "label", "figure", "checked"),
+    ("fixture", "label", "figure", "placed"),
     [
         # 期初 only; read into 期末, 流动负债合计 期初 lacked it (diff 44,365,875.00). Every block
-        # of this page's balance sheet holds a short row, so nothing on it can be checked.
-        ("haixiang_p82.pdfium.txt", "一年内到期的非流动负债", "44,365,875.00", False),
-        # 本期增加 and 本期减少 of a four-column roll-forward; 合计 diff 26,656.73.
-        ("haixiang_p152.pdfium.txt", "三、辞退福利", "26,656.73", True),
-        # 上期 only; 筹资活动现金流出小计 上期 diff 505,529,282.56.
-        ("jinyu_p75.pdfium.txt", "支付其他与筹资活动有关的现金", "505,529,282.56", True),
-        # 上期 only; 资产减值损失 合计 上期 diff -15,030,127.35.
-        # The 合计 reads past the short row; no other total in this table.
-        ("jinyu_p162.pdfium.txt", "十一、商誉减值损失", "-15,030,127.35", False),
+        # of this page's balance sheet holds a short row and no placement is the only best one:
+        # the row stays unread.
+        ("haixiang_p82.pdfium.txt", "一年内到期的非流动负债", "44,365,875.00", None),
+        # 本期增加 and 本期减少 of a four-column roll-forward; 合计 diff 26,656.73 when misplaced.
+        ("haixiang_p152.pdfium.txt", "三、辞退福利", "26,656.73", ("", "26,656.73", "26,656.73", "")),
+        # 上期 only; 筹资活动现金流出小计 上期 diff 505,529,282.56 when misplaced.
+        ("jinyu_p75.pdfium.txt", "支付其他与筹资活动有关的现金", "505,529,282.56", ("", "505,529,282.56")),
+        # 上期 only; 资产减值损失 合计 上期 diff -15,030,127.35 when misplaced.
+        ("jinyu_p162.pdfium.txt", "十一、商誉减值损失", "-15,030,127.35", ("", "-15,030,127.35")),
     ],
 )
-def test_row_with_fewer_figures_is_unread_and_the_full_rows_are_checked(
-    fixture: str, label: str, figure: str, checked: bool
+def test_row_with_fewer_figures_is_placed_only_where_the_totals_leave_one_way(
+    fixture: str, label: str, figure: str, placed: tuple[str, ...] | None
 ) -> None:
     document = _read(fixture)
     table = _table_with(document, figure)
     row = next(r for r in table.rows if r[0].text.startswith(label))
-    # The short row's figures stay together as one unread cell over every figure column: no
-    # column takes them for its own and none takes the row for empty.
+    # Ingest keeps the short row's figures together as one unread cell over every figure
+    # column (no column takes them for its own, none takes the row for empty) and marks the row
+    # for extract to place.
     assert all(cell.unread and cell.quantity is None and figure in cell.text for cell in row[1:])
-    body = table.rows[table.header_rows or 0 :]
-    full_rows = [r for r in body if not any(cell.unread for cell in r[1:]) and r[1].text]
-    assert full_rows, "the table also has rows that print every figure"
-    assert all(cell.quantity is not None or cell.blank for r in full_rows for cell in r[1:])
-    # The rows that print every figure are checked, and the total read past the short row is
-    # not: the finding this table once gave is gone.
+    assert table.rows.index(row) in table.unplaced_rows
+    analyzed = analyze_table(table)
+    cells = next(r.cells for r in analyzed.rows if r.label.startswith(label))
+    if placed is None:
+        assert all(cell is not None and cell.unread for cell in cells)
+    else:
+        assert tuple(cell.text if cell is not None else None for cell in cells) == placed
+        assert all(cell is not None and (cell.quantity is not None or cell.blank) for cell in cells)
+    # The finding this table once gave (the row summed into the wrong column) is gone, and the
+    # table is checked wherever the row was placed.
     result = check_document(document, select_rules(None))
     verified = [key for key in result.verified_cells if key[0] == table.index]
-    assert bool(verified) is checked
-    assert all(not table.rows[row][col].unread for _, row, col in verified)
+    assert bool(verified) is (placed is not None)
     assert not [d for d in result.diagnostics if d.location.table == table.index]
 
 

@@ -14,6 +14,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
+from hecha.extract.placement import place_short_rows
 from hecha.extract.roles import AnalyzedTable, Column, ColumnKind, Row, RowKind
 from hecha.ingest.numbers import is_unit_line, normalize, unit_scale
 from hecha.model.document import Cell, Table
@@ -59,6 +60,9 @@ _CHANGE_WORDS = (
 _SHARE_PATTERNS = (re.compile(r"占比|比例|比重|构成"), re.compile(r"占.*%"))
 _MARGIN_WORDS = ("毛利率",)
 _DIFFERENCE_WORDS = ("变动额", "增减额", "变动金额", "增减金额", "差额", "差异")
+# Balances whose names hold a difference word: a temporary difference (可抵扣/应纳税暂时性差异)
+# and a translation difference (外币报表折算差额) are amounts, not current − prior.
+_BALANCE_DIFFERENCES = re.compile(r"暂时性差异|折算差额")
 # Header words of figures that never add up across rows (prices, rates, counts of days…).
 _NON_ADDITIVE_WORDS = (
     "单价",
@@ -168,7 +172,8 @@ def column_kind(header: str, percent_share: float) -> ColumnKind:
         return ColumnKind.SHARE
     if any(word in text for word in _MARGIN_WORDS):
         return ColumnKind.MARGIN
-    if any(word in last for word in _DIFFERENCE_WORDS) and percent_share < 0.5:
+    named = _BALANCE_DIFFERENCES.sub("", last)
+    if any(word in named for word in _DIFFERENCE_WORDS) and percent_share < 0.5:
         return ColumnKind.DIFFERENCE
     if percent_share >= 0.5 or "%" in last:
         return ColumnKind.PERCENT
@@ -509,14 +514,16 @@ def analyze_table(table: Table) -> AnalyzedTable:
     _mark_group_heads(body_rows)
     _mark_aging_breakdowns(body_rows)
     transposed = _is_transposed(body_rows, columns)
-    return AnalyzedTable(
-        table=table,
-        columns=tuple(columns),
-        rows=tuple(body_rows),
-        header_row_count=header_count,
-        scale=scale_default,
-        label_columns=tuple(label_cols),
-        transposed=transposed,
+    return place_short_rows(
+        AnalyzedTable(
+            table=table,
+            columns=tuple(columns),
+            rows=tuple(body_rows),
+            header_row_count=header_count,
+            scale=scale_default,
+            label_columns=tuple(label_cols),
+            transposed=transposed,
+        )
     )
 
 

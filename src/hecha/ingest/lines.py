@@ -218,6 +218,9 @@ class RowSource:
     unparsed: frozenset[int] = frozenset()
     # Columns that repeat the cell to their left (one cell spread over several grid positions).
     spanned: frozenset[int] = frozenset()
+    # The row prints fewer figures than the table has columns and nothing says which columns
+    # (Table.unplaced_rows).
+    unplaced: bool = False
 
 
 def build_table(
@@ -260,6 +263,7 @@ def build_table(
         pages=pages,
         context=context,
         opens_page=opens_page,
+        unplaced_rows=frozenset(position for position, row in enumerate(rows) if row.unplaced),
     )
 
 

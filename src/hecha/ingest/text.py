@@ -532,7 +532,9 @@ def _is_fragment(text: str) -> bool:
             or bool(_BRACKETED_NAME.fullmatch(stripped))
             or all(_latin_word(left) or _latin_word(right) for left, right in pairwise(words))
         )
-        and len(_furniture_key(stripped)) <= _FRAGMENT_MAX_CHARS
+        # Measured in display columns: a narrow cell holds twice as many Latin letters as
+        # Chinese characters ("ITALIANA SINTETICI" is one piece of a company's name).
+        and _display_width(_furniture_key(stripped)) <= 2 * _FRAGMENT_MAX_CHARS
         and not stripped.endswith(_SENTENCE_END)
         and not is_unit_text(stripped)
         and not _HEADING.match(stripped)
@@ -1315,7 +1317,15 @@ def _to_table(block: _Block, path: str, index: int) -> Table:
             or (two_decimals and _holds_broken_amount(row))
             or (not label and _opens_total(block.rows, position + 1))
         ):
-            sources.append(_unplaced_row(label, label_line, row, width))
+            # Only a whole row that is merely short may be placed later (by the columns' kinds
+            # and totals); a broken amount or a total's stray first line never.
+            short = (
+                placed
+                and len(figures) < width
+                and not (two_decimals and _holds_broken_amount(row))
+                and not (not label and _opens_total(block.rows, position + 1))
+            )
+            sources.append(_unplaced_row(label, label_line, row, width, short=short))
             continue
         texts = (label, *figures)
         lines = (label_line, *(row.line.number for _ in figures))
@@ -1338,13 +1348,13 @@ def _column_count(rows: list[_Row]) -> tuple[int, bool]:
 
     Plain text has no column positions: a row printing fewer figures than the table has columns
     (its other cells were empty) cannot be placed. The rows printing every column can: the
-    widest rows, when they are the commonest width or at least two rows print that many (one
-    wider row alone may be a label's digits read as a figure; then no row is placed).
+    widest rows, when at least two rows print that many or every row does (one wider row alone
+    may be a label's digits read as a figure, "组合 1 598,852,703 …"; then no row is placed).
     """
     widths = Counter(len(row.split.figures) for row in rows if row.split.figures)
     commonest = widths.most_common(1)[0][0]
     widest = max(widths)
-    if widest == commonest or widths[widest] >= 2:
+    if widths[widest] >= 2 or len(widths) == 1:
         return widest, True
     return commonest, False
 
@@ -1366,10 +1376,11 @@ def _holds_broken_amount(row: _Row) -> bool:
     return any(is_grouped_one_decimal(figure) for figure in row.split.figures)
 
 
-def _unplaced_row(label: str, label_line: int, row: _Row, width: int) -> RowSource:
+def _unplaced_row(label: str, label_line: int, row: _Row, width: int, *, short: bool = False) -> RowSource:
     """A row whose figures cannot be placed in columns: they are kept together as one unread cell
     over every figure column, so that no column takes them for its own and none takes the row
-    for empty (a total read past it is unknown, never a false alarm)."""
+    for empty (a total read past it is unknown, never a false alarm). A ``short`` row (fewer
+    figures than columns, each whole) is marked for extract to place if its table allows."""
     joined = " ".join(row.split.figures)
     return RowSource(
         texts=(label, *(joined for _ in range(width))),
@@ -1377,6 +1388,7 @@ def _unplaced_row(label: str, label_line: int, row: _Row, width: int) -> RowSour
         page=row.line.page,
         unparsed=frozenset(range(1, width + 1)),
         spanned=frozenset(range(2, width + 1)),
+        unplaced=short,
     )
 
 

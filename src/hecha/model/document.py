@@ -67,6 +67,10 @@ class Table:
     row without any mark is a heading over the rows below ("应付利息" / its creditors).
     ``opens_page`` says that the table stands first on its page, with no title or text above it
     there: it may be the rest of a table on the page before that ingest could not join to it.
+    ``unplaced_rows`` are rows (grid indices) printing fewer figures than the table has columns
+    where the source gives no column positions (plain text): their figures are known, in order,
+    but not their columns. Ingest keeps them unread over every figure column; extract may place
+    them where only one placement fits the columns' kinds and totals.
     """
 
     index: int
@@ -80,6 +84,7 @@ class Table:
     layout_totals: tuple[int, ...] = ()
     layout_headings: tuple[int, ...] = ()
     opens_page: bool = False
+    unplaced_rows: frozenset[int] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
