@@ -143,3 +143,20 @@ def test_unread_figures_are_counted_and_said_in_the_summary() -> None:
     en = TextReporter().render([report], ReportOptions(lang="en"))
     assert f"未能读取的数字 {len(unread)} 个" in zh
     assert f"{len(unread)} figures unread" in en
+
+
+@pytest.mark.parametrize(
+    "fixture",
+    ["maipu_2024_p178_deferred_income.pdfplumber.txt", "baicheng_2023_deferred_income.pdfplumber.txt"],
+)
+def test_trailing_description_column_no_row_fills_does_not_shift_the_header(fixture: str) -> None:
+    # 递延收益: "项目 期初余额 本期增加 本期减少 期末余额 形成原因" over rows of four figures whose
+    # 形成原因 is printed empty (maipu) or wrapped into the label (baicheng). The header once kept
+    # six cells for five columns and the table was dropped as rows of inconsistent length.
+    document = _read(fixture)
+    table = _table_with(document, "合计")
+    assert [cell.text for cell in table.rows[0]] == ["项目", "期初余额", "本期增加", "本期减少", "期末余额"]
+    result = check_document(document, select_rules(None))
+    total_row = next(i for i, r in enumerate(table.rows) if r[0].text == "合计")
+    assert {key[1] for key in result.verified_cells if key[0] == table.index} >= {total_row}
+    assert not result.diagnostics

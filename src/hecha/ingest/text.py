@@ -1296,11 +1296,12 @@ def _to_table(block: _Block, path: str, index: int) -> Table:
         header = []
     for line in header:
         cells = tokens_of(line.text)
-        if cells and _FIGURE_HEADER.search(cells[0]):
-            # The label column's header cell is empty ("2016年 2015年 同比增减 重大变动说明"): a
-            # trailing description column that no body row fills does not shift the others.
-            while len(cells) > width and _DESCRIPTION_CELL.match(cells[-1]):
-                cells.pop()
+        # A trailing description column that no body row fills ("2016年 2015年 同比增减 重大变动
+        # 说明", "项目 期初余额 … 期末余额 形成原因") does not shift the others. The label column's
+        # header cell may be empty (the first cell then names a figure column).
+        label_cell = 0 if cells and _FIGURE_HEADER.search(cells[0]) else 1
+        while len(cells) > width + label_cell and _DESCRIPTION_CELL.match(cells[-1]):
+            cells.pop()
         if len(cells) == width:
             cells = ["", *cells]  # the label column's header cell was empty
         sources.append(RowSource(texts=tuple(cells), lines=(line.number,), page=line.page))
