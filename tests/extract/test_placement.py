@@ -1,8 +1,9 @@
 """Short rows of plain-text tables placed by the columns' kinds and the table's totals.
 
-Fixtures (tests/fixtures/README.md), cut unaltered from the pdfplumber twins of two companies'
-annual reports: maipu_medical_2024_annual p.163 (预付款项) and p.173 (递延所得税资产/负债),
-zhangjiajie_tourism_2016_annual p.110 (预付款项). The placements were checked against the PDFs.
+Fixtures (tests/fixtures/README.md), cut unaltered from the pdfplumber twins of three companies'
+reports: maipu_medical_2024_annual p.163 (预付款项) and p.173 (递延所得税资产/负债),
+zhangjiajie_tourism_2016_annual p.110 (预付款项); baicheng_pharma_2024_halfyear p.167 (按组合计提坏账准备).
+The placements were checked against the PDFs.
 """
 
 from __future__ import annotations
@@ -81,3 +82,17 @@ def test_a_misprinted_total_is_still_reported_where_the_other_columns_place_the_
     result = check_document(document, [TotalMismatch()])
     assert [d.location.col for d in result.diagnostics] == [1]
     assert "6,402,739.19" in result.diagnostics[0].message
+
+
+def test_a_nil_rate_stands_without_the_amount_before_it() -> None:
+    # baicheng_pharma_2024_halfyear p.167 (按组合计提坏账准备): "合并内关联方往来组合
+    # 1,114,671,840.00 0.00%" under 账面余额 | 坏账准备 | 计提比例 leaves 坏账准备 empty: a 0.00%
+    # rate needs no provision beside it. The pair rule (a share comes with the amount before it)
+    # once forced the balance under 坏账准备, and both 合计 were reported off by 1,114,671,840.00.
+    document = _read("baicheng_2024h1_p167_provision_by_group.pdfplumber.txt")
+    analyzed = _analyzed(document, "账龄组合")
+    assert _cells(analyzed, "合并内关联方往来组合") == ("1,114,671,840.00", "", "0.00%")
+    result = check_document(document, [TotalMismatch()])
+    assert not result.diagnostics
+    total_row = next(i for i, r in enumerate(analyzed.table.rows) if r[0].text == "合计")
+    assert {(row, col) for _, row, col in result.verified_cells} >= {(total_row, 1), (total_row, 2)}

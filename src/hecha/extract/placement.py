@@ -102,7 +102,9 @@ def _bare_percent_columns(analyzed: AnalyzedTable) -> set[int]:
 def _fitting_placements(figures: list[str], columns: Sequence[Column], bare: set[int]) -> list[Placement]:
     """Order-keeping placements of the figures in which each figure fits its column's kind, and
     a share printed right after an amount column (金额 | 比例) comes with that amount: a row
-    never prints the share of an amount it leaves empty."""
+    never prints a share of an amount it leaves empty, unless the share is nil (a 0.00% 计提比例
+    beside an empty 坏账准备); and a row that prints a share prints every amount's share."""
+    prints_share = any(_is_percent(text) for text in figures)
     return [
         placement
         for placement in combinations(range(len(columns)), len(figures))
@@ -112,12 +114,36 @@ def _fitting_placements(figures: list[str], columns: Sequence[Column], bare: set
         )
         and all(
             position - 1 in placement
-            for position in placement
-            if columns[position].kind is ColumnKind.SHARE
-            and position > 0
-            and columns[position - 1].kind is ColumnKind.AMOUNT
+            for text, position in zip(figures, placement, strict=True)
+            if _follows_amount(columns, position) and not _is_nil(text)
+        )
+        and not (
+            prints_share
+            and any(
+                _follows_amount(columns, position + 1) and position + 1 not in placement
+                for position in placement
+            )
         )
     ]
+
+
+def _follows_amount(columns: Sequence[Column], position: int) -> bool:
+    """Whether the column at ``position`` is a share printed right after an amount (金额 | 比例)."""
+    return (
+        0 < position < len(columns)
+        and columns[position].kind is ColumnKind.SHARE
+        and columns[position - 1].kind is ColumnKind.AMOUNT
+    )
+
+
+def _is_percent(text: str) -> bool:
+    quantity = parse_quantity(text)
+    return quantity is not None and quantity.is_percent
+
+
+def _is_nil(text: str) -> bool:
+    quantity = parse_quantity(text)
+    return is_blank(text) or (quantity is not None and quantity.value == 0)
 
 
 def _fits(text: str, column: Column, bare_percent: bool) -> bool:
