@@ -65,7 +65,8 @@ class ShareMismatch(Rule):
         hold against the sum of the items but not against the printed 合计, the 合计 (its 100%, or
         its amount when it prints no share) is the finding; in a table without totals, a row whose
         amount disagrees while the others agree with each other is. 其中 rows are not checked; a
-        one-unit 尾差调整 that makes the column foot to 100.00 is not a finding.
+        one-unit 尾差调整 that makes the column foot to 100.00 is not a finding, nor one that makes
+        a section of it (分行业, 分产品, 分地区 under one 营业收入合计) foot to 100.00.
 
     Why it matters:
         Concentration (top-5 customers), mix (直销 vs 贸易) and structure arguments rest on
@@ -109,7 +110,7 @@ class ShareMismatch(Rule):
                 checks = pick(candidates)
                 if not options.trusts(checks):
                     continue
-                plugs = _rounding_plugs(checks)
+                plugs = _rounding_plugs(checks) or _section_rounding_plugs(checks)
                 for check in failures(ctx, table, checks):
                     if check not in plugs:
                         yield self._finding(check, options.absolute_tolerance)
@@ -186,6 +187,37 @@ def _rounding_plugs(checks: list[RowCheck]) -> list[RowCheck]:
         return []  # the honest roundings foot as well: there was nothing to plug
     moved = [check for check in failed if abs(check.stated.value - check.nearest.mid.quantize(unit)) == unit]
     return moved if len(moved) == len(failed) == 1 else []
+
+
+def _section_rounding_plugs(checks: list[RowCheck]) -> list[RowCheck]:
+    """A 尾差调整 inside one section of a column (分行业 / 分产品 / 分地区 each adding to 100%
+    under one 营业收入合计): a run of consecutive item rows, set apart by rows without a share
+    (the section headings), whose printed shares add to exactly 100 while their honest roundings
+    do not, and whose one failed share is one last-digit unit off."""
+    items = sorted(
+        (check for check in checks if check.relation == "share" and check.row.kind is RowKind.ITEM),
+        key=lambda check: check.row.index,
+    )
+    runs: list[list[RowCheck]] = []
+    for check in items:
+        if runs and check.row.index == runs[-1][-1].row.index + 1:
+            runs[-1].append(check)
+        else:
+            runs.append([check])
+    plugs: list[RowCheck] = []
+    for run in runs:
+        failed = [check for check in run if not check.held]
+        decimals = run[0].stated.decimals
+        if len(run) < 2 or len(failed) != 1 or any(check.stated.decimals != decimals for check in run):
+            continue
+        unit = Decimal(1).scaleb(-decimals)
+        if sum((check.stated.value for check in run), Decimal(0)) != HUNDRED:
+            continue
+        if sum((check.nearest.mid.quantize(unit) for check in run), Decimal(0)) == HUNDRED:
+            continue  # the honest roundings foot as well: there was nothing to plug
+        if abs(failed[0].stated.value - failed[0].nearest.mid.quantize(unit)) == unit:
+            plugs.append(failed[0])
+    return plugs
 
 
 def _amount_candidates(table: AnalyzedTable, share: int) -> list[int]:
