@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from hecha.engine import check_document
+from hecha.extract.roles import ColumnKind
 from hecha.extract.table_roles import analyze_table
 from hecha.ingest import text
 from hecha.model.document import Document, Table
@@ -160,3 +161,113 @@ def test_trailing_description_column_no_row_fills_does_not_shift_the_header(fixt
     total_row = next(i for i, r in enumerate(table.rows) if r[0].text == "合计")
     assert {key[1] for key in result.verified_cells if key[0] == table.index} >= {total_row}
     assert not result.diagnostics
+
+
+@pytest.mark.parametrize(
+    ("fixture", "headers", "change_column"),
+    [
+        # 营业成本构成: "2016年 2015年" / "产品分类 项目 同比增减" / "金额 占营业成本比重 金额 占营业成本比重"
+        # over rows of two label cells and five figures.
+        (
+            "zhangjiajie_2016_p17_cost_by_product.pdfplumber.txt",
+            [
+                "2016年 / 金额",
+                "2016年 / 占营业成本比重",
+                "2015年 / 金额",
+                "2015年 / 占营业成本比重",
+                "同比增减",
+            ],
+            ColumnKind.CHANGE_RATE,
+        ),
+        # 资产构成重大变动情况: "本报告期末 上年末" / "比重增减 重大变动说明" / "金额 占总资产比例 …", the
+        # description column printed empty and a description piece wrapped under the header.
+        (
+            "maipu_2023h1_p18_assets.pdfplumber.txt",
+            [
+                "本报告期末 / 金额",
+                "本报告期末 / 占总资产比例",
+                "上年末 / 金额",
+                "上年末 / 占总资产比例",
+                "比重增减",
+            ],
+            ColumnKind.PP_CHANGE,
+        ),
+    ],
+)
+def test_periods_over_repeated_leaf_cells_name_every_column(
+    fixture: str, headers: list[str], change_column: ColumnKind
+) -> None:
+    # Placed from the left, the periods and leaves stood over the wrong figures: "占营业成本比重"
+    # over amounts, and the change column unnamed.
+    document = _read(fixture)
+    table = document.tables[0]
+    analyzed = analyze_table(table)
+    assert [column.header for column in analyzed.columns] == headers
+    assert [column.kind for column in analyzed.columns] == [
+        ColumnKind.AMOUNT,
+        ColumnKind.SHARE,
+        ColumnKind.AMOUNT,
+        ColumnKind.SHARE,
+        change_column,
+    ]
+    # Every full row's change (a rate of the amounts, or the difference of the shares) is
+    # recomputed, and holds.
+    result = check_document(document, select_rules(None))
+    checked_rows = {row for t, row, col in result.verified_cells if t == table.index and col == 5}
+    full_rows = {
+        index
+        for index, row in enumerate(table.rows)
+        if index >= table.header_rows and all(cell.quantity is not None for cell in row[1:])
+    }
+    assert full_rows and full_rows <= checked_rows
+    assert not result.diagnostics
+
+
+@pytest.mark.parametrize(
+    ("fixture", "figure", "change_headers"),
+    [
+        # "营业收入比上年 营业成本比上年 毛利率比上年同" / "营业收入 营业成本 毛利率" / "同期增减 同期增减
+        # 期增减": the long cells wrap around the short ones.
+        (
+            "haixiang_p15-16.pdfplumber.txt",
+            "983,149,430.95",
+            ["营业收入比上年同期增减", "营业成本比上年同期增减", "毛利率比上年同期增减"],
+        ),
+        # "营业收入 营业成本 毛利率 营业收入比上 营业成本比上 毛利率比上年同期" / "年同期增减 年同期增减
+        # 增减（个百分点）": a full line, then the last cells' second halves.
+        (
+            "shenzhen_energy_2016_p14_segments.pdfplumber.txt",
+            "7,566,607,035.87",
+            ["营业收入比上年同期增减", "营业成本比上年同期增减", "毛利率比上年同期增减(个百分点)"],
+        ),
+    ],
+)
+def test_header_cells_wrapped_around_a_line_name_every_column(
+    fixture: str, figure: str, change_headers: list[str]
+) -> None:
+    # Placed line by line from the left, "年同期增减" stood over 营业收入 and the margin's change
+    # over 营业成本; no change or margin of these rows was recomputed.
+    document = _read(fixture)
+    table = _table_with(document, figure)
+    analyzed = analyze_table(table)
+    assert [column.header for column in analyzed.columns] == [
+        "营业收入",
+        "营业成本",
+        "毛利率",
+        *change_headers,
+    ]
+    assert [column.kind for column in analyzed.columns][:4] == [
+        ColumnKind.AMOUNT,
+        ColumnKind.AMOUNT,
+        ColumnKind.MARGIN,
+        ColumnKind.CHANGE_RATE,
+    ]
+    # The section word under the header opens the body.
+    assert any(row.label == "分行业" for row in analyzed.rows)
+    result = check_document(document, select_rules(None))
+    row = next(i for i, r in enumerate(table.rows) if any(c.text == figure for c in r))
+    assert {(row, col) for t, r, col in result.verified_cells if t == table.index and r == row} >= {
+        (row, 3),
+        (row, 6),
+    }
+    assert not [d for d in result.diagnostics if d.location.table == table.index]

@@ -38,7 +38,7 @@ _PERIOD_WORDS = ("本报告期", "上年同期", "本期", "本年", "上期", "
 
 # Column kinds by header words, checked in this order (the first match wins).
 _PP_WORDS = ("个百分点", "百分点")
-_PP_PATTERNS = (re.compile(r"毛利率.*(?:增减|变动|变化)"),)
+_PP_PATTERNS = (re.compile(r"毛利率.*(?:增减|变动|变化)"), re.compile(r"(?:比重|占比)(?:增减|变动|变化)"))
 _CHANGE_WORDS = (
     "变动比例",
     "变动率",

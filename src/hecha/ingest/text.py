@@ -1290,9 +1290,14 @@ def _to_table(block: _Block, path: str, index: int) -> Table:
     two_decimals = any(is_grouped_two_decimals(figure) for row in block.rows for figure in row.split.figures)
     sources: list[RowSource] = []
     header = _merge_year_breaks(block.header)
-    synthesized = _synthesize_header(header, width)
-    if synthesized is not None:
-        sources.append(synthesized)
+    rebuilt = _rebuilt_header(header, width, block.rows)
+    if rebuilt is not None:
+        sources.extend(rebuilt.rows)
+        # Section words under the header ("分行业") open the body: a row of their own, empty cells.
+        sources.extend(
+            RowSource(texts=(line.text.strip(), *("",) * width), lines=(line.number,), page=line.page)
+            for line in rebuilt.sections
+        )
         header = []
     for line in header:
         cells = tokens_of(line.text)
@@ -1336,7 +1341,7 @@ def _to_table(block: _Block, path: str, index: int) -> Table:
         sources,
         source=path,
         index=index,
-        header_rows=1 if synthesized is not None else len(header),
+        header_rows=len(rebuilt.rows) if rebuilt is not None else len(header),
         unit=block.unit,
         title=block.title,
         context=block.context,
@@ -1410,6 +1415,175 @@ def _merge_year_breaks(header: list[_Line]) -> list[_Line]:
 _CELL_CLOSE = re.compile(r"(?:[(（](?:%|％|元|万元|个百分点)[)）]|%)$")
 
 
+# A section word heading the rows below it.
+_SECTION_CELL = re.compile(r"^分(?:行业|产品|地区|销售模式|业务)$")
+# A header cell naming the label column(s) ("行业分类 项目"), not a figure column.
+_LABEL_HEADER_CELL = re.compile(
+    r"^(?:项目|分行业|分产品|分地区|分销售模式|行业分类|产品分类|[\u4e00-\u9fff]{0,4}(?:类别|名称|分类|账龄))$"
+)
+# A period over a group of figure columns ("2019年", "2019年末", "本期", "上年同期").
+_PERIOD_CELL = re.compile(
+    r"^(?:\d{4}年(?:度|末|初|\d{1,2}月\d{1,2}日)?|(?:本报告|报告|本|上)(?:期|年度?)(?:末|初|同期)?|期(?:末|初)(?:余额)?)$"
+)
+# A figure column header naming a percentage.
+_PERCENT_HEADER_CELL = re.compile(r"比重|比例|占比|%|％|率")
+
+
+@dataclass(frozen=True, slots=True)
+class _RebuiltHeader:
+    rows: list[RowSource]
+    sections: list[_Line]  # section words printed under the header lines: body rows
+
+
+def _rebuilt_header(header: list[_Line], width: int, rows: list[_Row]) -> _RebuiltHeader | None:
+    """The header lines rebuilt into rows of one cell per column, when a known layout fits:
+    wrapped header-cell pieces, periods over repeated leaves, cells wrapped around a line.
+    Section words under the header ("分行业") are left out of it and returned apart."""
+    sections = _trailing_sections(header)
+    core = header[: len(header) - len(sections)]
+    synthesized = _synthesize_header(core, width)
+    if synthesized is not None:
+        return _RebuiltHeader([synthesized], sections)
+    layered = _stacked_header(core, width, rows) or _wrapped_header(core, width, rows)
+    if layered is not None:
+        return _RebuiltHeader(layered, sections)
+    if sections:
+        synthesized = _synthesize_header(header, width)  # a section word read as a header piece
+        if synthesized is not None:
+            return _RebuiltHeader([synthesized], [])
+    return None
+
+
+def _stacked_header(header: list[_Line], width: int, rows: list[_Row]) -> list[RowSource] | None:
+    """Rebuild a header printed as periods over repeated leaf cells, with the columns outside
+    the groups on lines of their own ("2019年 2018年" / "同比增减" / "金额 占营业收入比重 金额
+    占营业收入比重", the layout of 营业收入构成, 营业成本构成 and 资产及负债状况 in plain text).
+
+    No line has a cell per column there, so placing each line's cells from the left put the
+    years over the wrong figures and "占营业收入比重" over amounts. The leaf line's cells name the
+    first figure columns, each period spans an equal share of them, and the remaining cells, in
+    the order printed, name the columns after them. Used only when every count fits and each
+    percentage leaf stands over percentages in the rows, so a guess never misaligns the header.
+    """
+    lines = [tokens_of(line.text) for line in header]
+    if len(lines) < 2 or any(len(cells) in (width, width + 1) for cells in lines):
+        return None
+    # The leaf line is the last of several cells; a lone piece below it is a wrapped description
+    # of the first row ("报告期内提前偿"), kept as it was read.
+    leaf_index = (
+        max(index for index, cells in enumerate(lines) if len(cells) >= 2)
+        if any(len(cells) >= 2 for cells in lines)
+        else 0
+    )
+    leaves = lines[leaf_index]
+    if not 2 <= len(leaves) < width or any(len(cells) != 1 for cells in lines[leaf_index + 1 :]):
+        return None
+    groups: list[str] = []
+    label_cells: list[str] = []
+    others: list[str] = []
+    for cells in lines[:leaf_index]:
+        for cell in cells:
+            if _PERIOD_CELL.match(cell):
+                groups.append(cell)
+            elif _LABEL_HEADER_CELL.match(cell):
+                label_cells.append(cell)
+            else:
+                others.append(cell)
+    while len(others) > width - len(leaves) and _DESCRIPTION_CELL.match(others[-1]):
+        others.pop()  # 重大变动说明: printed empty on every row
+    if not groups or len(leaves) % len(groups) or len(others) != width - len(leaves):
+        return None
+    if not _headers_fit_rows([*leaves, *others], rows, width):
+        return None
+    span = len(leaves) // len(groups)
+    top = [group for group in groups for _ in range(span)] + others
+    bottom = [*leaves, *others]
+    first = header[0]
+    label = " ".join(label_cells)
+    spanned = frozenset(1 + position for position in range(len(leaves)) if position % span)
+    return [
+        RowSource(texts=(label, *top), lines=(first.number,), page=first.page, spanned=spanned),
+        RowSource(texts=(label, *bottom), lines=(header[leaf_index].number,), page=header[leaf_index].page),
+        *(
+            RowSource(texts=(line.text.strip(),), lines=(line.number,), page=line.page)
+            for line in header[leaf_index + 1 :]
+        ),
+    ]
+
+
+def _wrapped_header(header: list[_Line], width: int, rows: list[_Row]) -> list[RowSource] | None:
+    """Rebuild a header whose long cells wrap around the line of short ones.
+
+    "营业收入比上年 营业成本比上年 毛利率比上年同" / "营业收入 营业成本 毛利率" / "同期增减 同期增减
+    期增减": the middle line names the first columns, the lines above and below hold the two
+    halves of the last ones. Or a full line, then the last cells' second halves ("营业收入 营业成本
+    毛利率 营业收入比上 营业成本比上 毛利率比上年同期" / "年同期增减 年同期增减 增减（个百分点）").
+    Used only when the counts add up to the columns and every header fits its column's figures
+    (a percentage word over percentages, an amount's over amounts).
+    """
+    lines = [tokens_of(line.text) for line in header]
+    label: list[str] = []
+    if len(lines) == 3:
+        top, core, bottom = lines
+        while core and _LABEL_HEADER_CELL.match(core[0]):
+            label.append(core.pop(0))
+        if not top or len(top) != len(bottom) or len(core) + len(top) != width:
+            return None
+        cells = [*core, *(upper + lower for upper, lower in zip(top, bottom, strict=True))]
+        anchor = header[1]
+    elif len(lines) == 2:
+        full, tails = lines
+        while len(full) > width and _LABEL_HEADER_CELL.match(full[0]):
+            label.append(full.pop(0))
+        if len(full) != width or not 0 < len(tails) < width:
+            return None
+        kept = width - len(tails)
+        cells = [*full[:kept], *(head + tail for head, tail in zip(full[kept:], tails, strict=True))]
+        anchor = header[0]
+    else:
+        return None
+    if not _headers_fit_rows(cells, rows, width):
+        return None
+    return [RowSource(texts=(" ".join(label), *cells), lines=(anchor.number,), page=anchor.page)]
+
+
+def _trailing_sections(header: list[_Line]) -> list[_Line]:
+    """Lines of one section word ("分行业", "分产品") ending the header lines of a rebuilt header."""
+    count = 0
+    while count + 1 < len(header):
+        cells = tokens_of(header[-1 - count].text)
+        if len(cells) != 1 or not _SECTION_CELL.match(cells[0]):
+            break
+        count += 1
+    return header[len(header) - count :]
+
+
+# Header words of a percentage column: a share, a rate, a change.
+_PERCENT_HEADER_WORDS = re.compile(r"比重|比例|占比|%|％|率|增减|变动|百分点")
+
+
+def _headers_fit_rows(headers: list[str], rows: list[_Row], width: int) -> bool:
+    """Whether each header fits the figures of its column in the rows that print every figure:
+    over a percentage word, percentages (or bare numbers a percentage column prints without
+    %); over other words, figures most of which are not percentages."""
+    full_rows = [row.split.figures for row in rows if len(row.split.figures) == width]
+    if not full_rows or len(headers) != width:
+        return False
+    for position, header in enumerate(headers):
+        column = [
+            quantity for figures in full_rows if (quantity := parse_quantity(figures[position])) is not None
+        ]
+        if not column:
+            continue
+        percents = sum(1 for quantity in column if quantity.is_percent)
+        if _PERCENT_HEADER_WORDS.search(header):
+            if any(not quantity.is_percent and abs(quantity.value) >= 1000 for quantity in column):
+                return False
+        elif percents * 2 > len(column):
+            return False
+    return True
+
+
 def _synthesize_header(header: list[_Line], width: int) -> RowSource | None:
     """Rebuild one header row from a line of cells followed by wrapped header-cell pieces.
 
@@ -1425,6 +1599,9 @@ def _synthesize_header(header: list[_Line], width: int) -> RowSource | None:
         return None
     cells = _cells_after_first_line(header)
     fitted = _fit_header_cells(cells, width) if cells is not None else None
+    if fitted is None:
+        cells = _cells_after_unfinished_first_line(header)
+        fitted = _fit_header_cells(cells, width) if cells is not None else None
     if fitted is None:
         pieces = sum(1 for line in header if len(line.text.split()) == 1)
         if pieces * 2 < len(header):
@@ -1450,6 +1627,25 @@ def _cells_after_first_line(header: list[_Line]) -> list[str] | None:
             continue
         group.append(piece)
         if _CELL_CLOSE.search(piece):
+            cells.append("".join(group))
+            group = []
+    return None if group else cells
+
+
+def _cells_after_unfinished_first_line(header: list[_Line]) -> list[str] | None:
+    """The first line's cells, its last one unfinished, then each later cell in two pieces
+    closed by 增减 or a unit ("营业收入 营业成本 毛利率 营业收入比上年" / "同期增减" / "营业成本比上年" /
+    "同期增减" / "毛利率比上年同" / "期增减")."""
+    pieces = [line.text.strip() for line in header[1:]]
+    if not pieces or any(len(piece.split()) != 1 for piece in pieces):
+        return None
+    cells = tokens_of(header[0].text)
+    if not cells or _PERIOD_CELL.match(cells[-1]):
+        return None  # "2018年" is a whole cell: the pieces below belong to another
+    group: list[str] = [cells.pop()]
+    for piece in pieces:
+        group.append(piece)
+        if _CELL_CLOSE.search(piece) or piece.endswith("增减"):
             cells.append("".join(group))
             group = []
     return None if group else cells

@@ -27,7 +27,7 @@ AMOUNT_KINDS = frozenset({ColumnKind.AMOUNT})
 CHANGE_KINDS = frozenset({ColumnKind.CHANGE_RATE, ColumnKind.PP_CHANGE, ColumnKind.DIFFERENCE})
 
 _STEM_NOISE = re.compile(
-    r"(19|20)\d{2}|\d+|[年度月日末初季第一二三四上下半本期同]|[()（）\[\]【】/\s%％:：\-–~至]|人民币|亿元|万元|千元|元|金额|数额"
+    r"(19|20)\d{2}|报告期|\d+|[年度月日末初季第一二三四上下半本期同]|[()（）\[\]【】/\s%％:：\-–~至]|人民币|亿元|万元|千元|元|金额|数额"
 )
 _PERCENT_LABEL = re.compile(r"率|占比|比例|比重|百分比")
 
