@@ -235,6 +235,13 @@ def test_periods_over_repeated_leaf_cells_name_every_column(
         ),
         # "营业收入 营业成本 毛利率 营业收入比上 营业成本比上 毛利率比上年同期" / "年同期增减 年同期增减
         # 增减（个百分点）": a full line, then the last cells' second halves.
+        # A complete first line, then each later cell in two pieces closed by 增减 (extracted
+        # text of another company's report).
+        (
+            "csg_nanbo_2018_p14_segments.txt",
+            "5,400,796,739",
+            ["营业收入比上年同期增减", "营业成本比上年同期增减", "毛利率比上年同期增减"],
+        ),
         (
             "shenzhen_energy_2016_p14_segments.pdfplumber.txt",
             "7,566,607,035.87",

@@ -1617,7 +1617,7 @@ def _synthesize_header(header: list[_Line], width: int) -> RowSource | None:
 def _cells_after_first_line(header: list[_Line]) -> list[str] | None:
     """The first line's cells, then cells gathered from the one-piece lines below it."""
     pieces = [line.text.strip() for line in header[1:]]
-    if any(len(piece.split()) != 1 for piece in pieces) or not _CELL_CLOSE.search(pieces[-1]):
+    if any(len(piece.split()) != 1 for piece in pieces) or not _closes_cell(pieces[-1]):
         return None
     cells = tokens_of(header[0].text)
     group: list[str] = []
@@ -1626,7 +1626,7 @@ def _cells_after_first_line(header: list[_Line]) -> list[str] | None:
             cells[-1] += piece  # "毛利率" / "（%）"
             continue
         group.append(piece)
-        if _CELL_CLOSE.search(piece):
+        if _closes_cell(piece, pieces[position + 1] if position + 1 < len(pieces) else None):
             cells.append("".join(group))
             group = []
     return None if group else cells
@@ -1643,12 +1643,20 @@ def _cells_after_unfinished_first_line(header: list[_Line]) -> list[str] | None:
     if not cells or _PERIOD_CELL.match(cells[-1]):
         return None  # "2018年" is a whole cell: the pieces below belong to another
     group: list[str] = [cells.pop()]
-    for piece in pieces:
+    for position, piece in enumerate(pieces):
         group.append(piece)
-        if _CELL_CLOSE.search(piece) or piece.endswith("增减"):
+        if _closes_cell(piece, pieces[position + 1] if position + 1 < len(pieces) else None):
             cells.append("".join(group))
             group = []
     return None if group else cells
+
+
+def _closes_cell(piece: str, following: str | None = None) -> bool:
+    """Whether a wrapped header piece ends its cell: a unit bracket, a %, or 增减 ("同期增减")
+    unless the next piece is the cell's unit ("年增减" / "（%）")."""
+    if _CELL_CLOSE.search(piece):
+        return True
+    return piece.endswith("增减") and not (following is not None and _CELL_CLOSE.fullmatch(following))
 
 
 # A header cell over figures: a year, a period, a share or a unit.
