@@ -99,7 +99,8 @@ class MarginChangeMismatch(Rule):
         (amount / (1 + rate)), hence last year's margin, hence the margin's change: this year's
         margin minus last year's, in points (or, where a document prints it so, as a relative
         change). The printed rates' rounding is carried through, and so is the rounding of the two
-        margins the preparer subtracts (one unit of the stated figure's last digit). Every column
+        margins the preparer subtracts (one unit of the stated figure's last digit) or divides (a
+        relative change of 28.63% and 29.21% as printed). Every column
         must be named by its header; a table that prints last year's margin is T004's.
 
     Why it matters:
@@ -176,7 +177,13 @@ class MarginChangeMismatch(Rule):
         slack = Decimal(1).scaleb(-stated.decimals) + tolerance
         points = (now_margin - prior_margin).widened(slack)
         readings = [points]
-        change = (now_margin - prior_margin) / prior_margin.abs()
+        # A relative change is computed on the two margins as printed: each rounded to the
+        # margin column's digits (28.63% and last year's 29.21%), which moves the quotient by
+        # more than the stated figure's last digit.
+        margin_rounding = Decimal(5).scaleb(-margin[1].decimals - 1)
+        printed_now = now_margin.widened(margin_rounding)
+        printed_prior = prior_margin.widened(margin_rounding)
+        change = (printed_now - printed_prior) / printed_prior.abs()
         relative = None if change is None else change.scaled(HUNDRED).widened(slack)
         # A figure printed as 个百分点 is a difference; a bare "%" may be either.
         if relative is not None and stated.unit is not Unit.PERCENT_POINT:
