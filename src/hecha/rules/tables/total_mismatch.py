@@ -302,6 +302,11 @@ def row_addend_sets(rows: Sequence[Row], end: int) -> list[AddendSet]:
         add("subtotals and trailing items", subtotals + [p for p in since_total if p > last_subtotal])
         add("subtotals", subtotals)
     add("items since the last total", since_total)
+    # A total that closes the total above it and the items after it: 股东权益合计 = 归属于母公司
+    # 股东权益合计 + 少数股东权益.
+    last_total = next((p for p in range(end - 1, -1, -1) if rows[p].kind is RowKind.TOTAL), None)
+    if last_total is not None and since_total:
+        add("the last total and the items after it", [last_total, *since_total])
     totals_since_grand = []
     for position in range(end - 1, -1, -1):
         row = rows[position]
@@ -531,7 +536,9 @@ class TotalMismatch(Rule):
     What it checks:
         Every total row (合计, 总计, 资产总计, …) and subtotal row (小计) of an amount column against
         the sum of the items it closes: the items since the previous total, subtotal or section
-        heading; or its subtotals; or all items above. 其中 rows are breakdowns, never addends.
+        heading; or its subtotals; or the total above it with the items after that total
+        (股东权益合计 = 归属于母公司股东权益合计 + 少数股东权益); or all items above. 其中 rows are
+        breakdowns, never addends.
         A 合计 column (or column group) is checked against the same-period columns of the other
         groups. Rounding is allowed for: the stated figure fails only when its rounding interval
         and the interval of the recomputed sum do not overlap.
