@@ -427,3 +427,16 @@ def test_table_under_a_repeated_header_continues_the_one_above() -> None:
     assert any(row[0].text == "污水预处理站项目" for row in table.rows)
     result = check_document(document, select_rules(None))
     assert not [d for d in result.diagnostics if d.location.table == table.index]
+
+
+def test_table_right_under_another_it_cannot_join_may_continue_it() -> None:
+    # tongrentang_2024_halfyear.md lines 6510-6534 (对子公司投资): the converter split the table at a
+    # page break, dropped three of its columns and headed the rest "金额一 金额二 金额三". The 合计
+    # under it closes both parts (751,236,151.02 of 期初 stands in the first), so it is not read
+    # against the second part's rows alone; the rows that do add up are still checked.
+    path = FIXTURES / "tongrentang_2024h_subsidiary_investments.md"
+    document = markdown.read(str(path), path.read_bytes())
+    assert [table.opens_page for table in document.tables] == [False, True]
+    result = check_document(document, select_rules(None))
+    assert not result.diagnostics
+    assert {key[0] for key in result.verified_cells} == {0, 1}

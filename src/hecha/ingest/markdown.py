@@ -179,9 +179,23 @@ class _DocumentBuilder:
             self.tables[-1] = replace(previous, rows=previous.rows + moved)
             self.blocks.append(_Block(text="", line=first_line, is_table=True))
             return
+        if self._right_under_a_table():
+            # Nothing but a page number stands between this table and the one above, yet they
+            # could not be joined (their columns differ: a converter dropped some, or named them
+            # "金额一 金额二 …"): this table may go on with the rows of the one above, so a total
+            # whose reading runs up to its top cannot be judged (as for a table opening its page).
+            table = replace(table, opens_page=True)
         self.tables.append(table)
         self.line_units.append(line_unit)
         self.blocks.append(_Block(text="", line=first_line, is_table=True))
+
+    def _right_under_a_table(self) -> bool:
+        for block in reversed(self.blocks):
+            if block.is_table:
+                return True
+            if not block.text.strip().isdigit():
+                return False
+        return False
 
     def _continues_previous(self, table: Table) -> bool:
         """A headless table (its first row holds figures), or one under the very header of the
