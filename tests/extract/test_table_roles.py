@@ -71,6 +71,18 @@ def test_row_kinds_from_labels() -> None:
     assert row_kind("中位数") is RowKind.MEDIAN
 
 
+def test_traditional_labels_and_headers_read_as_their_simplified_words() -> None:
+    # Hong Kong filings (pegbio_2025_hk_annual: "總計 50,387 95,427", "其中：", "佔比") print
+    # traditional characters; hecha's label words are simplified.
+    assert row_kind("總計") is RowKind.TOTAL
+    assert row_kind("流動資產合計") is RowKind.TOTAL
+    assert row_kind("經營分部小計") is RowKind.SUBTOTAL
+    assert row_kind("其中：應收利息") is RowKind.OF_WHICH
+    assert row_kind("經營活動所用淨現金") is RowKind.ITEM
+    assert column_kind("佔比", 1.0) is ColumnKind.SHARE
+    assert column_kind("變動比例", 1.0) is ColumnKind.CHANGE_RATE
+
+
 def test_column_kinds_and_periods_from_headers() -> None:
     assert column_kind("2025年度 / 变动比例", 1.0) is ColumnKind.CHANGE_RATE
     assert column_kind("毛利率比上年增减", 1.0) is ColumnKind.PP_CHANGE

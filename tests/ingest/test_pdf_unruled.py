@@ -1,8 +1,8 @@
 """Tables printed without any ruling (accountants' layouts), read from their positioned text.
 
-The fixtures are pages of shenzhen_energy_2016_annual.pdf and wuxi_apptec_2024_q3_report.pdf cut
-unaltered by tests/fixtures/pdf/make_fixtures.py: before the unruled reader, every table on them was
-prose or fragments.
+The fixtures are pages of shenzhen_energy_2016_annual.pdf, wuxi_apptec_2024_q3_report.pdf and
+pegbio_2025_hk_annual.pdf cut unaltered by tests/fixtures/pdf/make_fixtures.py: before the unruled
+reader, every table on them was prose or fragments.
 """
 
 from __future__ import annotations
@@ -132,3 +132,16 @@ def test_second_company_statement_with_underlined_subtotals_is_one_table() -> No
         all(cell.text and cell.text[0] in "(0123456789" for cell in t.rows[0]) for t in document.tables
     )
     _verified_texts(document)
+
+
+def test_total_between_a_rule_and_a_double_rule_stays_with_its_items() -> None:
+    # pegbio_2025_hk_annual.pdf p.19 (研發開支, 管理開支; traditional characters): no verticals, a
+    # rule under the header, and each "總計" line drawn between a rule and a double rule. Those two
+    # rules once made a one-row "table" of the total, and the items above it had none; the total
+    # word itself is traditional (總計 for 总计).
+    document = _read("pegbio_2025_p19.pdf")
+    totals = [table for table in document.tables if _labels(table)[-1:] == ["總計"]]
+    assert len(totals) == 2
+    assert all(len(_labels(table)) >= 6 for table in totals)
+    verified = _verified_texts(document)
+    assert {"50,387", "95,427", "143,323", "185,282"} <= verified

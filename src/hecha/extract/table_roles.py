@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 
 from hecha.extract.placement import place_short_rows
 from hecha.extract.roles import AnalyzedTable, Column, ColumnKind, Row, RowKind
+from hecha.extract.script import simplified
 from hecha.ingest.numbers import is_unit_line, normalize, unit_scale
 from hecha.model.document import Cell, Table
 
@@ -105,7 +106,7 @@ _DASH_ARTIFACTS = frozenset({"1", "l", "I", "|"})
 
 
 def _squeeze(text: str) -> str:
-    return _WHITESPACE.sub("", normalize(text))
+    return _WHITESPACE.sub("", simplified(normalize(text)))
 
 
 def row_kind(label: str) -> RowKind:

@@ -217,10 +217,14 @@ def find_tables(page: int, runs: list[Run], rules: list[Rule], page_width: float
 
 
 def _figures_only(table: PageTable) -> bool:
-    """Rules without verticals around nothing but figures: the underlines an accountant draws
-    over a subtotal and under a total, not a table of their own (pdf_unruled reads the rows)."""
+    """Rules without verticals around nothing but figures, or around one labelled line of them:
+    the underlines an accountant draws over a subtotal and under a total ("總計 50,387 95,427"
+    between a rule and a double rule), not a table of their own (pdf_unruled reads the rows)."""
     texts = [cell.text.strip() for row in table.rows for cell in row if cell.text.strip()]
-    return all(_FIGURE.match(text) or text in _NIL_MARKS for text in texts)
+    if all(_FIGURE.match(text) or text in _NIL_MARKS for text in texts):
+        return True
+    lines = [row for row in table.rows if any(cell.text.strip() for cell in row)]
+    return len(lines) == 1 and sum(1 for text in texts if _FIGURE.match(text)) >= 1
 
 
 def _split_figure_pairs(runs: list[Run]) -> list[Run]:
