@@ -278,3 +278,19 @@ def test_header_cells_wrapped_around_a_line_name_every_column(
         (row, 6),
     }
     assert not [d for d in result.diagnostics if d.location.table == table.index]
+
+
+def test_labels_printed_above_their_figures_in_two_label_columns_stay_in_the_table() -> None:
+    # pegbio_2025_hk_annual (pypdfium2 text, p.69-70, 獎勵詳情): each grantee's name and post
+    # ("王小軍女士 執行董事兼" / "財務總監") print above the row's figures. Two words side by side
+    # were taken for a new table's header, and "董事小計 28,116,782" was read against 907,262
+    # alone (27,209,520 stood in the table before).
+    document = _read("pegbio_2025_p69-70.pdfium.txt")
+    table = _table_with(document, "28,116,782")
+    assert _table_with(document, "27,209,520") is table
+    grantee = next(row for row in table.rows if any(cell.text == "907,262" for cell in row))
+    assert grantee[0].text == "王小軍女士 執行董事兼財務總監"
+    result = check_document(document, select_rules(None))
+    subtotal = next(i for i, row in enumerate(table.rows) if row[0].text == "董事小計")
+    assert (table.index, subtotal, 2) in result.verified_cells
+    assert not result.diagnostics

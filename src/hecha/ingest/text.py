@@ -647,6 +647,19 @@ def _collect_rows(
             pending.append(line)
             i += 1
             continue
+        if (
+            rows
+            and not pending
+            and not rows[-1].split.label
+            and 2 <= len(text.split()) <= 3
+            and _next_row_labelled(lines, i + 1) is False
+        ):
+            # This table prints its labels above their figures, in two label columns ("王小軍女士
+            # 執行董事兼" / "財務總監" / "3.11% 907,262 0.232%"): the next row's label, not a header.
+            labels_above = True
+            pending = [line]
+            i += 1
+            continue
         break
     rows = _resolve_broken_cells(rows)
     # Fragments after the last row belong to it only when it printed no label of its own;
