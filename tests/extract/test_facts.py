@@ -5,11 +5,12 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
-from hecha.engine import analyze_tables
+from hecha.engine import analyze_tables, check_document
 from hecha.extract.factbase import FactBase
 from hecha.extract.facts import build_fact_base
 from hecha.ingest.loader import load
 from hecha.model.facts import FactSource
+from hecha.rules.registry import select_rules
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 
@@ -195,3 +196,25 @@ def test_a_year_on_year_change_without_period_in_an_annual_report_is_the_report_
     [claim] = [claim for claim in base.claims if claim.metric == "销售费用"]
     assert claim.period is not None and claim.period.key == "2020"
     assert claim.base_period is not None and claim.base_period.key == "2019"
+
+
+def test_section_word_under_a_header_opens_the_body() -> None:
+    # shenzhen_energy_2016_annual.pdfplumber.txt p.158-159 (固定资产 2015年): "原价" under the
+    # header, and "累计折旧" under the header repeated on the next page. Read as header lines they
+    # were glued to the 合计 column's header ("合计原价"), so the sections named no row; the two
+    # 转入在建工程 rows (446,827,709.66 of 原价, 379,837,252.33 of 累计折旧) were then compared
+    # as one fact and reported as restated inconsistently (X001) in the whole report.
+    name = "text/shenzhen_energy_2016_p158-159_fixed_assets.pdfplumber.txt"
+    document = load(str(FIXTURES / name))
+    for table, section in zip(document.tables, ("原价", "累计折旧"), strict=True):
+        assert [cell.text for cell in table.rows[0]][-1] == "合计"
+        assert table.rows[table.header_rows or 0][0].text == section
+    base = _fact_base(name)
+    keys = {
+        fact.quantity.value: fact.key
+        for fact in base.facts
+        if fact.quantity.value in (Decimal("-446827709.66"), Decimal("-379837252.33"))
+    }
+    assert len(keys) == 2 and len(set(keys.values())) == 2
+    result = check_document(document, select_rules(None))
+    assert not [d for d in result.diagnostics if d.code == "X001"]

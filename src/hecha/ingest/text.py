@@ -1304,14 +1304,12 @@ def _to_table(block: _Block, path: str, index: int) -> Table:
     sources: list[RowSource] = []
     header = _merge_year_breaks(block.header)
     rebuilt = _rebuilt_header(header, width, block.rows)
+    sections = rebuilt.sections if rebuilt is not None else _trailing_sections(header)
     if rebuilt is not None:
         sources.extend(rebuilt.rows)
-        # Section words under the header ("分行业") open the body: a row of their own, empty cells.
-        sources.extend(
-            RowSource(texts=(line.text.strip(), *("",) * width), lines=(line.number,), page=line.page)
-            for line in rebuilt.sections
-        )
         header = []
+    else:
+        header = header[: len(header) - len(sections)]
     for line in header:
         cells = tokens_of(line.text)
         # A trailing description column that no body row fills ("2016年 2015年 同比增减 重大变动
@@ -1323,6 +1321,12 @@ def _to_table(block: _Block, path: str, index: int) -> Table:
         if len(cells) == width:
             cells = ["", *cells]  # the label column's header cell was empty
         sources.append(RowSource(texts=tuple(cells), lines=(line.number,), page=line.page))
+    # Section words under the header ("分行业", "累计折旧") open the body: a row of their own,
+    # empty cells, so the rows under them are that section's.
+    sources.extend(
+        RowSource(texts=(line.text.strip(), *("",) * width), lines=(line.number,), page=line.page)
+        for line in sections
+    )
     for position, row in enumerate(block.rows):
         label_parts = [line.text.strip() for line in row.label_before]
         label_parts.append(row.split.label)
@@ -1429,7 +1433,9 @@ _CELL_CLOSE = re.compile(r"(?:[(（](?:%|％|元|万元|个百分点)[)）]|%)$"
 
 
 # A section word heading the rows below it.
-_SECTION_CELL = re.compile(r"^分(?:行业|产品|地区|销售模式|业务)$")
+_SECTION_CELL = re.compile(
+    r"^(?:分(?:行业|产品|地区|销售模式|业务)|(?:[一二三四五六七八九十]、)?(?:账面原值|原价|原值|累计折旧|累计摊销|减值准备|账面价值|账面净值))$"
+)
 # A header cell naming the label column(s) ("行业分类 项目"), not a figure column.
 _LABEL_HEADER_CELL = re.compile(
     r"^(?:项目|分行业|分产品|分地区|分销售模式|行业分类|产品分类|[\u4e00-\u9fff]{0,4}(?:类别|名称|分类|账龄))$"
