@@ -1444,8 +1444,6 @@ _LABEL_HEADER_CELL = re.compile(
 _PERIOD_CELL = re.compile(
     r"^(?:\d{4}年(?:度|末|初|\d{1,2}月\d{1,2}日)?|(?:本报告|报告|本|上)(?:期|年度?)(?:末|初|同期)?|期(?:末|初)(?:余额)?)$"
 )
-# A figure column header naming a percentage.
-_PERCENT_HEADER_CELL = re.compile(r"比重|比例|占比|%|％|率")
 
 
 @dataclass(frozen=True, slots=True)
@@ -1567,7 +1565,8 @@ def _wrapped_header(header: list[_Line], width: int, rows: list[_Row]) -> list[R
 
 
 def _trailing_sections(header: list[_Line]) -> list[_Line]:
-    """Lines of one section word ("分行业", "分产品") ending the header lines of a rebuilt header."""
+    """Lines of one section word ("分行业", "累计折旧") ending the header lines: the first rows of
+    the body, never header cells (at least one header line is kept)."""
     count = 0
     while count + 1 < len(header):
         cells = tokens_of(header[-1 - count].text)
