@@ -204,6 +204,8 @@ def _section_rounding_plugs(checks: list[RowCheck]) -> list[RowCheck]:
             runs[-1].append(check)
         else:
             runs.append([check])
+    if len(runs) < 2:
+        return []  # one run is the whole column: _rounding_plugs judges it, with its 合计
     plugs: list[RowCheck] = []
     for run in runs:
         failed = [check for check in run if not check.held]
