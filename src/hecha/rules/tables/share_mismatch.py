@@ -177,16 +177,7 @@ def _rounding_plugs(checks: list[RowCheck]) -> list[RowCheck]:
     if not items:
         return []
     decimals = totals[0].stated.decimals if totals else items[0].stated.decimals
-    unit = Decimal(1).scaleb(-decimals)
-    if any(check.stated.decimals != decimals for check in items):
-        return []
-    if sum((check.stated.value for check in items), Decimal(0)) != HUNDRED:
-        return []
-    rounded = [check.nearest.mid.quantize(unit) for check in items]
-    if sum(rounded, Decimal(0)) == HUNDRED:
-        return []  # the honest roundings foot as well: there was nothing to plug
-    moved = [check for check in failed if abs(check.stated.value - check.nearest.mid.quantize(unit)) == unit]
-    return moved if len(moved) == len(failed) == 1 else []
+    return _plugged(items, failed, decimals)
 
 
 def _section_rounding_plugs(checks: list[RowCheck]) -> list[RowCheck]:
@@ -206,20 +197,27 @@ def _section_rounding_plugs(checks: list[RowCheck]) -> list[RowCheck]:
             runs.append([check])
     if len(runs) < 2:
         return []  # one run is the whole column: _rounding_plugs judges it, with its 合计
-    plugs: list[RowCheck] = []
-    for run in runs:
-        failed = [check for check in run if not check.held]
-        decimals = run[0].stated.decimals
-        if len(run) < 2 or len(failed) != 1 or any(check.stated.decimals != decimals for check in run):
-            continue
-        unit = Decimal(1).scaleb(-decimals)
-        if sum((check.stated.value for check in run), Decimal(0)) != HUNDRED:
-            continue
-        if sum((check.nearest.mid.quantize(unit) for check in run), Decimal(0)) == HUNDRED:
-            continue  # the honest roundings foot as well: there was nothing to plug
-        if abs(failed[0].stated.value - failed[0].nearest.mid.quantize(unit)) == unit:
-            plugs.append(failed[0])
-    return plugs
+    return [
+        plug
+        for run in runs
+        if len(run) >= 2
+        for plug in _plugged(run, [check for check in run if not check.held], run[0].stated.decimals)
+    ]
+
+
+def _plugged(items: list[RowCheck], failed: list[RowCheck], decimals: int) -> list[RowCheck]:
+    """The one failed share a 尾差调整 explains among ``items``, all printed to ``decimals``: the
+    printed shares add to exactly 100, their honest roundings do not, and it alone is one
+    last-digit unit off its recomputed value."""
+    unit = Decimal(1).scaleb(-decimals)
+    if any(check.stated.decimals != decimals for check in items):
+        return []
+    if sum((check.stated.value for check in items), Decimal(0)) != HUNDRED:
+        return []
+    if sum((check.nearest.mid.quantize(unit) for check in items), Decimal(0)) == HUNDRED:
+        return []  # the honest roundings foot as well: there was nothing to plug
+    moved = [check for check in failed if abs(check.stated.value - check.nearest.mid.quantize(unit)) == unit]
+    return moved if len(moved) == len(failed) == 1 else []
 
 
 def _amount_candidates(table: AnalyzedTable, share: int) -> list[int]:
