@@ -289,9 +289,11 @@ def row_addend_sets(rows: Sequence[Row], end: int) -> list[AddendSet]:
         add("top-level items", top)
     since_total: list[int] = []
     subtotals: list[int] = []
+    last_total: int | None = None
     for position in range(end - 1, -1, -1):
         kind = rows[position].kind
         if kind is RowKind.TOTAL:
+            last_total = position
             break
         if kind is RowKind.SUBTOTAL:
             subtotals.append(position)
@@ -304,7 +306,6 @@ def row_addend_sets(rows: Sequence[Row], end: int) -> list[AddendSet]:
     add("items since the last total", since_total)
     # A total that closes the total above it and the items after it: 股东权益合计 = 归属于母公司
     # 股东权益合计 + 少数股东权益.
-    last_total = next((p for p in range(end - 1, -1, -1) if rows[p].kind is RowKind.TOTAL), None)
     if last_total is not None and since_total:
         add("the last total and the items after it", [last_total, *since_total])
     totals_since_grand = []
