@@ -190,12 +190,18 @@ class _DocumentBuilder:
         self.blocks.append(_Block(text="", line=first_line, is_table=True))
 
     def _right_under_a_table(self) -> bool:
+        """Only a page number, or nothing, stands between the table about to be added and the
+        table before it."""
+        return bool(self.tables) and all(block.text.strip().isdigit() for block in self._since_last_table())
+
+    def _since_last_table(self) -> list[_Block]:
+        """The text blocks after the last table, nearest first."""
+        between: list[_Block] = []
         for block in reversed(self.blocks):
             if block.is_table:
-                return True
-            if not block.text.strip().isdigit():
-                return False
-        return False
+                break
+            between.append(block)
+        return between
 
     def _continues_previous(self, table: Table) -> bool:
         """A headless table (its first row holds figures), or one under the very header of the
@@ -210,15 +216,11 @@ class _DocumentBuilder:
             return False
         if max(map(len, table.rows)) != max(map(len, previous.rows)):
             return False
-        between: list[_Block] = []
-        for block in reversed(self.blocks):
-            if block.is_table:
-                break
-            between.append(block)
+        between = self._since_last_table()
         if repeated:
             # A short line between two tables under one header may be the second one's title
             # ("母公司"): only a page number may stand between the parts of one table.
-            return all(block.text.strip().isdigit() for block in between)
+            return self._right_under_a_table()
         return len(between) <= _MAX_STRAY_LINES and all(
             not block.heading and len(block.text) <= _MAX_STRAY_CHARS for block in between
         )
