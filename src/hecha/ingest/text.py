@@ -1303,10 +1303,11 @@ def _to_table(block: _Block, path: str, index: int) -> Table:
     two_decimals = any(is_grouped_two_decimals(figure) for row in block.rows for figure in row.split.figures)
     sources: list[RowSource] = []
     header = _merge_year_breaks(block.header)
-    rebuilt = _rebuilt_header(header, width, block.rows)
-    sections = rebuilt.sections if rebuilt is not None else _trailing_sections(header)
+    sections = _trailing_sections(header)
+    rebuilt = _rebuilt_header(header, sections, width, block.rows)
     if rebuilt is not None:
         sources.extend(rebuilt.rows)
+        sections = rebuilt.sections
         header = []
     else:
         header = header[: len(header) - len(sections)]
@@ -1452,11 +1453,12 @@ class _RebuiltHeader:
     sections: list[_Line]  # section words printed under the header lines: body rows
 
 
-def _rebuilt_header(header: list[_Line], width: int, rows: list[_Row]) -> _RebuiltHeader | None:
+def _rebuilt_header(
+    header: list[_Line], sections: list[_Line], width: int, rows: list[_Row]
+) -> _RebuiltHeader | None:
     """The header lines rebuilt into rows of one cell per column, when a known layout fits:
     wrapped header-cell pieces, periods over repeated leaves, cells wrapped around a line.
-    Section words under the header ("分行业") are left out of it and returned apart."""
-    sections = _trailing_sections(header)
+    The ``sections`` ending the header lines ("分行业") are left out of it and returned apart."""
     core = header[: len(header) - len(sections)]
     synthesized = _synthesize_header(core, width)
     if synthesized is not None:
@@ -1487,11 +1489,7 @@ def _stacked_header(header: list[_Line], width: int, rows: list[_Row]) -> list[R
         return None
     # The leaf line is the last of several cells; a lone piece below it is a wrapped description
     # of the first row ("报告期内提前偿"), kept as it was read.
-    leaf_index = (
-        max(index for index, cells in enumerate(lines) if len(cells) >= 2)
-        if any(len(cells) >= 2 for cells in lines)
-        else 0
-    )
+    leaf_index = next((index for index in reversed(range(len(lines))) if len(lines[index]) >= 2), 0)
     leaves = lines[leaf_index]
     if not 2 <= len(leaves) < width or any(len(cells) != 1 for cells in lines[leaf_index + 1 :]):
         return None
@@ -1618,7 +1616,7 @@ def _synthesize_header(header: list[_Line], width: int) -> RowSource | None:
     cells = _cells_after_first_line(header)
     fitted = _fit_header_cells(cells, width) if cells is not None else None
     if fitted is None:
-        cells = _cells_after_unfinished_first_line(header)
+        cells = _cells_after_first_line(header, unfinished=True)
         fitted = _fit_header_cells(cells, width) if cells is not None else None
     if fitted is None:
         pieces = sum(1 for line in header if len(line.text.split()) == 1)
@@ -1632,36 +1630,26 @@ def _synthesize_header(header: list[_Line], width: int) -> RowSource | None:
     return RowSource(texts=tuple(fitted), lines=(first.number,), page=first.page)
 
 
-def _cells_after_first_line(header: list[_Line]) -> list[str] | None:
-    """The first line's cells, then cells gathered from the one-piece lines below it."""
-    pieces = [line.text.strip() for line in header[1:]]
-    if any(len(piece.split()) != 1 for piece in pieces) or not _closes_cell(pieces[-1]):
-        return None
-    cells = tokens_of(header[0].text)
-    group: list[str] = []
-    for position, piece in enumerate(pieces):
-        if position == 0 and _CELL_CLOSE.fullmatch(piece):
-            cells[-1] += piece  # "毛利率" / "（%）"
-            continue
-        group.append(piece)
-        if _closes_cell(piece, pieces[position + 1] if position + 1 < len(pieces) else None):
-            cells.append("".join(group))
-            group = []
-    return None if group else cells
+def _cells_after_first_line(header: list[_Line], *, unfinished: bool = False) -> list[str] | None:
+    """The first line's cells, then cells gathered from the one-piece lines below it, each
+    closed by a unit, a % or 增减.
 
-
-def _cells_after_unfinished_first_line(header: list[_Line]) -> list[str] | None:
-    """The first line's cells, its last one unfinished, then each later cell in two pieces
-    closed by 增减 or a unit ("营业收入 营业成本 毛利率 营业收入比上年" / "同期增减" / "营业成本比上年" /
-    "同期增减" / "毛利率比上年同" / "期增减")."""
+    ``unfinished``: the first line's last cell goes on below ("营业收入 营业成本 毛利率 营业收入比上年"
+    / "同期增减" / "营业成本比上年" / "同期增减" / "毛利率比上年同" / "期增减").
+    """
     pieces = [line.text.strip() for line in header[1:]]
     if not pieces or any(len(piece.split()) != 1 for piece in pieces):
         return None
     cells = tokens_of(header[0].text)
-    if not cells or _PERIOD_CELL.match(cells[-1]):
-        return None  # "2018年" is a whole cell: the pieces below belong to another
-    group: list[str] = [cells.pop()]
+    group: list[str] = []
+    if unfinished:
+        if not cells or _PERIOD_CELL.match(cells[-1]):
+            return None  # "2018年" is a whole cell: the pieces below belong to another
+        group.append(cells.pop())
     for position, piece in enumerate(pieces):
+        if not unfinished and position == 0 and _CELL_CLOSE.fullmatch(piece):
+            cells[-1] += piece  # "毛利率" / "（%）"
+            continue
         group.append(piece)
         if _closes_cell(piece, pieces[position + 1] if position + 1 < len(pieces) else None):
             cells.append("".join(group))
