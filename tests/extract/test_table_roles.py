@@ -300,3 +300,24 @@ def test_named_total_over_its_of_which_rows_is_an_item() -> None:
         RowKind.ITEM,
         RowKind.TOTAL,
     ]
+
+
+def test_statement_note_column_is_neither_label_nor_amount() -> None:
+    # vanke 2014 alltxt line 2478 (合并利润表): the 附注五 column's note numbers count up like a 序号
+    # column; they are neither part of the labels nor amounts to add.
+    table = analyze_table(
+        _pipe(
+            """
+            | 项目 | 附注五 | 2014年 | 2013年 |
+            |---|---|---|---|
+            | 一、营业总收入 | 36 | 146,388,004,498.44 | 135,418,791,080.35 |
+            | 其中：营业成本 | 36 | 102,557,063,731.11 | 92,797,650,762.81 |
+            | 营业税金及附加 | 37 | 13,166,745,863.90 | 11,544,998,138.82 |
+            | 销售费用 | 38 | 4,521,889,478.29 | 3,864,713,570.44 |
+            """
+        )
+    )
+    assert table.label_columns == (0,)
+    assert [row.label for row in table.rows][:2] == ["一、营业总收入", "其中：营业成本"]
+    kinds = [column.kind for column in table.columns]
+    assert kinds == [ColumnKind.OTHER, ColumnKind.AMOUNT, ColumnKind.AMOUNT]

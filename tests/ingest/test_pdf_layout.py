@@ -240,3 +240,29 @@ def test_broken_figure_row_is_no_header_and_its_pieces_join() -> None:
     first = next(row for row in body if row[0].text == "货币资金")
     assert first[1].text == "12,466,139.14" and first[6].text == "103,418,472.60"
     assert sum(1 for row in body if row[0].text == "货币资金") == 4
+
+
+def test_figures_centred_between_a_wrapped_labels_two_lines_join_its_row() -> None:
+    # maipu 2024 p.104 (合并利润表): "三、营业利润（亏损以“－”号填" / "91,722,045.56 48,267,260.45"
+    # on a line of their own / "列）"; the three lines are one row, and no row is left empty-labelled.
+    document = _read("maipu_2024_p104.pdf")
+    assert _rows_with(document, "三、营业利润（亏损以“－”号填列）")[0] == [
+        "三、营业利润（亏损以“－”号填列）",
+        "91,722,045.56",
+        "48,267,260.45",
+    ]
+    labels = [row[0].text for table in document.tables for row in table.rows]
+    assert "列）" not in labels and "三、营业利润（亏损以“－”号填" not in labels
+
+
+def test_label_first_line_without_figures_joins_the_line_printing_them() -> None:
+    # baicheng 2024 p.119 (合并利润表, an empty ruled column left of the labels): "四、利润总额（亏损
+    # 总额以“－”号" over "填列） -36,060,972.55 295,679,490.19" is one row.
+    document = _read("baicheng_2024_p119.pdf")
+    assert _rows_with(document, "四、利润总额（亏损总额以“－”号填列）")[0] == [
+        "四、利润总额（亏损总额以“－”号填列）",
+        "-36,060,972.55",
+        "295,679,490.19",
+    ]
+    labels = [row[0].text for table in document.tables for row in table.rows]
+    assert not any(label.startswith(("填列）", "列）")) for label in labels)

@@ -65,6 +65,8 @@ _DIFFERENCE_WORDS = ("变动额", "增减额", "变动金额", "增减金额", "
 # and a translation difference (外币报表折算差额) are amounts, not current − prior.
 _BALANCE_DIFFERENCES = re.compile(r"暂时性差异|折算差额")
 # Header words of figures that never add up across rows (prices, rates, counts of days…).
+# A statement's note column ("附注", "附注五", "附註"): note numbers, not amounts.
+_NOTE_HEADER = re.compile(r"^(?:附注|注释|注)[一二三四五六七八九十]{0,3}$")
 _NON_ADDITIVE_WORDS = (
     "单价",
     "均价",
@@ -178,7 +180,7 @@ def column_kind(header: str, percent_share: float) -> ColumnKind:
         return ColumnKind.DIFFERENCE
     if percent_share >= 0.5 or "%" in last:
         return ColumnKind.PERCENT
-    if any(word in text for word in _NON_ADDITIVE_WORDS):
+    if any(word in text for word in _NON_ADDITIVE_WORDS) or _NOTE_HEADER.match(last):
         return ColumnKind.OTHER
     if last in ("变动", "增减", "变化", "变动情况") or last.endswith(("变动", "增减")):
         return ColumnKind.DIFFERENCE
@@ -245,10 +247,16 @@ def _is_sequence_column(cells: Sequence[Cell]) -> bool:
     return len(values) >= 2 and all(0 < value < 1000 for value in values) and values == sorted(values)
 
 
-def _label_columns(body: Sequence[Sequence[Cell]], width: int) -> tuple[int, ...]:
-    """Leading columns that hold labels: before the first column where most cells are figures."""
+def _label_columns(
+    body: Sequence[Sequence[Cell]], width: int, header_rows: Sequence[Sequence[Cell]] = ()
+) -> tuple[int, ...]:
+    """Leading columns that hold labels: before the first column where most cells are figures,
+    or that its header names a statement's note column (附注 numbers count up like a 序号)."""
     labels = [0]
     for col in range(1, width):
+        header = "".join(row[col].text for row in header_rows if col < len(row))
+        if _NOTE_HEADER.match(_squeeze(header)):
+            break
         cells = [row[col] for row in body if col < len(row)]
         texts = [c for c in cells if c.text.strip() and not c.blank]
         if not texts:
@@ -414,7 +422,7 @@ def analyze_table(table: Table) -> AnalyzedTable:
     if not body:
         return _uncertain(table, "no body rows")
     body_width = Counter(len(row) for row in body).most_common(1)[0][0]
-    label_cols = _label_columns([row for row in body if len(row) == body_width], body_width)
+    label_cols = _label_columns([row for row in body if len(row) == body_width], body_width, header_rows)
     first_figure_col = max(label_cols) + 1
     figure_cols = list(range(first_figure_col, width))
     if not figure_cols:

@@ -550,25 +550,79 @@ def _merge_wrapped_labels(grid: list[list[list[Run]]], col_edges: list[float]) -
     """Move a label's wrapped continuation line back into the row it belongs to.
 
     Some producers draw fill rectangles per text line, which look like row borders. A row that
-    holds only label text, right under a label that ran up to its column's right border and
-    at line spacing (not row spacing), is that label's second line.
+    holds only label text, right under a label that ran up to its column's right border or left
+    a bracket open ("五、净利润（净亏损以“－”号填" / "列）"), at line spacing (not row spacing), is
+    that label's second line; so is a label line printing the row's figures under such a first
+    line. When the figures are centred on the label's two lines, they stand on a line of their
+    own between them: the three lines are one row.
     """
+    # The label column is the first that prints anything (an empty ruled column may precede it).
+    first = next((col for col in range(len(col_edges) - 1) if any(row[col] for row in grid)), None)
+    if first is None:
+        return
+    if first:
+        grid = [row[first:] for row in grid]  # the cells are shared: edited in place, they reach the caller
+        col_edges = col_edges[first:]
     previous: int | None = None
     for index, row in enumerate(grid):
         if not any(row):
             continue
         label_only = bool(row[0]) and not any(row[1:])
-        if previous is not None and label_only and grid[previous][0]:
-            above = grid[previous][0]
-            char = max(run.height for run in above)
-            last_line = _text_lines(above)[-1]
-            reached_border = _fills_cell(last_line, col_edges[0], min(run.x0 for run in above), col_edges[1])
-            close = min(run.top for run in row[0]) - max(run.bottom for run in above) < 0.9 * char
-            if reached_border and close and not _ROW_MARKER.match(join_texts(row[0])):
-                above.extend(row[0])
-                row[0] = []
+        if previous is not None and label_only and not _ROW_MARKER.match(join_texts(row[0])):
+            centred = _centred_figures(grid, previous, index)
+            above = grid[centred if centred is not None else previous]
+            if above[0] and _continues_label(above[0], row[0], col_edges):
+                above[0].extend(row[0])
+                row[0].clear()
+                if centred is not None:
+                    for col in range(1, len(row)):
+                        above[col].extend(grid[previous][col])
+                        grid[previous][col].clear()
+                    previous = centred
                 continue
+        if (
+            previous is not None
+            and row[0]
+            and not label_only
+            and grid[previous][0]
+            and not any(grid[previous][1:])
+            and not _ROW_MARKER.match(join_texts(row[0]))
+            and _continues_label(grid[previous][0], row[0], col_edges)
+        ):
+            # Figures printed beside the last line of a wrapped label: the label's first line
+            # stands as a row without figures above them.
+            row[0][:0] = grid[previous][0]
+            grid[previous][0].clear()
         previous = index
+
+
+def _centred_figures(grid: list[list[list[Run]]], figures: int, below: int) -> int | None:
+    """The label-only row above ``figures`` when ``figures`` is a line of figures without a label
+    printed between that label's line and ``below`` (overlapping both: centred on the two)."""
+    if grid[figures][0] or not any(grid[figures][1:]):
+        return None
+    above = next((i for i in range(figures - 1, -1, -1) if any(grid[i])), None)
+    if above is None or not grid[above][0] or any(grid[above][1:]):
+        return None
+    figure_runs = [run for cell in grid[figures][1:] for run in cell]
+    top, bottom = min(run.top for run in figure_runs), max(run.bottom for run in figure_runs)
+    overlaps_above = top < max(run.bottom for run in grid[above][0])
+    overlaps_below = bottom > min(run.top for run in grid[below][0])
+    return above if overlaps_above and overlaps_below else None
+
+
+def _continues_label(above: list[Run], line: list[Run], col_edges: list[float]) -> bool:
+    """True when ``line`` is the next line of the label ``above``: printed at line spacing, under a
+    label that ran up to the column border or left a bracket that ``line`` closes."""
+    char = max(run.height for run in above)
+    if min(run.top for run in line) - max(run.bottom for run in above) >= 0.9 * char:
+        return False
+    last_line = _text_lines(above)[-1]
+    if _fills_cell(last_line, col_edges[0], min(run.x0 for run in above), col_edges[1]):
+        return True
+    text = join_texts(above)
+    opened = text.count("（") + text.count("(") - text.count("）") - text.count(")")
+    return opened > 0 and join_texts(line).rstrip().endswith(("）", ")"))
 
 
 def _band(edges: list[float], value: float) -> int:

@@ -44,6 +44,9 @@ _SCOPE_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     # A liquidity-risk maturity analysis prints undiscounted contractual cash flows under the
     # balance sheet's item names (短期借款 | 1年以内 | … | 合计): not the carrying amounts.
     (re.compile(r"流动性风险|未折现|到期期限分析|合同现金流"), "到期分析"),
+    # The reconciliation of liabilities arising from financing activities (筹资活动产生的各项负债变动
+    # 情况) carries each loan with its current portion: not the balance sheet's 长期借款 line.
+    (re.compile(r"筹资活动产生的各项负债|筹资活动相关的负债"), "筹资负债变动"),
     (re.compile(r"完整口径|全年口径|同口径|可比口径|口径调整|按.{0,6}口径"), "口径"),
     (re.compile(r"不含税"), "不含税"),
     (re.compile(r"(?<!不)含税"), "含税"),
