@@ -3,11 +3,13 @@ or as ragged/spanned cell rows the way the other readers deliver them."""
 
 from __future__ import annotations
 
+from hecha.engine import check_document
 from hecha.extract.roles import ColumnKind, RowKind
 from hecha.extract.table_roles import analyze_table, column_kind, column_period, row_kind
 from hecha.ingest.grid import pipe_table
 from hecha.ingest.numbers import is_blank, parse_quantity
-from hecha.model.document import Cell, Location, Table
+from hecha.model.document import Cell, Document, Location, Table
+from hecha.rules.registry import select_rules
 
 
 def _pipe(text: str, unit: str | None = None) -> Table:
@@ -321,3 +323,46 @@ def test_statement_note_column_is_neither_label_nor_amount() -> None:
     assert [row.label for row in table.rows][:2] == ["一、营业总收入", "其中：营业成本"]
     kinds = [column.kind for column in table.columns]
     assert kinds == [ColumnKind.OTHER, ColumnKind.AMOUNT, ColumnKind.AMOUNT]
+
+
+def test_heading_and_unit_printed_inside_the_top_rule_name_no_column() -> None:
+    # jinyu 2020 PDF p.18 (资产及负债状况): the heading "1.资产及负债状况" split over two cells and
+    # "单位：元" stand in the grid's first row. They are not part of the columns' headers, so the
+    # 本期期末数 and 上期期末数 columns pair for the change rate (36.76% = 1,516,034,246.28 /
+    # 1,108,509,231.31 − 1).
+    table = analyze_table(
+        _cells_table(
+            [
+                ["1.资产", "及负债状况", "", "", "", "", "单位：元"],
+                [
+                    "项目名称",
+                    "本期期末数",
+                    "本期期末数占总资产的比例（%）",
+                    "上期期末数",
+                    "上期期末数占总资产的比例（%）",
+                    "本期期末金额较上期期末变动比例（%）",
+                    "情况说明",
+                ],
+                [
+                    "货币资金",
+                    "1,516,034,246.28",
+                    "24.15",
+                    "1,108,509,231.31",
+                    "19.84",
+                    "36.76",
+                    "存量同比增加",
+                ],
+                ["预付款项", "6,541,418.32", "0.10", "13,049,361.91", "0.23", "-49.87", "预付款结算所致"],
+            ],
+            header_rows=2,
+        )
+    )
+    assert [column.header for column in table.columns][:3] == [
+        "本期期末数",
+        "本期期末数占总资产的比例（%）",
+        "上期期末数",
+    ]
+    document = Document(source="test", format="pdf", page_count=1, tables=(table.table,))
+    result = check_document(document, select_rules(["T003"]))
+    rate = table.table.rows[2][5].location
+    assert (rate.table, rate.row, rate.col) in result.verified_cells

@@ -294,3 +294,35 @@ def test_labels_printed_above_their_figures_in_two_label_columns_stay_in_the_tab
     subtotal = next(i for i, row in enumerate(table.rows) if row[0].text == "董事小計")
     assert (table.index, subtotal, 2) in result.verified_cells
     assert not result.diagnostics
+
+
+def test_label_line_opening_with_a_row_marker_starts_the_next_rows_label() -> None:
+    # haixiang 2019 pdfplumber text, p.84: "投资收益（损失以“－”号填" / its figures / "列）" /
+    # "其中：对联营企业和合营企业" / its figures / "的投资收益". "列）" ends the row above; the line
+    # opening with 其中： is the next row's label, not the tail of the row above.
+    document = _read("haixiang_2019_p84_income_statement.pdfplumber.txt")
+    labels = {row[0].text: [cell.text for cell in row[1:]] for table in document.tables for row in table.rows}
+    assert labels["投资收益（损失以“－”号填列）"] == ["-15,240,062.55", "-9,359,378.55"]
+    assert labels["其中：对联营企业和合营企业的投资收益"] == ["-16,759,549.80", "-6,923,938.93"]
+    # Whole items printed with empty cells between the wrapped labels are rows of their own.
+    for item in (
+        "以摊余成本计量的金融资产终止确认收益",
+        "汇兑收益（损失以“-”号填列）",
+        "净敞口套期收益（损失以“－”号填列）",
+    ):
+        assert labels[item] == ["", ""]
+    assert "公允价值变动收益（损失以“－”号填列）" in labels
+
+
+def test_table_going_on_under_label_lines_at_the_top_of_a_page_is_one_table() -> None:
+    # haixiang 2019 pdfplumber text: 合并利润表 breaks after "其中：营业成本" (p.83); p.84 opens with
+    # 利息支出 … 分保费用 (items printed with empty cells) before "税金及附加 26,841,009.21 …". The
+    # statement stays one table, those lines its rows (营业利润's operands stand on both pages).
+    document = _read("haixiang_2019_p82-84_statements.pdfplumber.txt")
+    statement = next(t for t in document.tables if any(r[0].text == "一、营业总收入" for r in t.rows))
+    labels = [row[0].text for row in statement.rows]
+    assert labels.index("其中：营业成本") < labels.index("利息支出") < labels.index("税金及附加")
+    assert "三、营业利润（亏损以“－”号填列）" in labels
+    assert all(cell.text == "" for cell in statement.rows[labels.index("利息支出")][1:])
+    # The first figure row on p.84 stays under the statement's header: its columns are the years.
+    assert analyze_table(statement).columns[0].period == "2019年度"

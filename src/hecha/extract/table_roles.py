@@ -281,11 +281,23 @@ def _column_scale(header_rows: Sequence[Sequence[Cell]], col: int, header: str) 
     return None
 
 
+_COLUMN_WORDS = re.compile(r"金额|比例|占比|比重|期末|期初|本期|上期|年|月|日|数量|余额")
+
+
+def _is_title_row(row: Sequence[Cell]) -> bool:
+    """A heading printed inside the table's top rule with its unit ("1.资产 | 及负债状况 | … |
+    单位：元"): it names no column."""
+    texts = [cell.text.strip() for cell in row if cell.text.strip()]
+    units = [text for text in texts if is_unit_line(text)]
+    others = [text for text in texts if not is_unit_line(text)]
+    return bool(units) and len(others) <= 2 and not any(_COLUMN_WORDS.search(text) for text in others)
+
+
 def _header_text(header_rows: Sequence[Sequence[Cell]], col: int) -> tuple[str, str]:
     """The column's header (all header rows joined " / ") and its group (a spanning top header)."""
     parts: list[str] = []
     for row in header_rows:
-        if col >= len(row):
+        if col >= len(row) or _is_title_row(row):
             continue
         text = _WHITESPACE.sub(" ", row[col].text).strip()
         # A unit line spanning the header ("单位：元") names no column; _column_scale reads it.

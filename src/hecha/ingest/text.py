@@ -402,6 +402,9 @@ def _segment(path: str, lines: list[_Line]) -> tuple[list[Paragraph], list[_Bloc
         )
         i = end
         continues = bool(blocks) and _continues_previous(blocks[-1], block, above)
+        if continues and (carried := _carried_labels(above)):
+            _carry_labels(block, carried)
+            above = [line for line in above if not any(line is taken for taken in carried)]
         _add_prose(path, above, layout, paragraphs, blocks)
         if continues:
             blocks[-1].rows.extend(block.rows)
@@ -579,6 +582,8 @@ def _collect_rows(
                 # A row whose wrapped label stood wholly above its figures, the next row right
                 # under it: this table prints its wrapped labels above their rows.
                 labels_above = True
+            if rows and not labels_above and not split.label:
+                pending = _items_between(rows, pending)
             head = _assign_fragments(rows[-1] if rows else None, split, pending, labels_above)
             rows.append(_Row(split=split, line=line, label_before=head))
             pending = []
@@ -643,7 +648,9 @@ def _collect_rows(
             i += 1
             end = i
             continue
-        if _is_fragment(text) and len(pending) < _MAX_FRAGMENTS:
+        if _is_fragment(text) and len(pending) < _MAX_FRAGMENTS + len(_label_groups(pending)[1:-1]):
+            # Whole item names printed with empty cells (a statement's 汇兑收益, 净敞口套期收益)
+            # between wrapped label pieces do not count as pieces.
             pending.append(line)
             i += 1
             continue
@@ -804,6 +811,44 @@ def _row_follows(lines: list[_Line], start: int) -> bool:
     return nxt is not None and split_figure_line(lines[nxt].text) is not None
 
 
+_OPENS_ROW = re.compile(r"^(?:其中|减|加)\s*[:：]|^[（(]?[0-9一二三四五六七八九十]{1,3}[)）、.．](?!\d)")
+
+
+def _label_groups(pending: list[_Line]) -> list[list[_Line]]:
+    """Label lines grouped into whole labels: a group ends where its brackets are closed and its
+    text ends like an item name or a closing bracket ("净敞口套期收益（损失以“－”" + "号填列）")."""
+    groups: list[list[_Line]] = []
+    current: list[_Line] = []
+    for line in pending:
+        current.append(line)
+        text = "".join(piece.text.strip() for piece in current)
+        depth = text.count("（") + text.count("(") - text.count("）") - text.count(")")
+        if depth <= 0 and (text.endswith(("）", ")")) or _ITEM_NAME_END.search(text)):
+            groups.append(current)
+            current = []
+    if current:
+        groups.append(current)
+    return groups
+
+
+def _items_between(rows: list[_Row], pending: list[_Line]) -> list[_Line]:
+    """The pending label lines left once whole items between two unlabelled figure rows became rows
+    of their own with empty cells: the first group ends the row above (when its label is left
+    open), the last starts the new row, and every whole label between is an item printed empty.
+    """
+    previous = rows[-1]
+    if previous.split.label:
+        return pending
+    groups = _label_groups(pending)
+    if len(groups) < 3:
+        return pending
+    previous.label_after.extend(groups[0])
+    for group in groups[1:-1]:
+        label = "".join(piece.text.strip() for piece in group)
+        rows.append(_Row(split=SplitLine(label=label, figures=()), line=group[0]))
+    return groups[-1]
+
+
 def _assign_fragments(
     previous: _Row | None, split: SplitLine, pending: list[_Line], labels_above: bool = False
 ) -> list[_Line]:
@@ -832,7 +877,13 @@ def _assign_fragments(
             return pending[1:]
         return pending
     if not previous.split.label and not split.label:
-        half = (len(pending) + 1) // 2
+        # A line that opens a row by its marker ("其中：对联营企业和合营企业") starts the new row's
+        # label; without one, the rows share the lines evenly. 合计 is no such marker here: the
+        # end of a label wrapped above its figures reads "合计（A4+B4+C4）" too.
+        marked = next(
+            (index for index, line in enumerate(pending) if _OPENS_ROW.match(line.text.strip())), None
+        )
+        half = marked if marked is not None else (len(pending) + 1) // 2
         previous.label_after.extend(pending[:half])
         return pending[half:]
     if previous.split.label and not split.label:
@@ -865,6 +916,30 @@ def _append_to_last_cell(row: _Row, suffix: str) -> None:
         row.split = SplitLine(label=row.split.label, figures=tuple(figures), dangling=row.split.dangling)
 
 
+def _carried_labels(between: list[_Line]) -> list[_Line]:
+    """The lines at the top of a page that are label lines of the table going on there: items it
+    prints with empty cells ("利息支出" / "手续费及佣金支出" / … / "分保费用") and wrapped label pieces,
+    before its first row of figures. Empty when any line between is something else."""
+    lines = [line for line in between if line.text.strip()]
+    if len(lines) > 2 * _MAX_FRAGMENTS or not all(
+        _is_fragment(line.text) or is_item_label(line.text) for line in lines
+    ):
+        return []
+    return lines
+
+
+def _carry_labels(block: _Block, lines: list[_Line]) -> None:
+    """Put the label lines standing above a continued table's first row back into it: whole labels
+    as rows with empty cells; the last one is the first row's label when that row prints none."""
+    groups = _label_groups(lines)
+    if groups and not block.rows[0].split.label:
+        block.rows[0].label_before[:0] = groups.pop()
+    block.rows[:0] = [
+        _Row(split=SplitLine(label="".join(piece.text.strip() for piece in group), figures=()), line=group[0])
+        for group in groups
+    ]
+
+
 def _continues_previous(previous: _Block, block: _Block, between: list[_Line]) -> bool:
     """A table that goes on after a page break: no prose between, same shape, no header or a repeat.
 
@@ -873,7 +948,8 @@ def _continues_previous(previous: _Block, block: _Block, between: list[_Line]) -
     if not previous.rows or not block.rows:
         return False
     above_first = {_furniture_key(text) for text in previous.context.splitlines() if text.strip()}
-    if any(line.text.strip() and _furniture_key(line.text) not in above_first for line in between):
+    others = [line for line in between if line.text.strip() and _furniture_key(line.text) not in above_first]
+    if others and (block.header or others != _carried_labels(between)):
         return False
     last_page = previous.rows[-1].line.page
     first_page = block.rows[0].line.page

@@ -86,6 +86,15 @@ LINES: dict[str, re.Pattern[str]] = {
     "现金及现金等价物净增加额": _names("现金及现金等价物净(?:增加|增加/减少|减少)额"),
     "期初现金及现金等价物余额": _names("期初现金及现金等价物余额"),
     "期末现金及现金等价物余额": _names("期末现金及现金等价物余额"),
+    "现金的期末余额": _names("现金的期末余额"),
+    "现金的期初余额": _names("现金的期初余额"),
+    "现金等价物的期末余额": _names("现金等价物的期末余额"),
+    "现金等价物的期初余额": _names("现金等价物的期初余额"),
+    "调整前期末未分配利润": _names("调整前(?:上年)?(?:期末|年末)未分配利润"),
+    "调整期初未分配利润合计数": _names("调整(?:期初|年初)未分配利润合计数?"),
+    "调整后期初未分配利润": _names("调整后(?:期初|年初)未分配利润"),
+    "期初未分配利润": _names("(?:期初|年初)未分配利润"),
+    "期末未分配利润": _names("(?:期末|年末)未分配利润"),
     "负债合计": _names("负债合计"),
     "所有者权益合计": _names("(?:所有者|股东)权益合计"),
     "负债和所有者权益总计": _names("负债(?:和|及)(?:所有者|股东)权益(?:总计|合计)"),
@@ -214,6 +223,14 @@ RELATIONS: tuple[StatementRelation, ...] = (
         ("现金及现金等价物净增加额", 1, UP),
         ("期初现金及现金等价物余额", 1, UP),
     ),
+    _relation(
+        "现金及现金等价物净增加额",
+        ("现金的期末余额", 1, UP),
+        ("现金的期初余额", -1, UP),
+        ("现金等价物的期末余额", 1, UP),
+        ("现金等价物的期初余额", -1, UP),
+    ),
+    _relation("调整后期初未分配利润", ("调整前期末未分配利润", 1, UP), ("调整期初未分配利润合计数", 1, UP)),
     _relation("负债和所有者权益总计", ("负债合计", 1, UP), ("所有者权益合计", 1, UP)),
     _relation("负债和所有者权益总计", ("资产总计", 1, UP)),
 )
@@ -274,10 +291,9 @@ def readings(table: AnalyzedTable) -> list[_Reading]:
     names = _named_rows(table.rows)
     found = []
     for target, name in enumerate(names):
-        if name == "营业利润":
-            operating = _operating_profit(table.rows, names, target)
-            if operating is not None:
-                found.append(operating)
+        block = _BLOCKS.get(name)
+        if block is not None and (reading := block(table.rows, names, target)) is not None:
+            found.append(reading)
         if not name:
             continue
         for relation in RELATIONS:
@@ -345,6 +361,46 @@ def _operating_profit(rows: Sequence[Row], names: Sequence[str], target: int) ->
     return _Reading(StatementRelation("营业利润", tuple(operands)), target, tuple(members))
 
 
+def _indirect_operating_cash_flow(rows: Sequence[Row], names: Sequence[str], target: int) -> _Reading | None:
+    """The 补充资料's 经营活动产生的现金流量净额 = 净利润 + every adjustment printed below it (each
+    signed as printed: 投资损失（收益以“－”号填列） −24,006,244.36 is added)."""
+    start = next((p for p in range(target - 1, max(-1, target - _REACH), -1) if names[p] == "净利润"), None)
+    if start is None or any(names[p].startswith("经营活动现金") for p in range(start, target)):
+        return None
+    members = tuple((p, 1) for p in range(start, target) if rows[p].kind is not RowKind.OF_WHICH)
+    if len(members) < 3:
+        return None
+    operands = (Operand("净利润", 1, UP), Operand("各项调整", 1, UP))
+    return _Reading(StatementRelation("经营活动产生的现金流量净额", operands), target, members)
+
+
+def _retained_earnings(rows: Sequence[Row], names: Sequence[str], target: int) -> _Reading | None:
+    """期末未分配利润 = 调整后期初未分配利润 (or 期初未分配利润) + 加： lines − 减： lines, a 减：/加：
+    applying to the lines below it until the next (减：提取法定盈余公积 / 提取任意盈余公积 / 应付股利)."""
+    above = range(target - 1, max(-1, target - _REACH), -1)
+    start = next((p for p in above if names[p] == "调整后期初未分配利润"), None)
+    if start is None:
+        start = next((p for p in above if names[p] == "期初未分配利润"), None)
+    if start is None or target - start < 2:
+        return None
+    members: list[tuple[int, int]] = [(start, 1)]
+    sign = 1
+    for p in range(start + 1, target):
+        word = rows[p].sign_word
+        sign = -1 if word == "减" else 1 if word == "加" else sign
+        if rows[p].kind is not RowKind.OF_WHICH:
+            members.append((p, sign))
+    operands = (Operand(names[start], 1, UP), Operand("加项", 1, UP), Operand("减项", -1, UP))
+    return _Reading(StatementRelation("期末未分配利润", operands), target, tuple(members))
+
+
+_BLOCKS = {
+    "营业利润": _operating_profit,
+    "经营活动产生的现金流量净额": _indirect_operating_cash_flow,
+    "期末未分配利润": _retained_earnings,
+}
+
+
 def _prints_nonzero(row: Row) -> bool:
     return any(
         cell is not None and (cell.unread or (cell.quantity is not None and cell.quantity.value != 0))
@@ -395,13 +451,18 @@ class StatementLineMismatch(Rule):
         归属于母公司 + 归属于少数股东的综合收益总额; 其他综合收益的税后净额 = its 母公司 and 少数股东
         parts, and the 母公司 part (or, without it, the whole) = 不能重分类 + 将重分类进损益的其他综合收益;
         each activity's 现金流量净额 = 现金流入小计 − 现金流出小计; 现金及现金等价物净增加额 = the three 净额
-        + 汇率变动的影响; 期末现金及现金等价物余额 = 期初余额 + 净增加额; 负债和所有者权益总计 = 负债合计 +
-        所有者权益合计 = 资产总计. Lines are recognised by their whole label (numbering, 加：/减：, brackets
-        such as （亏损以“－”号填列） and traditional characters aside); an operand is the nearest line of
-        its name above or below, within the same statement. Figures are taken as printed (a loss
-        printed negative is added as negative); a printed nil is zero. A failure is reported only
-        when the table's reading is vouched for: the same relation holds in another column, or two
-        other relations hold in the same column; otherwise a misread table could be the cause.
+        + 汇率变动的影响; 期末现金及现金等价物余额 = 期初余额 + 净增加额; in the 补充资料, 经营活动产生的
+        现金流量净额 = 净利润 + every adjustment below it, and 现金及现金等价物净增加额 = 现金的期末余额 −
+        期初余额 + 现金等价物的期末余额 − 期初余额; 营业利润 = 营业总收入 − 营业总成本 (or 营业收入 − each
+        cost) + each gain line; 期末未分配利润 = 调整后期初未分配利润 + 加： lines − 减： lines (a 减：
+        carries to the lines below it), 调整后期初 = 调整前期末 + 调整合计数; 负债和所有者权益总计 =
+        负债合计 + 所有者权益合计 = 资产总计. Lines are recognised by their whole label (numbering,
+        加：/减：, brackets such as （亏损以“－”号填列） and traditional characters aside); an operand is
+        the nearest line of its name above or below, within the same statement. Figures are taken
+        as printed (a loss printed negative is added as negative); a printed nil is zero. A failure
+        is reported only when the table's reading is vouched for: the same relation holds in
+        another column, or two other relations hold in the same column; otherwise a misread table
+        could be the cause.
 
     Why it matters:
         The statements are the figures every other part of a report restates; a line that does not
