@@ -7,8 +7,10 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
+from hecha.engine import check_document
 from hecha.ingest import pdf
 from hecha.model.document import Document, Table
+from hecha.rules.registry import select_rules
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "pdf"
 
@@ -266,3 +268,22 @@ def test_label_first_line_without_figures_joins_the_line_printing_them() -> None
     ]
     labels = [row[0].text for table in document.tables for row in table.rows]
     assert not any(label.startswith(("填列）", "列）")) for label in labels)
+
+
+def test_list_stacked_under_summary_lines_in_one_grid_is_a_table_of_its_own() -> None:
+    # haixiang 2019 p.18-19 (前五名客户, 前五名供应商): the 合计销售金额 lines, "公司前5 | 大客户资料"
+    # and the list under "序号 | 客户名称 | 销售额（元） | 占年度销售总额比例" share one ruled grid. The
+    # list is a table of its own, its 合计 a total of its five rows; the supplier list goes on at
+    # the top of p.19 although one column edge moved there.
+    document = _read("haixiang_2019_p18-19.pdf")
+    customers = next(t for t in document.tables if any(r[1].text == "客户1" for r in t.rows if len(r) > 1))
+    assert [c.text for c in customers.rows[1]] == ["序号", "客户名称", "销售额（元）", "占年度销售总额比例"]
+    assert [c.text for c in customers.rows[-1]] == ["合计", "--", "649,326,403.37", "22.08%"]
+    suppliers = next(t for t in document.tables if any(r[1].text == "供应商1" for r in t.rows if len(r) > 1))
+    assert [r[1].text for r in suppliers.rows[2:7]] == [f"供应商{n}" for n in range(1, 6)]
+    assert suppliers.pages == (1, 2)
+    result = check_document(document, select_rules(["T001"]))
+    for table in (customers, suppliers):
+        total = table.rows[-1][2].location
+        assert (total.table, total.row, total.col) in result.verified_cells
+    assert not result.diagnostics

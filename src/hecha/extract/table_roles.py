@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 from hecha.extract.placement import place_short_rows
 from hecha.extract.roles import AnalyzedTable, Column, ColumnKind, Row, RowKind
 from hecha.extract.script import simplified
-from hecha.ingest.numbers import is_unit_line, normalize, unit_scale
+from hecha.ingest.numbers import is_blank, is_unit_line, normalize, unit_scale
 from hecha.model.document import Cell, Table
 
 _MAX_HEADER_ROWS = 4
@@ -343,7 +343,8 @@ def _row_label(row: Sequence[Cell], label_columns: Sequence[int]) -> tuple[str, 
         if col >= len(row):
             continue
         text = _WHITESPACE.sub(" ", row[col].text).strip()
-        if not text or (parts and parts[-1] == text):
+        # A nil mark in a label column ("合计 | --" under 序号 | 客户名称) names nothing.
+        if not text or is_blank(text) or (parts and parts[-1] == text):
             continue
         parts.append(text)
         specific = text
@@ -372,7 +373,7 @@ def _specific_label(
             continue
         cell = row[col]
         text = cell.text.strip()
-        if not text:
+        if not text or is_blank(text):
             continue
         copied_from_above = (
             cell.spanned

@@ -70,7 +70,8 @@ def read(path: str, data: bytes) -> Document:
     for page in pages:
         ruled = find_tables(page.number, page.runs, page.rules, page.width)
         unruled = find_unruled_tables(page.number, page.runs, page.rules)
-        page_tables.extend(sorted(ruled + unruled, key=lambda table: table.bbox[1]))
+        found = sorted(ruled + unruled, key=lambda table: table.bbox[1])
+        page_tables.extend(part for table in found for part in _split_stacked(table))
         lines.extend(_lines(page))
     joined = [
         _merge_aligned_columns(_rejoin_split_figures(table))
@@ -446,6 +447,81 @@ def _is_tabular(line: _Line) -> bool:
     return False
 
 
+_NAMES_COLUMN = re.compile(
+    r"序号|名称|项目|金额|余额|比例|占比|比重|[(（][万亿]?元[)）]|数量|日期|期末|期初|本期|上期|性质"
+)
+
+
+def _split_stacked(table: PageTable) -> list[PageTable]:
+    """A grid holding two tables one above the other: figure rows, then a row naming three or more
+    columns with no figure ("序号 | 客户名称 | 销售额（元） | 占年度销售总额比例" under the 前五名客户合计
+    lines), then figure rows again. The second table starts at that header, or at the caption row
+    without figures right above it ("公司前5 | 大客户资料")."""
+    rows = table.rows
+    seen_figures = False
+    for index, row in enumerate(rows):
+        if _prints_figure(row):
+            seen_figures = True
+            continue
+        texts = [cell.text.strip() for cell in row if cell.text.strip() and not cell.spanned]
+        if not seen_figures or len(texts) < 3 or any(_is_figure_text(text) for text in texts):
+            continue
+        if sum(1 for text in texts if _NAMES_COLUMN.search(text)) < 2:
+            continue  # a row of label pieces wrapped around figures, not a header
+        if not any(_prints_figure(later) for later in rows[index + 1 :]):
+            return [table]
+        if _repeats_header(rows, row):
+            continue  # 分行业 | 营业收入 | … then 分产品 | 营业收入 | …: sections of one table
+        above = rows[index - 1]
+        caption = [col for col, cell in enumerate(above) if cell.text.strip() and not cell.spanned]
+        start = index - 1 if not _prints_figure(above) and caption and caption != [0] else index
+        first = PageTable(
+            table.page,
+            _rows_box(table, rows[:start]),
+            table.col_edges,
+            rows[:start],
+            table.row_pages[:start],
+            table.grid_edges,
+            table.columns,
+            table.unruled,
+            table.header_count,
+        )
+        second = PageTable(
+            table.row_pages[start] if table.row_pages else table.page,
+            _rows_box(table, rows[start:]),
+            table.col_edges,
+            rows[start:],
+            table.row_pages[start:],
+            table.grid_edges,
+            table.columns,
+            table.unruled,
+            None,
+        )
+        return [first, *_split_stacked(second)]
+    return [table]
+
+
+def _repeats_header(rows: list[list[GridCell]], row: list[GridCell]) -> bool:
+    """True when ``row`` names the figure columns as a header row above the first figures does."""
+    first = next(index for index, candidate in enumerate(rows) if _prints_figure(candidate))
+    names = [cell.text.strip() for cell in row[1:]]
+    return any([cell.text.strip() for cell in header[1:]] == names for header in rows[:first])
+
+
+def _rows_box(table: PageTable, rows: list[list[GridCell]]) -> tuple[float, float, float, float]:
+    cells = [cell.bbox for row in rows for cell in row]
+    return (table.bbox[0], min(box[1] for box in cells), table.bbox[2], max(box[3] for box in cells))
+
+
+def _prints_figure(row: list[GridCell]) -> bool:
+    """An amount or a rate: a figure printed with a separator, a point or a percent sign (not a
+    serial number, nor a header's year "2019 | 年")."""
+    return any(
+        _is_figure_text(text) and any(mark in text for mark in ",.%")
+        for text in (cell.text.strip() for cell in row)
+    )
+
+
 def _join_continued(tables: list[PageTable], lines: list[_Line], pages: list[PageContent]) -> list[PageTable]:
     """Join a table that runs on at the top of the next page into the table it continues."""
     joined: list[PageTable] = []
@@ -540,7 +616,12 @@ def _continues(previous: PageTable, table: PageTable, lines: list[_Line]) -> boo
         and len(previous.col_edges) == len(table.col_edges)
         and _texts(table.rows[:header]) == _texts(previous.rows[:header])
     )
-    if not same_edges and not repeated and _column_mapping(previous, table) is None:
+    if (
+        not same_edges
+        and not repeated
+        and _column_mapping(previous, table) is None
+        and not _close_edges(previous, table)
+    ):
         return False
     # Nothing but a "续表" or unit line may stand between the two parts (under a repeated
     # header also a running head the page-margin test missed: a line the page before prints too).
@@ -553,6 +634,20 @@ def _continues(previous: PageTable, table: PageTable, lines: list[_Line]) -> boo
             return False
         between = line.page == table.page and line.bbox[3] < table.bbox[1]
         if between and not (_CONTINUED.search(line.text) or is_unit_line(line.text) or line.text in before):
+            return False
+    return True
+
+
+def _close_edges(previous: PageTable, table: PageTable) -> bool:
+    """A headless part whose every column boundary lies within a tenth of its columns' width of the
+    part before's (the word processor laid the columns out a little differently on the new page:
+    供应商名称 | 采购额 moved by 8 points), its first row printing figures."""
+    if len(previous.col_edges) != len(table.col_edges) or not table.rows or not _prints_figure(table.rows[0]):
+        return False
+    widths = [right - left for left, right in pairwise(previous.col_edges)]
+    for number, (before, now) in enumerate(zip(previous.col_edges, table.col_edges, strict=True)):
+        around = [widths[i] for i in (number - 1, number) if 0 <= i < len(widths)]
+        if abs(before - now) > max(_COLUMN_TOLERANCE, 0.1 * min(around)):
             return False
     return True
 
