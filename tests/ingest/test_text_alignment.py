@@ -326,3 +326,25 @@ def test_table_going_on_under_label_lines_at_the_top_of_a_page_is_one_table() ->
     assert all(cell.text == "" for cell in statement.rows[labels.index("利息支出")][1:])
     # The first figure row on p.84 stays under the statement's header: its columns are the years.
     assert analyze_table(statement).columns[0].period == "2019年度"
+
+
+def test_number_ending_a_label_is_no_figure_where_the_table_has_no_column_for_it() -> None:
+    # china_baoan 2018 text, 其他应收款 by 坏账准备 method: "组合 1 132,334,084.59 13.89 40,221,889.04
+    # 30.39 92,112,195.55" prints one figure more than the table's columns, "组合 2" one fewer
+    # than its "2" would make it: the numbers end the labels. The 计提比例 column (no %, its header
+    # lost) is the ratio of two amount columns and is never summed.
+    document = _read("china_baoan_2018_other_receivables.txt")
+    table = next(t for t in document.tables if any(r[0].text == "组合 1" for r in t.rows))
+    labels = [row[0].text for row in table.rows]
+    assert "组合 2" in labels
+    assert [c.text for c in table.rows[labels.index("组合 1")][1:]] == [
+        "132,334,084.59",
+        "13.89",
+        "40,221,889.04",
+        "30.39",
+        "92,112,195.55",
+    ]
+    result = check_document(document, select_rules(["T001"]))
+    total = table.rows[labels.index("合 计")][1].location
+    assert (total.table, total.row, total.col) in result.verified_cells
+    assert not result.diagnostics

@@ -668,7 +668,7 @@ def _collect_rows(
             i += 1
             continue
         break
-    rows = _resolve_broken_cells(rows)
+    rows = _label_numbers(_resolve_broken_cells(rows), header)
     # Fragments after the last row belong to it only when it printed no label of its own;
     # otherwise they go back to the prose stream (most likely the next title).
     if pending and rows and not rows[-1].split.label and not rows[-1].label_before:
@@ -715,6 +715,40 @@ def _piece_texts(row: _Row) -> list[str] | None:
     if not pieces or any(parse_quantity(word) is not None for word in words):
         return None
     return pieces
+
+
+_LABEL_NUMBER = re.compile(r"\d{1,2}")
+
+
+def _label_numbers(rows: list[_Row], header: list[_Line]) -> list[_Row]:
+    """A number ending a label ("组合 1 132,334,084.59 13.89 …", "公司 10 4,070,739.26 未到结算期") is part
+    of the label when the figure after it is an amount and the table has no column for it: its
+    header names no 附注 column, and its rows that do not start so (合计, or most rows) print amounts
+    where these print the number."""
+    if any(_NOTE_COLUMN.search(line.text) for line in header):
+        return rows
+
+    def numbered(row: _Row) -> bool:
+        figures = row.split.figures
+        return (
+            len(figures) >= 2
+            and bool(row.split.label)
+            and bool(_LABEL_NUMBER.fullmatch(figures[0]))
+            and any(mark in figures[1] for mark in ",.")
+        )
+
+    others = Counter(len(row.split.figures) for row in rows if row.split.figures and not numbered(row))
+    if not others:
+        return rows
+    width = others.most_common(1)[0][0]
+    for row in rows:
+        if numbered(row) and len(row.split.figures) <= width + 1:
+            figures = row.split.figures
+            row.split = SplitLine(f"{row.split.label} {figures[0]}", figures[1:], row.split.dangling)
+    return rows
+
+
+_NOTE_COLUMN = re.compile(r"附\s*注|注\s*释|附\s*註")
 
 
 def _resolve_broken_cells(rows: list[_Row]) -> list[_Row]:

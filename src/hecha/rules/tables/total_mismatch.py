@@ -350,26 +350,27 @@ _RATE_ROWS_HELD = Decimal(2) / 3
 
 
 def _rates_of_other_columns(table: AnalyzedTable, position: int, amounts: Sequence[int]) -> bool:
-    """The column's figures are the change rates of two other amount columns, row by row: a
-    变动比例 column whose header the extraction scrambled ("小计 … 46.13" is (562,220,894.56 −
-    384,737,396.05) / 384,737,396.05). Rates never add up; the column is no total's addend."""
+    """The column's figures are the change rates or the ratios of two other amount columns, row by
+    row: a 变动比例 column whose header the extraction scrambled ("小计 … 46.13" is (562,220,894.56 −
+    384,737,396.05) / 384,737,396.05), a 计提比例 printed without % under a lost header ("组合 1 …
+    30.39" is 40,221,889.04 / 132,334,084.59). Rates never add up; the column is no total's addend."""
     if sum(1 for row in table.rows if stated_figure(row.cells[position]) is not None) < 3:
         return False
     for current in amounts:
         for prior in amounts:
             if position in (current, prior) or current == prior:
                 continue
-            tested = held = 0
+            tested = changes = ratios = 0
             for row in table.rows:
                 rate = stated_figure(row.cells[position])
                 now, before = stated_figure(row.cells[current]), stated_figure(row.cells[prior])
                 if rate is None or now is None or before is None or before.value == 0:
                     continue
                 tested += 1
-                computed = (now.value - before.value) / abs(before.value) * 100
-                if abs(computed - rate.value) <= Decimal(1).scaleb(-rate.decimals):
-                    held += 1
-            if tested >= 3 and held >= tested * _RATE_ROWS_HELD:
+                step = Decimal(1).scaleb(-rate.decimals)
+                changes += abs((now.value - before.value) / abs(before.value) * 100 - rate.value) <= step
+                ratios += abs(now.value / before.value * 100 - rate.value) <= step
+            if tested >= 3 and max(changes, ratios) >= tested * _RATE_ROWS_HELD:
                 return True
     return False
 
