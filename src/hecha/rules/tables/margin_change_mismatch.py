@@ -37,6 +37,8 @@ def _find_columns(table: AnalyzedTable) -> _Columns | None:
     one is named once and no column prints last year's margin (then T004 compares the two)."""
     found: dict[str, list[int]] = {key: [] for key in ("r", "c", "m", "rc", "cc", "mc", "pm")}
     for position, column in enumerate(table.columns):
+        if all(figure(row, position) is None for row in table.rows):
+            continue  # a column no row fills ("同行业同领域产品毛利率情况" left empty) names nothing
         header = "".join(column.header.split())
         change = bool(_CHANGE.search(header))
         if _MARGIN.search(header):
