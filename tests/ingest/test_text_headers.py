@@ -90,3 +90,25 @@ def test_segment_names_wrapped_around_their_figures_stay_with_their_rows(extract
     assert labels["2,119.40"] == "其他（Others）"
     result = check_document(document, select_rules(None))
     assert not [d for d in result.diagnostics if d.location.table == table.index]
+
+
+def test_one_line_cells_centred_between_wrapped_cells_alternate_as_the_figures_say() -> None:
+    # maipu 2024 pdfplumber text p.21 (营业成本构成): "2024年 2023年" / "行业分类 项目 占营业成本
+    # 占营业成本 同比增减" / "金额 金额" / "比重 比重". The 金额 cells stand over the amounts, the
+    # joined 占营业成本比重 cells over the shares, each pair under its year.
+    table = _table_with("maipu_2024_p21_cost_structure.pdfplumber.txt", "28,771,881.84")
+    assert [c.text for c in table.rows[0][1:]] == ["2024年", "2024年", "2023年", "2023年", "同比增减"]
+    assert [c.text for c in table.rows[1][1:]] == [
+        "金额",
+        "占营业成本比重",
+        "金额",
+        "占营业成本比重",
+        "同比增减",
+    ]
+    document = text.read(
+        str(FIXTURES / "maipu_2024_p21_cost_structure.pdfplumber.txt"),
+        (FIXTURES / "maipu_2024_p21_cost_structure.pdfplumber.txt").read_bytes(),
+    )
+    result = check_document(document, select_rules(["T003"]))
+    rate = next(r for r in table.rows if r[0].text.startswith("植入医疗器械 直接材料"))[-1].location
+    assert (rate.table, rate.row, rate.col) in result.verified_cells

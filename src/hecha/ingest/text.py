@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import Enum
 from functools import lru_cache
-from itertools import pairwise
+from itertools import combinations, pairwise
 
 from hecha.ingest.errors import IngestError
 from hecha.ingest.lines import (
@@ -1573,7 +1573,11 @@ def _rebuilt_header(
     synthesized = _synthesize_header(core, width)
     if synthesized is not None:
         return _RebuiltHeader([synthesized], sections)
-    layered = _stacked_header(core, width, rows) or _wrapped_header(core, width, rows)
+    layered = (
+        _stacked_header(core, width, rows)
+        or _wrapped_header(core, width, rows)
+        or _centred_header(core, width, rows)
+    )
     if layered is not None:
         return _RebuiltHeader(layered, sections)
     if sections:
@@ -1670,6 +1674,53 @@ def _wrapped_header(header: list[_Line], width: int, rows: list[_Row]) -> list[R
     if not _headers_fit_rows(cells, rows, width):
         return None
     return [RowSource(texts=(" ".join(label), *cells), lines=(anchor.number,), page=anchor.page)]
+
+
+def _centred_header(header: list[_Line], width: int, rows: list[_Row]) -> list[RowSource] | None:
+    """Rebuild a header whose one-line cells stand centred between the two lines of its wrapped
+    cells, under a line of periods: "2024年 2023年" / "行业分类 项目 占营业成本 占营业成本 同比增减" /
+    "金额 金额" / "比重 比重" (营业成本构成 in pdfplumber text). The middle line's cells and the
+    joined outer cells ("占营业成本比重") alternate as the figures' kinds say: each amount word
+    over amounts, each percentage word over percentages. Used only when exactly one order of
+    them fits the rows, so a guess never misaligns the header.
+    """
+    lines = [tokens_of(line.text) for line in header]
+    groups: list[str] = []
+    while lines and lines[0] and all(_PERIOD_CELL.match(cell) for cell in lines[0]):
+        groups.extend(lines.pop(0))
+    if len(lines) != 3:
+        return None
+    top, middle, bottom = (list(cells) for cells in lines)
+    label: list[str] = []
+    while top and _LABEL_HEADER_CELL.match(top[0]):
+        label.append(top.pop(0))
+    if not middle or not bottom or len(bottom) > len(top) or len(top) + len(middle) != width:
+        return None
+    outer = [upper + lower for upper, lower in zip(top, bottom, strict=False)] + top[len(bottom) :]
+    fitting = []
+    for places in combinations(range(width), len(middle)):
+        middles, outers = iter(middle), iter(outer)
+        cells = [next(middles) if position in places else next(outers) for position in range(width)]
+        if _headers_fit_rows(cells, rows, width):
+            fitting.append(cells)
+    if len(fitting) != 1:
+        return None
+    cells = fitting[0]
+    spanning = len(middle) + len(bottom)
+    if groups and spanning % len(groups):
+        return None
+    span = spanning // len(groups) if groups else 1
+    top_cells = [
+        groups[position // span] if position < spanning and groups else cells[position]
+        for position in range(width)
+    ]
+    first = header[0]
+    names = " ".join(label)
+    spanned = frozenset(1 + position for position in range(spanning) if groups and position % span)
+    return [
+        RowSource(texts=(names, *top_cells), lines=(first.number,), page=first.page, spanned=spanned),
+        RowSource(texts=(names, *cells), lines=(header[-2].number,), page=header[-2].page),
+    ]
 
 
 def _trailing_sections(header: list[_Line]) -> list[_Line]:
