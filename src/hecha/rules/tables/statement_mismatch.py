@@ -26,6 +26,8 @@ from hecha.rules.tables.total_mismatch import (
 )
 
 UP, DOWN = -1, 1
+# From this many checkable columns on, a relation must hold in two thirds of them to be trusted.
+_MANY_COLUMNS = 4
 # How far (in rows) a line's operands may stand from it: a statement's lines are printed close
 # together; the cash flow statement's 净增加额 is about forty lines below 经营活动 净额.
 _REACH = 60
@@ -95,6 +97,10 @@ LINES: dict[str, re.Pattern[str]] = {
     "调整后期初未分配利润": _names("调整后(?:期初|年初)未分配利润"),
     "期初未分配利润": _names("(?:期初|年初)未分配利润"),
     "期末未分配利润": _names("(?:期末|年末)未分配利润"),
+    "上年期末余额": _names("上年(?:期末|年末)余额"),
+    "本年期初余额": _names("本(?:年|期)(?:期初|年初)余额"),
+    "本期增减变动金额": _names("本(?:期|年)增减变动金额"),
+    "本期期末余额": _names("本(?:期|年)(?:期末|年末)余额"),
     "负债合计": _names("负债合计"),
     "所有者权益合计": _names("(?:所有者|股东)权益合计"),
     "负债和所有者权益总计": _names("负债(?:和|及)(?:所有者|股东)权益(?:总计|合计)"),
@@ -231,6 +237,7 @@ RELATIONS: tuple[StatementRelation, ...] = (
         ("现金等价物的期初余额", -1, UP),
     ),
     _relation("调整后期初未分配利润", ("调整前期末未分配利润", 1, UP), ("调整期初未分配利润合计数", 1, UP)),
+    _relation("本期期末余额", ("本年期初余额", 1, UP), ("本期增减变动金额", 1, UP)),
     _relation("负债和所有者权益总计", ("负债合计", 1, UP), ("所有者权益合计", 1, UP)),
     _relation("负债和所有者权益总计", ("资产总计", 1, UP)),
 )
@@ -394,7 +401,19 @@ def _retained_earnings(rows: Sequence[Row], names: Sequence[str], target: int) -
     return _Reading(StatementRelation("期末未分配利润", operands), target, tuple(members))
 
 
+def _opening_equity(rows: Sequence[Row], names: Sequence[str], target: int) -> _Reading | None:
+    """The equity statement's 本年期初余额 = 上年期末余额 + the adjustments printed between them
+    (加：会计政策变更, 前期差错更正, 同一控制下企业合并, 其他)."""
+    start = next((p for p in range(target - 1, max(-1, target - 12), -1) if names[p] == "上年期末余额"), None)
+    if start is None:
+        return None
+    members = tuple((p, 1) for p in range(start, target) if rows[p].kind is not RowKind.OF_WHICH)
+    operands = (Operand("上年期末余额", 1, UP), Operand("各项调整", 1, UP))
+    return _Reading(StatementRelation("本年期初余额", operands), target, members)
+
+
 _BLOCKS = {
+    "本年期初余额": _opening_equity,
     "营业利润": _operating_profit,
     "经营活动产生的现金流量净额": _indirect_operating_cash_flow,
     "期末未分配利润": _retained_earnings,
@@ -455,14 +474,16 @@ class StatementLineMismatch(Rule):
         现金流量净额 = 净利润 + every adjustment below it, and 现金及现金等价物净增加额 = 现金的期末余额 −
         期初余额 + 现金等价物的期末余额 − 期初余额; 营业利润 = 营业总收入 − 营业总成本 (or 营业收入 − each
         cost) + each gain line; 期末未分配利润 = 调整后期初未分配利润 + 加： lines − 减： lines (a 减：
-        carries to the lines below it), 调整后期初 = 调整前期末 + 调整合计数; 负债和所有者权益总计 =
-        负债合计 + 所有者权益合计 = 资产总计. Lines are recognised by their whole label (numbering,
+        carries to the lines below it), 调整后期初 = 调整前期末 + 调整合计数; in the 所有者权益变动表,
+        本年期初余额 = 上年期末余额 + the adjustments between them and 本期期末余额 = 本年期初余额 +
+        本期增减变动金额, in every column; 负债和所有者权益总计 = 负债合计 + 所有者权益合计 = 资产总计. Lines are recognised by their whole label (numbering,
         加：/减：, brackets such as （亏损以“－”号填列） and traditional characters aside); an operand is
         the nearest line of its name above or below, within the same statement. Figures are taken
         as printed (a loss printed negative is added as negative); a printed nil is zero. A failure
         is reported only when the table's reading is vouched for: the same relation holds in
         another column, or two other relations hold in the same column; otherwise a misread table
-        could be the cause.
+        could be the cause. In a table of four or more checkable columns (an equity statement), a
+        relation failing in more than a third of them is a misread grid and is not reported.
 
     Why it matters:
         The statements are the figures every other part of a report restates; a line that does not
@@ -506,6 +527,11 @@ class StatementLineMismatch(Rule):
                 if outcome.held is None:
                     continue
                 reading = found[number]
+                checked = [
+                    outcomes[(number, other)].held
+                    for other in columns
+                    if outcomes[(number, other)].held is not None
+                ]
                 vouched = any(outcomes[(number, other)].held for other in columns if other != position) or (
                     sum(
                         1
@@ -514,6 +540,13 @@ class StatementLineMismatch(Rule):
                     )
                     >= 2
                 )
+                if (
+                    len(checked) >= _MANY_COLUMNS
+                    and sum(1 for held in checked if held) * 3 < len(checked) * 2
+                ):
+                    # An equity statement's dozen columns: a reading that fails in more than a third
+                    # of them is a misread grid (cells shifted by a column), not errors in each.
+                    vouched = False
                 ctx.stats.relation(
                     table.table.index,
                     held=bool(outcome.held) and vouched,
