@@ -476,12 +476,13 @@ class StatementLineMismatch(Rule):
         cost) + each gain line; 期末未分配利润 = 调整后期初未分配利润 + 加： lines − 减： lines (a 减：
         carries to the lines below it), 调整后期初 = 调整前期末 + 调整合计数; in the 所有者权益变动表,
         本年期初余额 = 上年期末余额 + the adjustments between them and 本期期末余额 = 本年期初余额 +
-        本期增减变动金额, in every column; 负债和所有者权益总计 = 负债合计 + 所有者权益合计 = 资产总计. Lines are recognised by their whole label (numbering,
-        加：/减：, brackets such as （亏损以“－”号填列） and traditional characters aside); an operand is
-        the nearest line of its name above or below, within the same statement. Figures are taken
-        as printed (a loss printed negative is added as negative); a printed nil is zero. A failure
-        is reported only when the table's reading is vouched for: the same relation holds in
-        another column, or two other relations hold in the same column; otherwise a misread table
+        本期增减变动金额, in every column; 负债和所有者权益总计 = 负债合计 + 所有者权益合计 = 资产总计.
+        Lines are recognised by their whole label (numbering, 加：/减：, brackets such as
+        （亏损以“－”号填列） and traditional characters aside); an operand is the nearest line of its name
+        above or below, within the same statement. Figures are taken as printed (a loss printed negative is
+        added as negative); a printed nil is zero. A failure is reported only when the table's reading is
+        vouched for: the same relation holds in another column, or two other relations hold in the same
+        column; otherwise a misread table
         could be the cause. In a table of four or more checkable columns (an equity statement), a
         relation failing in more than a third of them is a misread grid and is not reported.
 
