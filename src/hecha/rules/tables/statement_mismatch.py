@@ -482,9 +482,9 @@ class StatementLineMismatch(Rule):
         above or below, within the same statement. Figures are taken as printed (a loss printed negative is
         added as negative); a printed nil is zero. A failure is reported only when the table's reading is
         vouched for: the same relation holds in another column, or two other relations hold in the same
-        column; otherwise a misread table
-        could be the cause. In a table of four or more checkable columns (an equity statement), a
-        relation failing in more than a third of them is a misread grid and is not reported.
+        column; otherwise a misread table could be the cause. In a table of four or more checkable
+        columns (an equity statement), a relation failing in more than a third of them is a misread
+        grid and is not reported.
 
     Why it matters:
         The statements are the figures every other part of a report restates; a line that does not
@@ -492,7 +492,7 @@ class StatementLineMismatch(Rule):
 
     Failing example:
         | 项目 | 2019年度 | 2018年度 |, rows 三、营业利润 918,821,355.42 | 710,852,435.16; 加：营业外收入
-        1,125,654.53 | 1,713,286.09; 减：营业外支出 7,494,029.68 | 15,270,109.20; 四、利润总额
+        1,125,654.53 | 1,713,286.09; 减：营业外支出 7,494,029.68 | 15,270,110.20; 四、利润总额
         912,452,980.27 | 698,295,611.05: the 2018 利润总额 computes to 697,295,611.05.
 
     Passing example:
