@@ -348,3 +348,24 @@ def test_number_ending_a_label_is_no_figure_where_the_table_has_no_column_for_it
     total = table.rows[labels.index("合 计")][1].location
     assert (total.table, total.row, total.col) in result.verified_cells
     assert not result.diagnostics
+
+
+def test_small_amount_in_a_column_of_whole_numbers_stays_a_figure() -> None:
+    # dingtai 2016 pdfplumber text p.114 (泰海投资 股权结构): "于国强 10 1.00" under "王卫 990 99.00"
+    # and "合计 1,000 100.00". The 注册资本 column prints whole numbers: 10 is its figure.
+    document = _read("dingtai_2016_p114_shareholders.pdfplumber.txt")
+    rows = {row[0].text: [cell.text for cell in row[1:]] for table in document.tables for row in table.rows}
+    assert rows["于国强"] == ["10", "1.00"]
+    result = check_document(document, select_rules(["T001"]))
+    assert not result.diagnostics
+
+
+def test_continued_part_after_the_closing_total_is_a_table_of_its_own() -> None:
+    # zhenye 2018 text (其他应收款分类披露): the 期末余额 part closes with "合计 3,006,806,029.56 …";
+    # "续表", the header again and the 期初余额 part follow. That part is a table of its own, so
+    # its 组合小计 is not read against the 期末 items above the first 合计.
+    document = _read("zhenye_2018_other_receivables.txt")
+    closing = next(t for t in document.tables if any("3,006,806,029.56" in c.text for r in t.rows for c in r))
+    assert not any("3,245,946,008.09" in c.text for r in closing.rows for c in r)
+    result = check_document(document, select_rules(["T001"]))
+    assert not result.diagnostics

@@ -621,6 +621,15 @@ def _collect_rows(
             i += 1
             end = i
             continue
+        if (
+            is_continued_marker(text)
+            and rows
+            and not pending
+            and _TOTAL_LABEL.match(rows[-1].split.label.strip())
+        ):
+            # "续表" after the 合计 that closed the table: the next part (期初余额 under the same
+            # header) is a table of its own, not more rows under that total.
+            break
         if is_continued_marker(text) or (header_keys and _furniture_key(text) in header_keys):
             i += 1
             continue
@@ -724,7 +733,7 @@ def _label_numbers(rows: list[_Row], header: list[_Line]) -> list[_Row]:
     """A number ending a label ("组合 1 132,334,084.59 13.89 …", "公司 10 4,070,739.26 未到结算期") is part
     of the label when the figure after it is an amount and the table has no column for it: its
     header names no 附注 column, and its rows that do not start so (合计, or most rows) print amounts
-    where these print the number."""
+    with decimals where these print the number."""
     if any(_NOTE_COLUMN.search(line.text) for line in header):
         return rows
 
@@ -737,10 +746,12 @@ def _label_numbers(rows: list[_Row], header: list[_Line]) -> list[_Row]:
             and any(mark in figures[1] for mark in ",.")
         )
 
-    others = Counter(len(row.split.figures) for row in rows if row.split.figures and not numbered(row))
-    if not others:
+    plain = [row.split.figures for row in rows if row.split.figures and not numbered(row)]
+    if not plain:
         return rows
-    width = others.most_common(1)[0][0]
+    width = Counter(len(figures) for figures in plain).most_common(1)[0][0]
+    if any("." not in figures[0] for figures in plain if len(figures) == width):
+        return rows  # the column holds whole numbers too ("王卫 990 99.00"): "于国强 10 1.00" is one
     for row in rows:
         if numbered(row) and len(row.split.figures) <= width + 1:
             figures = row.split.figures
