@@ -360,7 +360,7 @@ def _rates_of_other_columns(table: AnalyzedTable, position: int, amounts: Sequen
         for prior in amounts:
             if position in (current, prior) or current == prior:
                 continue
-            tested = changes = ratios = 0
+            tested = changes = ratio_rows = ratios = 0
             for row in table.rows:
                 rate = stated_figure(row.cells[position])
                 now, before = stated_figure(row.cells[current]), stated_figure(row.cells[prior])
@@ -369,8 +369,14 @@ def _rates_of_other_columns(table: AnalyzedTable, position: int, amounts: Sequen
                 tested += 1
                 step = Decimal(1).scaleb(-rate.decimals)
                 changes += abs((now.value - before.value) / abs(before.value) * 100 - rate.value) <= step
-                ratios += abs(now.value / before.value * 100 - rate.value) <= step
-            if tested >= 3 and max(changes, ratios) >= tested * _RATE_ROWS_HELD:
+                # Columns of zeros are everyone's ratio: only printed rates count, and a rate is a
+                # percentage (580,000.00 = 580,000.00 / 100.00% × 100 is an amount, not a ratio).
+                if rate.value and abs(rate.value) <= 1000:
+                    ratio_rows += 1
+                    ratios += abs(now.value / before.value * 100 - rate.value) <= step
+            if tested >= 3 and changes >= tested * _RATE_ROWS_HELD:
+                return True
+            if ratio_rows >= 3 and ratios >= ratio_rows * _RATE_ROWS_HELD:
                 return True
     return False
 
