@@ -47,6 +47,7 @@ from functools import lru_cache
 from hecha.extract.factbase import NumericToken, TokenClass
 from hecha.extract.metrics import entity_name, is_known_metric, normalize_metric, split_entity
 from hecha.extract.periods import find_periods, parse_period
+from hecha.ingest.lines import open_brackets
 from hecha.ingest.numbers import find_quantities, normalize, parse_quantity
 from hecha.model.document import Document, Location, Paragraph
 from hecha.model.facts import Claim, ClaimKind, FactSource, Period
@@ -1746,7 +1747,7 @@ def _clauses(sentence: str) -> list[str]:
     start = 0
     for match in _CLAUSE_END.finditer(sentence):
         head = sentence[start : match.start()]
-        if head.count("(") + head.count("（") > head.count(")") + head.count("）"):
+        if open_brackets(head) > 0:
             continue
         clauses.append(head)
         start = match.end()
@@ -1755,8 +1756,7 @@ def _clauses(sentence: str) -> list[str]:
 
 
 def _in_brackets(compact: str, position: int) -> bool:
-    head = compact[:position]
-    return head.count("(") + head.count("（") > head.count(")") + head.count("）")
+    return open_brackets(compact[:position]) > 0
 
 
 def paragraph_sources(paragraphs: Sequence[Paragraph]) -> list[FactSource]:

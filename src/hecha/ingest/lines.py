@@ -164,6 +164,12 @@ def page_of_footer(line: str) -> int | None:
     return int(match.group(1)) if match else None
 
 
+def open_brackets(text: str) -> int:
+    """How many round brackets (half or full width) ``text`` leaves open: more than 0 inside a
+    bracket, as in a label wrapped before its close ("五、净利润（净亏损以“－”号填")."""
+    return text.count("（") + text.count("(") - text.count("）") - text.count(")")
+
+
 def is_continued_marker(line: str) -> bool:
     """A "续表" / "（续）" line that says the table above goes on."""
     return bool(_CONTINUED.match(line.strip()))

@@ -17,6 +17,7 @@ import itertools
 import re
 from dataclasses import dataclass, field
 
+from hecha.ingest.lines import open_brackets
 from hecha.ingest.pdf_page import Rule, Run
 
 _FIGURE = re.compile(r"^[-(（]?\d[\d,]*(\.\d+)?%?[)）]?$")
@@ -621,8 +622,7 @@ def _continues_label(above: list[Run], line: list[Run], col_edges: list[float]) 
     if _fills_cell(last_line, col_edges[0], min(run.x0 for run in above), col_edges[1]):
         return True
     text = join_texts(above)
-    opened = text.count("（") + text.count("(") - text.count("）") - text.count(")")
-    return opened > 0 and join_texts(line).rstrip().endswith(("）", ")"))
+    return open_brackets(text) > 0 and join_texts(line).rstrip().endswith(("）", ")"))
 
 
 def _band(edges: list[float], value: float) -> int:

@@ -39,6 +39,7 @@ from hecha.ingest.lines import (
     is_unit_text,
     join_broken_cell,
     join_figure_pieces,
+    open_brackets,
     page_of_footer,
     reads_as_sentence,
     split_figure_line,
@@ -867,8 +868,7 @@ def _label_groups(pending: list[_Line]) -> list[list[_Line]]:
     for line in pending:
         current.append(line)
         text = "".join(piece.text.strip() for piece in current)
-        depth = text.count("（") + text.count("(") - text.count("）") - text.count(")")
-        if depth <= 0 and (text.endswith(("）", ")")) or _ITEM_NAME_END.search(text)):
+        if open_brackets(text) <= 0 and (text.endswith(("）", ")")) or _ITEM_NAME_END.search(text)):
             groups.append(current)
             current = []
     if current:
@@ -888,10 +888,15 @@ def _items_between(rows: list[_Row], pending: list[_Line]) -> list[_Line]:
     if len(groups) < 3:
         return pending
     previous.label_after.extend(groups[0])
-    for group in groups[1:-1]:
-        label = "".join(piece.text.strip() for piece in group)
-        rows.append(_Row(split=SplitLine(label=label, figures=()), line=group[0]))
+    rows.extend(_empty_item(group) for group in groups[1:-1])
     return groups[-1]
+
+
+def _empty_item(group: list[_Line]) -> _Row:
+    """An item printed with empty cells, its label the lines of ``group`` joined."""
+    return _Row(
+        split=SplitLine(label="".join(piece.text.strip() for piece in group), figures=()), line=group[0]
+    )
 
 
 def _assign_fragments(
@@ -979,10 +984,7 @@ def _carry_labels(block: _Block, lines: list[_Line]) -> None:
     groups = _label_groups(lines)
     if groups and not block.rows[0].split.label:
         block.rows[0].label_before[:0] = groups.pop()
-    block.rows[:0] = [
-        _Row(split=SplitLine(label="".join(piece.text.strip() for piece in group), figures=()), line=group[0])
-        for group in groups
-    ]
+    block.rows[:0] = [_empty_item(group) for group in groups]
 
 
 def _continues_previous(previous: _Block, block: _Block, between: list[_Line]) -> bool:

@@ -523,35 +523,31 @@ class StatementLineMismatch(Rule):
                 for number, reading in enumerate(found)
                 for position in columns
             }
+            held_in = [
+                {position: outcomes[(number, position)].held for position in columns}
+                for number in range(len(found))
+            ]
+            # An equity statement's dozen columns: a reading that fails in more than a third of them
+            # is a misread grid (cells shifted by a column), not errors in each.
+            misread = {
+                number
+                for number, checked in enumerate(held_in)
+                if len(tested := [held for held in checked.values() if held is not None]) >= _MANY_COLUMNS
+                and sum(tested) * 3 < len(tested) * 2
+            }
             reported: list[tuple[int, int]] = []
             for (number, position), outcome in outcomes.items():
                 if outcome.held is None:
                     continue
-                reading = found[number]
-                checked = [
-                    outcomes[(number, other)].held
-                    for other in columns
-                    if outcomes[(number, other)].held is not None
-                ]
-                vouched = any(outcomes[(number, other)].held for other in columns if other != position) or (
-                    sum(
-                        1
-                        for other in range(len(found))
-                        if other != number and outcomes[(other, position)].held
-                    )
+                vouched = number not in misread and (
+                    any(held for other, held in held_in[number].items() if other != position)
+                    or sum(1 for other in range(len(found)) if other != number and held_in[other][position])
                     >= 2
                 )
-                if (
-                    len(checked) >= _MANY_COLUMNS
-                    and sum(1 for held in checked if held) * 3 < len(checked) * 2
-                ):
-                    # An equity statement's dozen columns: a reading that fails in more than a third
-                    # of them is a misread grid (cells shifted by a column), not errors in each.
-                    vouched = False
                 ctx.stats.relation(
                     table.table.index,
                     held=bool(outcome.held) and vouched,
-                    cells=self._cells(table, reading, position),
+                    cells=self._cells(table, found[number], position),
                 )
                 if not outcome.held and vouched:
                     reported.append((number, position))
