@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from hecha.engine import check_document
+from hecha.extract.table_roles import analyze_table
 from hecha.ingest import markdown
 from hecha.ingest.loader import load
 from hecha.model.document import Cell, Document, Table
@@ -440,3 +441,51 @@ def test_table_right_under_another_it_cannot_join_may_continue_it() -> None:
     result = check_document(document, select_rules(None))
     assert not result.diagnostics
     assert {key[0] for key in result.verified_cells} == {0, 1}
+
+
+def test_a_garbled_figure_makes_its_table_unread() -> None:
+    # tongrentang_2023_annual.md lines 5270-5283 (重要在建工程项目本期变动情况): the OCR converter printed
+    # 147,661.41 as "147.661.41" and moved that row's 本期其他减少 and the 合计 row's under 期末余额.
+    # The grid cannot be trusted: every figure is kept as printed but unread, none is checked.
+    path = FIXTURES / "tongrentang_construction_garbled_figure.md"
+    document = markdown.read(str(path), path.read_bytes())
+    (table,) = document.tables
+    figures = [cell for row in table.rows for cell in row[1:] if any(ch.isdigit() for ch in cell.text)]
+    assert figures and all(cell.unread and cell.quantity is None for cell in figures)
+    assert [row[0].text for row in table.rows if row[0].text == "合计"] == ["合计"]
+    result = check_document(document, select_rules(None))
+    assert not result.diagnostics
+    assert result.stats.unread_figures == len(figures)
+
+
+def test_a_rate_column_headed_amount_below_is_a_misaligned_header() -> None:
+    # tongrentang_2023_annual.md lines 7928-7942 (母公司应收账款 按坏账计提方法分类披露): the converter
+    # dropped one of the five columns of each period from the lower header row, so "计提比例(%)"
+    # stands over "金额" and 41,649,292.55 under 计提比例. The table is reported as not rebuilt.
+    path = FIXTURES / "tongrentang_bad_debt_misaligned_header.md"
+    document = markdown.read(str(path), path.read_bytes())
+    (table,) = document.tables
+    analyzed = analyze_table(table)
+    assert analyzed.uncertain is not None and "金额" in analyzed.uncertain
+    assert not check_document(document, select_rules(None)).diagnostics
+    # The ordinary two-row header (an amount group over 金额 / 计提比例) is read.
+    reply = FIXTURES / "chengbang_bad_debt_provision.md"
+    for other in markdown.read(str(reply), reply.read_bytes()).tables:
+        assert analyze_table(other).uncertain is None
+
+
+def test_equity_instruments_in_one_column_is_a_flattened_header() -> None:
+    # tongrentang_2023_annual.md lines 2799-2832 (母公司所有者权益变动表): 其他权益工具 stands as one
+    # column, so the converter lost two of the statement's columns and 资本公积 1,353,754,682.55 is
+    # missing from 一、上年年末余额. Lines 2760-2770 (the 2022 合并 statement) repeat 其他权益工具 over
+    # its three columns and are read and checked.
+    path = FIXTURES / "tongrentang_parent_equity_collapsed.md"
+    document = markdown.read(str(path), path.read_bytes())
+    (table,) = document.tables
+    assert "其他权益工具" in (analyze_table(table).uncertain or "")
+    assert not check_document(document, select_rules(None)).diagnostics
+    path = FIXTURES / "tongrentang_equity_three_instrument_columns.md"
+    document = markdown.read(str(path), path.read_bytes())
+    (table,) = document.tables
+    assert analyze_table(table).uncertain is None
+    assert check_document(document, select_rules(None)).verified_cells

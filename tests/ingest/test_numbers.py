@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from hecha.ingest.numbers import (
     find_quantities,
     is_blank,
+    is_garbled_figure,
     is_unit_line,
     normalize,
     parse_quantity,
@@ -64,6 +65,22 @@ def test_blanks(text: str) -> None:
 @pytest.mark.parametrize("text", ["abc", "1.2.3", "2023年度", "(12", "12)", "第3列", "减少"])
 def test_not_one_figure(text: str) -> None:
     assert parse_quantity(text) is None
+
+
+@pytest.mark.parametrize("text", ["147.661.41", "1.287.678,00", "(1.234.567,89)", "12.345,67"])
+def test_garbled_figures(text: str) -> None:
+    # "147.661.41": tongrentang_2023_annual.md line 5279, an OCR converter's 147,661.41.
+    assert is_garbled_figure(text)
+    assert parse_quantity(text) is None
+
+
+@pytest.mark.parametrize(
+    "text", ["147,661.41", "2023.12.31", "1.2.3", "147.661", "5,142,0", "7,284,721.14 1,334,995.86", "第3列"]
+)
+def test_not_garbled_figures(text: str) -> None:
+    # Dates, section numbers, one decimal point, a figure cut by extraction ("5,142,0", joined
+    # elsewhere) and two figures in one cell are not garbled figures.
+    assert not is_garbled_figure(text)
 
 
 def test_units_from_lines_and_headers() -> None:

@@ -316,6 +316,41 @@ def _header_text(header_rows: Sequence[Sequence[Cell]], col: int) -> tuple[str, 
     return header, group
 
 
+# A header part naming a rate, and one naming an amount and nothing else.
+_RATE_HEADER = re.compile(r"比例|比率|(?<!汇)率|%")
+_AMOUNT_ONLY_HEADER = re.compile(r"^(?:金额|账面金额)(?:[（(][^）)]*[）)])?$")
+
+
+def _rate_headed_amount(header: str) -> bool:
+    """A rate column ("计提比例(%)") whose lower header row says 金额: the header rows are
+    misaligned (a converter that dropped a column of one row, tongrentang's Markdown 坏账 table
+    prints "期末余额-计提比例(%)" over "金额"), so no column's header can be trusted. An amount
+    over a rate ("坏账准备 / 计提比例(%)") is the ordinary two-row header."""
+    parts = header.split(" / ")
+    return any(
+        _RATE_HEADER.search(upper)
+        and not _AMOUNT_ONLY_HEADER.match(upper)
+        and _AMOUNT_ONLY_HEADER.match(lower)
+        for position, upper in enumerate(parts)
+        for lower in parts[position + 1 :]
+    )
+
+
+def _collapsed_equity_instruments(headers: Sequence[str]) -> bool:
+    """An equity statement whose 其他权益工具 stands as one column, neither split into 优先股 /
+    永续债 / 其他 below nor repeated over the three columns it spans. The statement's format
+    prints three columns there; a converter that flattened the two-row header dropped two of
+    them, and the figures of a row moved left into the wrong columns (tongrentang's 2023 and
+    2024 Markdown: 资本公积 lost, or printed under 减：库存股)."""
+    for position, header in enumerate(headers):
+        if _squeeze(header) != "其他权益工具":
+            continue
+        neighbours = headers[max(position - 1, 0) : position] + headers[position + 1 : position + 2]
+        if not any(_squeeze(neighbour) == "其他权益工具" for neighbour in neighbours):
+            return True
+    return False
+
+
 def _is_artifact(cell: Cell, column_decimals: int) -> bool:
     """A figure that cannot be what was printed: an OCR'd dash ("1" among 2-decimal figures), or
     a figure cut by a wrapped cell ("55,429,191.3" + "9" on the next line; "527,186,739.")."""
@@ -455,9 +490,14 @@ def analyze_table(table: Table) -> AnalyzedTable:
     scale_default = unit_scale(table.unit or "")
     if scale_default is None and table.context:
         scale_default = unit_scale(table.context.splitlines()[-1] if table.context.splitlines() else "")
+    headers = [_header_text(header_rows, col) for col in figure_cols]
+    if any(_rate_headed_amount(header) for header, _ in headers):
+        return _uncertain(table, "header rows contradict each other (a rate column headed 金额 below)")
+    if _collapsed_equity_instruments([header for header, _ in headers]):
+        return _uncertain(table, "header lost columns (其他权益工具 printed as one column)")
     columns: list[Column] = []
     for position, col in enumerate(figure_cols):
-        header, group = _header_text(header_rows, col)
+        header, group = headers[position]
         column_cells = [cells[position] for _, cells, _ in aligned if cells[position] is not None]
         figures = [c for c in column_cells if c is not None and c.quantity is not None]
         percent = sum(1 for c in figures if c.quantity is not None and c.quantity.is_percent)

@@ -12,6 +12,7 @@ import ast
 import json
 from dataclasses import dataclass, field
 
+from hecha.ingest.damage import mark_damaged_tables
 from hecha.ingest.errors import IngestError
 from hecha.ingest.lines import (
     RowSource,
@@ -85,7 +86,7 @@ def read(path: str, data: bytes) -> Document:
         format="alltxt",
         page_count=max(pages) if pages else None,
         paragraphs=tuple(paragraphs),
-        tables=tuple(split_panels(list(tables))),
+        tables=tuple(split_panels(mark_damaged_tables(list(tables)))),
         warnings=tuple(warnings),
     )
 

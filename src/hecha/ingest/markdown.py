@@ -19,6 +19,7 @@ import re
 from dataclasses import dataclass, field, replace
 from html.parser import HTMLParser
 
+from hecha.ingest.damage import mark_damaged_tables
 from hecha.ingest.detect import decode_text
 from hecha.ingest.grid import is_pipe_row, pipe_table
 from hecha.ingest.numbers import is_blank, is_unit_line, parse_quantity, unit_scale
@@ -271,7 +272,7 @@ class _DocumentBuilder:
             format="markdown",
             page_count=None,
             paragraphs=tuple(self.paragraphs),
-            tables=tuple(split_panels(self.tables)),
+            tables=tuple(split_panels(mark_damaged_tables(self.tables))),
             warnings=tuple(self.warnings),
         )
 

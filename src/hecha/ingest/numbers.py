@@ -103,6 +103,19 @@ def is_blank(text: str) -> bool:
     return stripped in BLANK_TEXTS or stripped.lower() in BLANK_TEXTS
 
 
+# Figure-shaped text that parses as no figure: a decimal point where a thousands separator belongs,
+# followed by more groups ("147.661.41", "1.287.678,00"). An OCR converter prints these when
+# it misreads a separator; the figure is printed but its value is unknown. Dates ("2023.12.31")
+# and section numbers ("1.2.3") do not have the shape.
+_GARBLED_FIGURE = re.compile(r"^[-(]?\d{1,3}(?:[.,]\d{3})*\.\d{3}(?:[.,]\d{3})*[.,]\d{1,2}\)?%?$")
+
+
+def is_garbled_figure(text: str) -> bool:
+    """A cell printing a figure hecha cannot read for certain ("147.661.41"), not a label."""
+    cleaned = normalize(text).strip()
+    return bool(_GARBLED_FIGURE.match(cleaned)) and parse_quantity(cleaned) is None
+
+
 _DIRECTION_WORDS = (
     ("增加", ""),
     ("上升", ""),

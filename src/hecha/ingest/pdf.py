@@ -16,6 +16,7 @@ from itertools import pairwise
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
+from hecha.ingest.damage import mark_damaged_tables
 from hecha.ingest.errors import IngestError
 from hecha.ingest.lines import (
     is_figure_head_piece,
@@ -81,17 +82,19 @@ def read(path: str, data: bytes) -> Document:
     prose_ends = _pages_ending_in_prose(lines, joined)
     tables = tuple(
         split_panels(
-            [
-                _to_table(
-                    path,
-                    index,
-                    table,
-                    lines,
-                    below_another=_below_another(index, table, row_tops),
-                    after_prose=table.page - 1 in prose_ends,
-                )
-                for index, table in enumerate(joined)
-            ]
+            mark_damaged_tables(
+                [
+                    _to_table(
+                        path,
+                        index,
+                        table,
+                        lines,
+                        below_another=_below_another(index, table, row_tops),
+                        after_prose=table.page - 1 in prose_ends,
+                    )
+                    for index, table in enumerate(joined)
+                ]
+            )
         )
     )
     paragraphs = tuple(_paragraphs(path, lines, page_tables, pages))

@@ -19,6 +19,7 @@ from enum import Enum
 from functools import lru_cache
 from itertools import combinations, pairwise
 
+from hecha.ingest.damage import mark_damaged_tables
 from hecha.ingest.errors import IngestError
 from hecha.ingest.lines import (
     DIRECTION_WORDS,
@@ -124,7 +125,7 @@ def read(path: str, data: bytes) -> Document:
         format="text",
         page_count=page_count,
         paragraphs=tuple(paragraphs),
-        tables=tuple(split_panels(tables)),
+        tables=tuple(split_panels(mark_damaged_tables(tables))),
         warnings=warnings,
     )
 
