@@ -91,6 +91,9 @@ def test_column_kinds_and_periods_from_headers() -> None:
     assert column_kind("变动额", 0.0) is ColumnKind.DIFFERENCE
     assert column_kind("占营业收入比重", 1.0) is ColumnKind.SHARE
     assert column_kind("单价（元/件）", 0.0) is ColumnKind.OTHER
+    # 主要会计数据: a year-end balance against the last one (annual, then half-year report)
+    assert column_kind("本年末比上年末增减", 1.0) is ColumnKind.CHANGE_RATE
+    assert column_kind("本报告期末比上年度末增减", 1.0) is ColumnKind.CHANGE_RATE
     assert column_period("2023 年 12 月 31 日") == "2023年12月31日"
     assert column_period("一季度收入 / 2025年一季度") == "2025年一季度"
     assert column_period("上年同期") == "上年同期"

@@ -8,9 +8,11 @@ from pathlib import Path
 
 import pytest
 
+from hecha.engine import check_document
 from hecha.ingest import text
 from hecha.ingest.errors import IngestError
 from hecha.model.document import Document
+from hecha.rules.registry import select_rules
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "text"
 CUTS = ("jinyu_p14-15", "jinyu_p16-17", "haixiang_p15-16")
@@ -205,3 +207,49 @@ def test_last_row_before_a_page_break_may_print_fewer_figures() -> None:
     payables = next(t for t in document.tables if any(r[0].text == "应付股利" for r in t.rows))
     labels = [row[0].text for row in payables.rows]
     assert "应付利息" in labels and labels[-1] == "合计"
+
+
+def test_figures_centred_between_a_wrapped_labels_lines_join_it() -> None:
+    # maipu_medical_2024_annual.pdfplumber.txt lines 4680-4790 (合并利润表, pages 103-105): a label
+    # wrapped inside its bracket prints its figures on a line between its two pieces ("投资收益（损失以
+    # “－”号填" / "3,428,431.47 3,564,331.17" / "列）"), and runs of such items printed empty stand
+    # between the rows. Each label is whole and on its own row; the statement is one table.
+    path = FIXTURES / "maipu_2024_p103-105_income_statement.pdfplumber.txt"
+    document = text.read(str(path), path.read_bytes())
+    rows = {row[0].text: [cell.text for cell in row[1:]] for table in document.tables for row in table.rows}
+    assert rows["投资收益（损失以“－”号填列）"] == ["3,428,431.47", "3,564,331.17"]
+    assert rows["公允价值变动收益（损失以“－”号填列）"] == ["151,575.36", "125,723.98"]
+    assert rows["信用减值损失（损失以“-”号填列）"] == ["-95,828.86", "-36,562.59"]
+    assert rows["五、净利润（净亏损以“－”号填列）"] == ["78,854,230.23", "40,877,390.16"]
+    for empty in (
+        "其中：对联营企业和合营企业的投资收益",
+        "净敞口套期收益（损失以“－”号填列）",
+        "（一）按经营持续性分类",
+    ):
+        assert empty in rows and not any(rows[empty])
+    statement = next(t for t in document.tables if any(r[0].text == "一、营业总收入" for r in t.rows))
+    assert any(r[0].text.startswith("三、营业利润") for r in statement.rows)
+
+
+@pytest.mark.parametrize(
+    ("cut", "first_item", "total"),
+    [
+        # maipu_medical_2024_annual.pdfplumber.txt lines 606-640 (p.21-22, 前五名客户/供应商)
+        ("maipu_2024_p21_top_customers", "6,935,210.70", "24,798,798.14"),
+        # haixiang_2019_annual.pdfplumber.txt lines 550-581 (p.19, the same lists, another company)
+        ("haixiang_2019_p19_top_customers", "212,211,696.91", "649,326,403.37"),
+    ],
+)
+def test_numbered_name_lists_put_the_totals_nil_name_aside(cut: str, first_item: str, total: str) -> None:
+    # "序号 客户名称 销售额（元） 占年度销售总额比例": items print number and name as their label, the
+    # 合计 row a nil mark in the name column ("合计 -- 649,326,403.37 22.08%"). The 合计 is checked;
+    # a digit changed in the first item's amount is found there.
+    path = FIXTURES / f"{cut}.pdfplumber.txt"
+    document = text.read(str(path), path.read_bytes())
+    listing = next(t for t in document.tables if any(c.text == first_item for r in t.rows for c in r))
+    assert [cell.text for cell in listing.rows[-1]][:2] == ["合计", total]
+    assert check_document(document, select_rules(None)).verified_cells
+    altered_bytes = path.read_bytes().replace(first_item.encode(), first_item[:-2].encode() + b"99")
+    altered = text.read(str(path), altered_bytes)
+    found = check_document(altered, select_rules(None)).diagnostics
+    assert any(d.code == "T001" and total in d.message for d in found)

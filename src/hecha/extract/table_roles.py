@@ -55,6 +55,10 @@ _CHANGE_WORDS = (
     "降幅",
     "比上年增减",
     "比上年同期增减",
+    # A balance against the year's opening one: "本年末比上年末增减" (annual report),
+    # "本报告期末比上年度末增减" (half-year and quarterly reports).
+    "比上年末增减",
+    "比上年度末增减",
     "增减(%)",
     "变动(%)",
 )

@@ -46,7 +46,7 @@ from hecha.ingest.lines import (
     split_figure_line,
     tokens_of,
 )
-from hecha.ingest.numbers import normalize, parse_quantity
+from hecha.ingest.numbers import is_blank, normalize, parse_quantity
 from hecha.ingest.panels import split_panels
 from hecha.ingest.prose import (
     ends_prose_before_table,
@@ -647,7 +647,11 @@ def _collect_rows(
                 continue
             if labelled is False and len(pending) < _MAX_FRAGMENTS:
                 # The first piece of the label of a row printed below its label lines.
-                if pending:
+                if pending and _closed_below(rows[-1]):
+                    # The row above is whole: the lines between are items printed empty
+                    # ("（一）按经营持续性分类" under "五、净利润（净亏损以“－”号填" … "列）").
+                    rows.extend(_empty_item(group) for group in _label_groups(pending))
+                elif pending:
                     rows[-1].label_after.extend(pending)
                 pending = [line]
                 i += 1
@@ -659,9 +663,16 @@ def _collect_rows(
             i += 1
             end = i
             continue
-        if _is_fragment(text) and len(pending) < _MAX_FRAGMENTS + len(_label_groups(pending)[1:-1]):
-            # Whole item names printed with empty cells (a statement's 汇兑收益, 净敞口套期收益)
-            # between wrapped label pieces do not count as pieces.
+        if rows and not pending and _closes_open_label(rows[-1], text):
+            # "投资收益（损失以“－”号填" / "3,428,431.47 3,564,331.17" / "列）": the figures stand
+            # centred between the two lines of a label, and this line closes its bracket.
+            rows[-1].label_after.append(line)
+            i += 1
+            end = i
+            continue
+        if _is_fragment(text) and len(pending) < _MAX_FRAGMENTS + sum(map(len, _label_groups(pending)[1:-1])):
+            # Whole item names printed with empty cells (a statement's 汇兑收益, 净敞口套期收益,
+            # each wrapped over two lines) between wrapped label pieces do not count as pieces.
             pending.append(line)
             i += 1
             continue
@@ -886,10 +897,12 @@ def _items_between(rows: list[_Row], pending: list[_Line]) -> list[_Line]:
     if previous.split.label:
         return pending
     groups = _label_groups(pending)
-    if len(groups) < 3:
+    closed = _closed_below(previous)
+    if len(groups) < (2 if closed else 3):
         return pending
-    previous.label_after.extend(groups[0])
-    rows.extend(_empty_item(group) for group in groups[1:-1])
+    if not closed:
+        previous.label_after.extend(groups.pop(0))
+    rows.extend(_empty_item(group) for group in groups[:-1])
     return groups[-1]
 
 
@@ -913,7 +926,7 @@ def _assign_fragments(
     """
     if not pending:
         return []
-    if previous is None or labels_above:
+    if previous is None or labels_above or _closed_below(previous):
         return pending
     if not previous.split.label and not split.label and len(previous.split.figures) > len(split.figures):
         # The row above gathered several lines of figures below its label lines (pypdfium2):
@@ -945,6 +958,29 @@ def _assign_fragments(
         return pending
     previous.label_after.extend(pending)
     return []
+
+
+def _closes_open_label(row: _Row, text: str) -> bool:
+    """``text`` is a label piece closing a bracket that the label of ``row``, a row of figures,
+    leaves open."""
+    if not row.split.figures or not _is_fragment(text):
+        return False
+    label = _label_text(row.label_before) + row.split.label + _label_text(row.label_after)
+    left = open_brackets(label)
+    return left > 0 and open_brackets(label + text.strip()) < left
+
+
+def _closed_below(row: _Row) -> bool:
+    """The label of ``row`` was left open above its figures and closed by the lines below them
+    ("投资收益（损失以“－”号填" / figures / "列）"): it is whole, no later line belongs to it."""
+    above = _label_text(row.label_before) + row.split.label
+    return bool(row.label_after) and open_brackets(above) > 0 >= open_brackets(
+        above + _label_text(row.label_after)
+    )
+
+
+def _label_text(pieces: list[_Line]) -> str:
+    return "".join(piece.text.strip() for piece in pieces)
 
 
 def _glue_wrapped_figure(previous: _Row, split: SplitLine, line: _Line) -> bool:
@@ -1423,6 +1459,7 @@ def _stray_table(block: _Block, path: str, index: int) -> Table:
 
 
 def _to_table(block: _Block, path: str, index: int) -> Table:
+    numbered_names = _numbered_names(block)
     width, placed = _column_count(block.rows)
     two_decimals = any(is_grouped_two_decimals(figure) for row in block.rows for figure in row.split.figures)
     sources: list[RowSource] = []
@@ -1437,6 +1474,8 @@ def _to_table(block: _Block, path: str, index: int) -> Table:
         header = header[: len(header) - len(sections)]
     for line in header:
         cells = tokens_of(line.text)
+        if numbered_names and line is block.header[-1]:
+            cells = [" ".join(cells[:2]), *cells[2:]]  # 序号 and 客户名称 head the label column
         # A trailing description column that no body row fills ("2016年 2015年 同比增减 重大变动
         # 说明", "项目 期初余额 … 期末余额 形成原因") does not shift the others. The label column's
         # header cell may be empty (the first cell then names a figure column).
@@ -1489,6 +1528,38 @@ def _to_table(block: _Block, path: str, index: int) -> Table:
         context=block.context,
         opens_page=block.opens_page,
     )
+
+
+_NUMBER_HEADER = ("序号", "排名", "名次")
+_NAME_HEADER = re.compile(r"(?:名称|姓名)$")
+
+
+def _numbered_names(block: _Block) -> bool:
+    """A list headed "序号 客户名称 销售额（元） 占年度销售总额比例": each item prints its number and
+    name as one label ("1 客户1 212,211,696.91 7.21%"), and the 合计 row a nil mark in the name
+    column ("合计 -- 649,326,403.37 22.08%"). That mark is taken out of the 合计 row's figures, so
+    that the rows print as many figures as the table has figure columns. Returns whether the
+    header so numbers and names its rows (every item printing one figure per figure column)."""
+    if not block.header:
+        return False
+    tokens = tokens_of(block.header[-1].text)
+    if len(tokens) < 3 or tokens[0] not in _NUMBER_HEADER or not _NAME_HEADER.search(tokens[1]):
+        return False
+    columns = len(tokens) - 2
+    items = [
+        row for row in block.rows if row.split.figures and not _TOTAL_LABEL.match(row.split.label.strip())
+    ]
+    if not items or any(len(row.split.figures) != columns for row in items):
+        return False  # "1 客户 1 553,008,178.79 4.70%": the name's number reads as a figure
+    for row in block.rows:
+        figures = row.split.figures
+        if (
+            len(figures) == columns + 1
+            and is_blank(figures[0])
+            and _TOTAL_LABEL.match(row.split.label.strip())
+        ):
+            row.split = SplitLine(row.split.label, figures[1:], row.split.dangling)
+    return True
 
 
 def _column_count(rows: list[_Row]) -> tuple[int, bool]:
