@@ -287,3 +287,36 @@ def test_list_stacked_under_summary_lines_in_one_grid_is_a_table_of_its_own() ->
         total = table.rows[-1][2].location
         assert (total.table, total.row, total.col) in result.verified_cells
     assert not result.diagnostics
+
+
+def test_figures_wrapped_around_a_centred_line_and_lone_decimal_points_join() -> None:
+    # baicheng_pharma_2024_annual.pdf p.34 (营业成本构成): "研发技术成果" / "转化" stands in a
+    # narrow cell with "33,309,586.2" on its first line and "3" on its last, "直接材料 … 8.65% …
+    # -2.84%" centred between; "3.37%" is drawn as "3", ".", "37%" with the point below the
+    # digits' centre line. Each item is one row with whole figures, and the 小计 rows foot.
+    document = _read("baicheng_2024_p34.pdf")
+    rows = [[cell.text for cell in row] for table in document.tables for row in table.rows]
+    assert ["CRO行业", "制造费用", "48,557,286.73", "12.61%", "46,974,453.66", "13.39%", "3.37%"] in rows
+    assert [
+        "研发技术成果转化",
+        "直接材料",
+        "33,309,586.23",
+        "8.65%",
+        "34,284,290.41",
+        "9.77%",
+        "-2.84%",
+    ] in rows
+    assert [
+        "研发技术成果转化",
+        "小计",
+        "76,846,872.44",
+        "19.96%",
+        "83,891,082.43",
+        "23.92%",
+        "-8.40%",
+    ] in rows
+    result = check_document(document, select_rules(["T001"]))
+    products = next(t for t in document.tables if any(r[0].text == "研发技术成果转化" for r in t.rows))
+    subtotal = next(r for r in products.rows if r[0].text == "研发技术成果转化" and r[1].text == "小计")
+    assert (products.index, subtotal[2].location.row, subtotal[2].location.col) in result.verified_cells
+    assert not result.diagnostics

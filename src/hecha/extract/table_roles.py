@@ -349,7 +349,7 @@ def _collapsed_equity_instruments(headers: Sequence[str]) -> bool:
     for position, header in enumerate(headers):
         if _squeeze(header) != "其他权益工具":
             continue
-        neighbours = headers[max(position - 1, 0) : position] + headers[position + 1 : position + 2]
+        neighbours = [*headers[max(position - 1, 0) : position], *headers[position + 1 : position + 2]]
         if not any(_squeeze(neighbour) == "其他权益工具" for neighbour in neighbours):
             return True
     return False

@@ -961,7 +961,16 @@ def _merge_wrapped_line(
         if joined is None or parse_quantity(joined) is None:
             return None
         joins.append((above, position, joined, piece))
-    helpers = {index for index in stack if index != target and _figures_only(rows[index])}
+    # Lines that merge into the target: lines of figures only, and a line holding the heads of
+    # the figures joined here beside a label piece where the target prints nothing (the first
+    # line of "研发技术成果" / "转化", centred "直接材料 … 8.65%" between, baicheng 2024 p.34).
+    sources = {above for above, _, _, _ in joins}
+    helpers = {
+        index
+        for index in stack
+        if index != target
+        and (_figures_only(rows[index]) or (index in sources and _fills_gaps(rows[index], rows[target])))
+    }
     if any(above not in helpers and above != target for above, _, _, _ in joins):
         return None
     label_rest = [p for p, cell in enumerate(line) if cell.text.strip() and p not in figures]
@@ -989,6 +998,14 @@ def _merge_wrapped_line(
     return sorted(helpers)
 
 
+def _fills_gaps(row: list[GridCell], target: list[GridCell]) -> bool:
+    """Every cell ``row`` prints stands where ``target`` prints nothing."""
+    return all(
+        not cell.text.strip() or (position < len(target) and not target[position].text.strip())
+        for position, cell in enumerate(row)
+    )
+
+
 def _figure_at(row: list[GridCell], position: int) -> bool:
     return (
         0 <= position < len(row) and bool(row[position].text.strip()) and _is_figure_text(row[position].text)
@@ -1009,19 +1026,29 @@ _FIGURE_CHARACTERS = re.compile(r"[-+()（）\d,.，%]+")
 _TAIL_DIGITS = re.compile(r"\d{1,2}|\.\d{1,2}")
 
 
-def _has_broken_figures(rows: list[list[GridCell]]) -> bool:
-    """Pieces of figures broken over lines that could not be joined again are left in the body
-    ("32,303," over "741.15" three lines down, with the row's percentage on the middle line;
-    "41,045,311.1" over "8" beside amounts printed with two decimals): then which figure belongs
-    to which row and column is not known, and every figure of the table is kept unread rather
-    than checked in a row it may not belong to."""
+def _unread_rows(rows: list[list[GridCell]]) -> range | set[int]:
+    """The body rows whose figures are kept unread: those of the whole table when pieces of
+    figures broken over lines that could not be joined again are left in it ("32,303," over
+    "741.15" three lines down, with the row's percentage on the middle line; "41,045,311.1" over
+    "8" beside amounts printed with two decimals), for then which figure belongs to which row and
+    column is not known. When the pieces all stand in the last row, the rest of that row's figures
+    went on to the next page ("CDMO 小计 23,100,857.4 … 30,374,657.2" with "0" and "9" at the top of
+    the next, baicheng 2024 p.34): only that row is unread."""
     # (The label column's "1．" is an item number set on a line of its own, not a figure's piece.)
-    texts = [normalize(cell.text).strip() for row in rows for cell in row[1:] if cell.text.strip()]
-    if any(is_figure_head_piece(text) or is_figure_tail_piece(text) for text in texts):
-        return True
-    return any(is_grouped_one_decimal(text) for text in texts) and any(
-        is_grouped_two_decimals(text) for text in texts
-    )
+    texts = [[normalize(cell.text).strip() for cell in row[1:] if cell.text.strip()] for row in rows]
+    pieces = {
+        position
+        for position, row in enumerate(texts)
+        if any(is_figure_head_piece(text) or is_figure_tail_piece(text) for text in row)
+    }
+    one_decimal = {position for position, row in enumerate(texts) if any(map(is_grouped_one_decimal, row))}
+    if one_decimal and any(is_grouped_two_decimals(text) for row in texts for text in row):
+        pieces |= one_decimal
+    if not pieces:
+        return set()
+    if pieces == {len(rows) - 1} and len(rows) > 1:
+        return pieces
+    return range(len(rows))
 
 
 def _pages_ending_in_prose(lines: list[_Line], tables: list[PageTable]) -> set[int]:
@@ -1071,7 +1098,7 @@ def _to_table(
     after_prose: bool = False,
 ) -> Table:
     header = _header_rows_of(table)
-    broken = _has_broken_figures(table.rows[header:])
+    unread = {header + position for position in _unread_rows(table.rows[header:])}
     rows: list[tuple[Cell, ...]] = []
     for row_index, (row, page) in enumerate(zip(table.rows, table.row_pages, strict=True)):
         cells = []
@@ -1086,7 +1113,7 @@ def _to_table(
                 col=col_index,
                 quote=text,
             )
-            if broken and row_index >= header and any(char.isdigit() for char in text):
+            if row_index in unread and any(char.isdigit() for char in text):
                 cells.append(Cell(text=text, location=location, spanned=grid_cell.spanned, unread=True))
                 continue
             cells.append(

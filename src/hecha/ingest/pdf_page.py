@@ -104,7 +104,7 @@ def read_runs(textpage: object, page_height: float) -> list[Run]:
         runs.append(run)
     if runs and sum(1 for run in runs if len(run.text) == 1) * 2 > len(runs):
         runs = _join_glyphs(runs)
-    return _glue_minus_signs(runs)
+    return _glue_minus_signs(_glue_points(runs))
 
 
 # Glyphs closer than this many heights of the word they follow belong to it.
@@ -166,6 +166,41 @@ def _join_glyphs(runs: list[Run]) -> list[Run]:
         if not letters and glyph.text.isalnum():
             open_words[open_words.index(target)] = (word, True)
     return [run for run in runs if len(run.text) != 1] + words
+
+
+_POINTS = frozenset({".", ",", "．", "，"})
+
+
+def _glue_points(runs: list[Run]) -> list[Run]:
+    """Join a decimal point or comma drawn as its own run to the digits left of it.
+
+    Its box is a dot at the baseline, below the digits' centre line: in a row whose figures wrap
+    onto a second line ("3" "." "37%" beside "48,557,286.7" / "3", baicheng 2024 p.34) the lone
+    point would sort with the line below and split "3.37%" into "3 37%" and ".". Glued to the
+    digit it follows (bottoms aligned, no gap), it takes that digit's line.
+    """
+    points = [run for run in runs if run.text in _POINTS]
+    if not points:
+        return runs
+    consumed: set[int] = set()
+    for point in points:
+        best: Run | None = None
+        for other in runs:
+            if other.text in _POINTS or not other.text[-1:].isdigit():
+                continue
+            height = max(other.height, 1.0)
+            if (
+                point.height < 0.6 * height
+                and -0.2 * height <= point.x0 - other.x1 <= 0.5 * height
+                and abs(point.bottom - other.bottom) <= 0.3 * height
+                and (best is None or other.x1 > best.x1)
+            ):
+                best = other
+        if best is not None:
+            best.text += point.text
+            best.x1 = max(best.x1, point.x1)
+            consumed.add(id(point))
+    return [run for run in runs if id(run) not in consumed]
 
 
 def _glue_minus_signs(runs: list[Run]) -> list[Run]:
