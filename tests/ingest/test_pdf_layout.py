@@ -320,3 +320,26 @@ def test_figures_wrapped_around_a_centred_line_and_lone_decimal_points_join() ->
     subtotal = next(r for r in products.rows if r[0].text == "研发技术成果转化" and r[1].text == "小计")
     assert (products.index, subtotal[2].location.row, subtotal[2].location.col) in result.verified_cells
     assert not result.diagnostics
+
+
+def test_a_row_heading_the_columns_anew_starts_a_table_of_its_own() -> None:
+    # asymchem_2024_annual_summary.pdf pp.5-6 (主要会计数据): one grid holds the balances under
+    # "2024年末 … 本年末比上年末增减", the results under "2024年 … 本年比上年增减" and the quarters
+    # under "第一季度 … 第四季度". Read as one table, the third quarter's 营业收入 1,442,936,480.71
+    # stood under 本年末比上年末增减 as a change rate. maipu_medical_2024_annual.pdf p.9 is the same
+    # grid of another company.
+    document = _read("asymchem_2024_summary_p5-6.pdf")
+    headers = [[cell.text for cell in table.rows[0][1:]] for table in document.tables if table.rows]
+    assert ["2024年末", "2023年末", "本年末比上年末增减", "2022年末"] in headers
+    assert ["2024年", "2023年", "本年比上年增减", "2022年"] in headers
+    assert ["第一季度", "第二季度", "第三季度", "第四季度"] in headers
+    quarters = next(t for t in document.tables if t.rows and t.rows[0][1].text == "第一季度")
+    assert quarters.unit == "单位：元" and "分季度主要会计数据" in quarters.title
+    result = check_document(document, select_rules(None))
+    assert not result.diagnostics
+    balances = next(t for t in document.tables if t.rows and t.rows[0][1].text == "2024年末")
+    assert any(key[0] == balances.index for key in result.verified_cells)
+    maipu = _read("maipu_2024_p9.pdf")
+    headers = [[cell.text for cell in table.rows[0][1:]] for table in maipu.tables if table.rows]
+    assert ["2024年末", "2023年末", "本年末比上年末增减", "2022年末"] in headers
+    assert not check_document(maipu, select_rules(None)).diagnostics

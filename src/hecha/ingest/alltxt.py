@@ -12,8 +12,8 @@ import ast
 import json
 from dataclasses import dataclass, field
 
-from hecha.ingest.damage import mark_damaged_tables
 from hecha.ingest.errors import IngestError
+from hecha.ingest.finish import finished
 from hecha.ingest.lines import (
     RowSource,
     build_table,
@@ -22,7 +22,6 @@ from hecha.ingest.lines import (
     join_broken_rows,
     merge_wrapped_rows,
 )
-from hecha.ingest.panels import split_panels
 from hecha.ingest.prose import (
     ends_prose_before_table,
     ends_sentence,
@@ -86,7 +85,7 @@ def read(path: str, data: bytes) -> Document:
         format="alltxt",
         page_count=max(pages) if pages else None,
         paragraphs=tuple(paragraphs),
-        tables=tuple(split_panels(mark_damaged_tables(list(tables)))),
+        tables=finished(list(tables)),
         warnings=tuple(warnings),
     )
 

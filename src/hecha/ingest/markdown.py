@@ -19,11 +19,11 @@ import re
 from dataclasses import dataclass, field, replace
 from html.parser import HTMLParser
 
-from hecha.ingest.damage import mark_damaged_tables
 from hecha.ingest.detect import decode_text
+from hecha.ingest.finish import finished
 from hecha.ingest.grid import is_pipe_row, pipe_table
 from hecha.ingest.numbers import is_blank, is_unit_line, parse_quantity, unit_scale
-from hecha.ingest.panels import relocated, split_panels
+from hecha.ingest.panels import relocated
 from hecha.model.document import Cell, Document, Location, Notice, Paragraph, Table
 from hecha.model.quantity import Unit
 
@@ -272,7 +272,7 @@ class _DocumentBuilder:
             format="markdown",
             page_count=None,
             paragraphs=tuple(self.paragraphs),
-            tables=tuple(split_panels(mark_damaged_tables(self.tables))),
+            tables=finished(self.tables),
             warnings=tuple(self.warnings),
         )
 

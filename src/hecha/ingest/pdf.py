@@ -16,8 +16,8 @@ from itertools import pairwise
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
-from hecha.ingest.damage import mark_damaged_tables
 from hecha.ingest.errors import IngestError
+from hecha.ingest.finish import finished
 from hecha.ingest.lines import (
     is_figure_head_piece,
     is_figure_tail_piece,
@@ -26,7 +26,6 @@ from hecha.ingest.lines import (
     join_figure_pieces,
 )
 from hecha.ingest.numbers import is_blank, is_unit_line, normalize, parse_quantity, unit_scale
-from hecha.ingest.panels import split_panels
 from hecha.ingest.pdf_page import PageContent, Run, read_rules, read_runs
 from hecha.ingest.pdf_tables import GridCell, PageTable, find_tables
 from hecha.ingest.pdf_unruled import find_unruled_tables
@@ -80,22 +79,18 @@ def read(path: str, data: bytes) -> Document:
     ]
     row_tops = _row_tops(joined)
     prose_ends = _pages_ending_in_prose(lines, joined)
-    tables = tuple(
-        split_panels(
-            mark_damaged_tables(
-                [
-                    _to_table(
-                        path,
-                        index,
-                        table,
-                        lines,
-                        below_another=_below_another(index, table, row_tops),
-                        after_prose=table.page - 1 in prose_ends,
-                    )
-                    for index, table in enumerate(joined)
-                ]
+    tables = finished(
+        [
+            _to_table(
+                path,
+                index,
+                table,
+                lines,
+                below_another=_below_another(index, table, row_tops),
+                after_prose=table.page - 1 in prose_ends,
             )
-        )
+            for index, table in enumerate(joined)
+        ]
     )
     paragraphs = tuple(_paragraphs(path, lines, page_tables, pages))
     return Document(source=path, format="pdf", page_count=len(pages), paragraphs=paragraphs, tables=tables)

@@ -19,8 +19,8 @@ from enum import Enum
 from functools import lru_cache
 from itertools import combinations, pairwise
 
-from hecha.ingest.damage import mark_damaged_tables
 from hecha.ingest.errors import IngestError
+from hecha.ingest.finish import finished
 from hecha.ingest.lines import (
     DIRECTION_WORDS,
     PROSE_VERBS,
@@ -47,7 +47,6 @@ from hecha.ingest.lines import (
     tokens_of,
 )
 from hecha.ingest.numbers import is_blank, normalize, parse_quantity
-from hecha.ingest.panels import split_panels
 from hecha.ingest.prose import (
     ends_prose_before_table,
     ends_sentence,
@@ -125,7 +124,7 @@ def read(path: str, data: bytes) -> Document:
         format="text",
         page_count=page_count,
         paragraphs=tuple(paragraphs),
-        tables=tuple(split_panels(mark_damaged_tables(tables))),
+        tables=finished(tables),
         warnings=warnings,
     )
 
