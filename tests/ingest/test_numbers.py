@@ -83,6 +83,13 @@ def test_not_garbled_figures(text: str) -> None:
     assert not is_garbled_figure(text)
 
 
+@pytest.mark.parametrize(("line", "scale"), [("人民币元", 0), ("人民币千元", 3), ("人民币万元", 4)])
+def test_a_currency_alone_on_its_line_is_a_unit_line(line: str, scale: int) -> None:
+    # shenzhen_energy_2016_annual: "人民币元" heads every table of the audited statements.
+    assert is_unit_line(line) and unit_scale(line) == scale
+    assert unit_scale("以人民币元为记账本位币") is None
+
+
 def test_units_from_lines_and_headers() -> None:
     assert unit_scale("单位：万元") == 4
     assert unit_scale("单位：元 币种：人民币") == 0

@@ -253,3 +253,18 @@ def test_numbered_name_lists_put_the_totals_nil_name_aside(cut: str, first_item:
     altered = text.read(str(path), altered_bytes)
     found = check_document(altered, select_rules(None)).diagnostics
     assert any(d.code == "T001" and total in d.message for d in found)
+
+
+def test_a_currency_alone_on_its_line_is_the_unit_and_ends_the_header() -> None:
+    # shenzhen_energy_2016_annual.pdfplumber.txt lines 3062-3113 (合并资产负债表, p.82): the auditor's
+    # signature lines of the page before, the title, "2016年12月31日" and "人民币元" stand over
+    # "资产 附注五 2016年12月31日 2015年12月31日". "人民币元" is the unit: the header is the one line
+    # under it, and the statement's 流动资产合计 is checked.
+    path = FIXTURES / "shenzhen_energy_2016_p82_balance_sheet.pdfplumber.txt"
+    document = text.read(str(path), path.read_bytes())
+    sheet = next(t for t in document.tables if any(r[0].text == "货币资金" for r in t.rows))
+    assert sheet.unit == "人民币元"
+    assert [cell.text for cell in sheet.rows[0]] == ["资产", "附注五", "2016年12月31日", "2015年12月31日"]
+    result = check_document(document, select_rules(None))
+    total = next(r for r in sheet.rows if r[0].text == "流动资产合计")
+    assert (sheet.index, total[2].location.row, 2) in result.verified_cells

@@ -199,6 +199,9 @@ def find_quantities(text: str) -> Iterator[tuple[int, int, Quantity]]:
 # "单位均为人民币万元" states a unit for a whole section, as "单位：万元" does for one table.
 _UNIT_LINE_RE = re.compile(
     r"(?:单位|金额单位|币种)\s*(?:均为|为)?\s*[:：]?\s*(?:人民币)?\s*(亿元|万元|千元|百元|元|%|人|家)"
+    # The currency alone on its line, as statements audited in the international style head
+    # every table ("人民币元", shenzhen_energy 2016; "人民币千元").
+    r"|^\s*人民币\s*(亿元|万元|千元|元)\s*$"
 )
 _UNIT_SCALES = {"亿元": 8, "万元": 4, "千元": 3, "百元": 2, "元": 0}
 
@@ -208,7 +211,7 @@ def unit_scale(text: str) -> int | None:
     normalized = normalize(text)
     match = _UNIT_LINE_RE.search(normalized)
     if match:
-        return _UNIT_SCALES.get(match.group(1))
+        return _UNIT_SCALES.get(match.group(1) or match.group(2))
     bracket = re.search(r"[(（\[]\s*(?:人民币)?(亿元|万元|千元|元)\s*[)）\]]", normalized)
     if bracket:
         return _UNIT_SCALES[bracket.group(1)]
