@@ -336,7 +336,9 @@ def test_a_row_heading_the_columns_anew_starts_a_table_of_its_own() -> None:
     quarters = next(t for t in document.tables if t.rows and t.rows[0][1].text == "第一季度")
     assert quarters.unit == "单位：元" and "分季度主要会计数据" in quarters.title
     result = check_document(document, select_rules(None))
-    assert not result.diagnostics
+    # The one finding is the published document's: its 扣非 quarters add up to 849,537,214.54,
+    # 0.42 short of the year's 849,537,214.96 (X004).
+    assert [(d.code, "849,537,214.96" in d.message) for d in result.diagnostics] == [("X004", True)]
     balances = next(t for t in document.tables if t.rows and t.rows[0][1].text == "2024年末")
     assert any(key[0] == balances.index for key in result.verified_cells)
     maipu = _read("maipu_2024_p9.pdf")
