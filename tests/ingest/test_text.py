@@ -268,3 +268,16 @@ def test_a_currency_alone_on_its_line_is_the_unit_and_ends_the_header() -> None:
     result = check_document(document, select_rules(None))
     total = next(r for r in sheet.rows if r[0].text == "流动资产合计")
     assert (sheet.index, total[2].location.row, 2) in result.verified_cells
+
+
+def test_amounts_wrapped_above_a_rows_percentages_join_that_row() -> None:
+    # baicheng_pharma_2024_annual.pdfplumber.txt lines 1205-1224 (营业成本构成, p.34): narrow cells
+    # wrap the amounts, so "11,382,321.4 12,358,026.4" stands above "CDMO行业 制造费用 2.96% 3.52%
+    # -7.90%" and "0 4" below it. The amounts go back into the row, in the one order the full rows'
+    # kinds (amount, share, amount, share, change) allow.
+    path = FIXTURES / "baicheng_2024_p34_cost_wrapped_amounts.pdfplumber.txt"
+    document = text.read(str(path), path.read_bytes())
+    rows = {row[0].text: [cell.text for cell in row[1:]] for table in document.tables for row in table.rows}
+    assert rows["CDMO行业 制造费用"] == ["11,382,321.40", "2.96%", "12,358,026.44", "3.52%", "-7.90%"]
+    assert rows["CDMO行业 小计"] == ["23,100,857.40", "6.00%", "30,374,657.29", "8.66%", "-23.95%"]
+    assert rows["商业化生产 直接人工"] == ["89,111.97", "0.02%", "0.00", "0.00%", "0.00%"]

@@ -705,6 +705,90 @@ _COMMA_INTEGER = re.compile(r"[-(]?\d{1,3}(?:,\d{3})+\)?")
 _SHORT_PIECE = re.compile(r"\d{1,3}|\d{1,3}\.\d{1,2}")
 
 
+def _merge_amount_lines(rows: list[_Row]) -> list[_Row]:
+    """A row whose amounts wrapped in narrow cells, printed over two lines: the amounts (their
+    wrapped last digits joined again) on a line above the label and the row's percentages
+    ("11,382,321.40 12,358,026.44" over "CDMO行业 制造费用 2.96% 3.52% -7.90%", baicheng 营业成本构成).
+    The two lines are one row when their figures interleave in exactly one way into the kinds
+    (amount or percentage) the table's full rows print in order; otherwise they stay apart."""
+    shapes = Counter(
+        _kinds(row.split.figures)
+        for row in rows
+        if row.split.label and not row.unparsed and row.split.figures
+    )
+    widest = max((len(shape) for shape in shapes), default=0)
+    full = [shape for shape, count in shapes.most_common() if len(shape) == widest and count >= 2]
+    if not full:
+        return rows
+    pattern = full[0]
+    merged: list[_Row] = []
+    position = 0
+    while position < len(rows):
+        row = rows[position]
+        below = rows[position + 1] if position + 1 < len(rows) else None
+        figures = (
+            _interleaved(row.split.figures, below.split.figures, pattern)
+            if below is not None
+            and _amounts_line(row)
+            and below.split.label
+            and not below.unparsed
+            and any(_kinds(below.split.figures))  # the percentages stayed on the label's line
+            else None
+        )
+        if below is None or figures is None:
+            merged.append(row)
+            position += 1
+            continue
+        # "研发技术成果" over "直接材料 8.65% …" over "转化": the label's wrapped column comes first.
+        wrapped = [*row.label_before, *row.label_after, *below.label_before, *below.label_after]
+        label = row.split.label + "".join(line.text.strip() for line in wrapped)
+        label = f"{label} {below.split.label}".strip() if label else below.split.label
+        merged.append(_Row(split=SplitLine(label, figures), line=below.line))
+        position += 2
+    return merged
+
+
+def _kinds(figures: tuple[str, ...]) -> tuple[bool, ...]:
+    """Per figure, whether it is a percentage."""
+    return tuple(normalize(figure).strip().endswith("%") for figure in figures)
+
+
+def _amounts_line(row: _Row) -> bool:
+    """A line of amounts printed with two decimals only, no percentage, not a total."""
+    figures = row.split.figures
+    return (
+        bool(figures)
+        and not row.unparsed
+        and not _TOTAL_LABEL.match(row.split.label.strip())
+        and all(is_grouped_two_decimals(figure) for figure in figures)
+    )
+
+
+def _interleaved(
+    amounts: tuple[str, ...], others: tuple[str, ...], pattern: tuple[bool, ...]
+) -> tuple[str, ...] | None:
+    """``amounts`` and ``others`` merged in order into ``pattern``'s kinds, when exactly one
+    merge fits (an amount never stands in a percentage's place, nor a percentage in an amount's)."""
+    if len(amounts) + len(others) != len(pattern):
+        return None
+    kinds = _kinds(others)
+    found: list[tuple[str, ...]] = []
+
+    def place(slot: int, used_amounts: int, used_others: int, built: tuple[str, ...]) -> None:
+        if len(found) > 1:
+            return
+        if slot == len(pattern):
+            found.append(built)
+            return
+        if used_amounts < len(amounts) and not pattern[slot]:
+            place(slot + 1, used_amounts + 1, used_others, (*built, amounts[used_amounts]))
+        if used_others < len(others) and kinds[used_others] == pattern[slot]:
+            place(slot + 1, used_amounts, used_others + 1, (*built, others[used_others]))
+
+    place(0, 0, 0, ())
+    return found[0] if len(found) == 1 else None
+
+
 def _suspect_cells(split: SplitLine) -> list[int]:
     """Cells that may be the first piece of a figure whose rest wrapped onto a later line.
 
@@ -1458,6 +1542,7 @@ def _stray_table(block: _Block, path: str, index: int) -> Table:
 
 
 def _to_table(block: _Block, path: str, index: int) -> Table:
+    block.rows = _merge_amount_lines(block.rows)
     numbered_names = _numbered_names(block)
     width, placed = _column_count(block.rows)
     two_decimals = any(is_grouped_two_decimals(figure) for row in block.rows for figure in row.split.figures)
