@@ -228,17 +228,28 @@ def _independent(
     return False
 
 
-def _reads_past_unread(table: AnalyzedTable, total: _ClosingRow, position: int) -> bool:
-    """A reading of the total takes in a figure hecha could not read or place in this column.
+def _reads_past_unread(table: AnalyzedTable, readings: Sequence[AddendSet], position: int) -> bool:
+    """One of ``readings`` of a total takes in a figure hecha could not read or place in this
+    column.
 
     That reading cannot be evaluated, and it may be the right one: a failure of another reading
     (one that happens to leave the unread row out) proves nothing.
     """
-    for candidate in total.candidates:
+    for candidate in readings:
         for member, _ in candidate.members:
             cell = table.rows[member].cells[position]
             if cell is not None and cell.unread:
                 return True
+    return False
+
+
+def _unread_within(table: AnalyzedTable, reading: AddendSet, position: int) -> bool:
+    """An unread figure stands in this column between the first and the last row of ``reading``."""
+    rows = [member for member, _ in reading.members]
+    for row in table.rows[min(rows) : max(rows) + 1]:
+        cell = row.cells[position] if position < len(row.cells) else None
+        if cell is not None and cell.unread:
+            return True
     return False
 
 
@@ -629,7 +640,19 @@ class TotalMismatch(Rule):
                 else:
                     reported = self._reported(table, total, closing, usable, position, summable)
                 ctx.stats.relation(table.table.index, held=False)
-                if reported is None or _reads_past_unread(table, total, position):
+                if reported is None:
+                    continue
+                # Another column that holds the reported reading exactly has shown which rows the
+                # total adds up: a longer reading over an unread figure above them (非流动资产合计
+                # read as every asset since the top) no longer stands in the way, as long as no
+                # unread figure stands among those rows.
+                reading = total.candidates[reported]
+                vouched = reported == _corroborated_by_columns(total, usable, position, summable)
+                if vouched and not _unread_within(table, reading, position):
+                    readings: Sequence[AddendSet] = [reading]
+                else:
+                    readings = total.candidates
+                if _reads_past_unread(table, readings, position):
                     continue
                 if _may_start_on_page_before(table, total.candidates[reported]):
                     continue
