@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from hecha.extract.roles import AnalyzedTable, Column, ColumnKind, Row, RowKind
@@ -243,12 +243,27 @@ def _reads_past_unread(table: AnalyzedTable, readings: Sequence[AddendSet], posi
     return False
 
 
-def _unread_within(table: AnalyzedTable, reading: AddendSet, position: int) -> bool:
-    """An unread figure stands in this column between the first and the last row of ``reading``."""
-    rows = [member for member, _ in reading.members]
-    for row in table.rows[min(rows) : max(rows) + 1]:
-        cell = row.cells[position] if position < len(row.cells) else None
-        if cell is not None and cell.unread:
+def _ruled_out(
+    table: AnalyzedTable, total: _ClosingRow, reading: AddendSet, positions: Sequence[int], tolerance: Decimal
+) -> bool:
+    """``reading`` fails in one of ``positions`` (columns where the reported reading holds) even
+    with its unread figures taken as empty: whatever those figures are there, it is not the
+    reading of this total. (Taken as their printed value it would only be further off when they
+    are empty there; an unread row that is empty in such a column cannot rule a reading out.)"""
+    row = table.rows[total.end]
+    for position in positions:
+        stated = stated_figure(row.cells[position])
+        if stated is None:
+            continue
+        column = table.columns[position]
+        cells = []
+        for member, sign in reading.members:
+            cell = table.rows[member].cells[position]
+            if cell is not None and cell.unread:
+                cell = replace(cell, quantity=None, blank=True, unread=False)
+            cells.append((cell, sign, column.scale))
+        outcome = evaluate(stated, cell_scale(row.cells[position], column), cells, tolerance)
+        if outcome.held is False:
             return True
     return False
 
@@ -642,16 +657,15 @@ class TotalMismatch(Rule):
                 ctx.stats.relation(table.table.index, held=False)
                 if reported is None:
                     continue
-                # Another column that holds the reported reading exactly has shown which rows the
-                # total adds up: a longer reading over an unread figure above them (非流动资产合计
-                # read as every asset since the top) no longer stands in the way, as long as no
-                # unread figure stands among those rows.
-                reading = total.candidates[reported]
-                vouched = reported == _corroborated_by_columns(total, usable, position, summable)
-                if vouched and not _unread_within(table, reading, position):
-                    readings: Sequence[AddendSet] = [reading]
-                else:
-                    readings = total.candidates
+                # Columns that hold the reported reading exactly rule out the other readings that
+                # fail there with their unread figures taken as empty (非流动资产合计 read as every
+                # asset since the top, over an unplaced 应收股利): those no longer stand in the way.
+                vouching = [p for p in summable if p != position and total.holds(reported, p)]
+                readings = [
+                    reading
+                    for number, reading in enumerate(total.candidates)
+                    if number == reported or not _ruled_out(table, total, reading, vouching, self._tolerance)
+                ]
                 if _reads_past_unread(table, readings, position):
                     continue
                 if _may_start_on_page_before(table, total.candidates[reported]):
