@@ -1,9 +1,10 @@
 """T001 over tables with figures hecha could not place (text without column positions).
 
 A total whose readings run over an unread figure is not reported: the reading that takes that
-figure in cannot be evaluated and may be the right one. When another column of the same total
-holds one reading exactly, that column has shown which rows the total adds up, and an unread
-figure outside those rows no longer stands in the way. Fixture, cut unaltered from the corpus
+figure in cannot be evaluated and may be the right one. When other columns of the same total
+hold the reported reading exactly, a reading that fails there even with its unread figures taken
+as empty is ruled out and no longer stands in the way; one that holds there with them empty (the
+unread row prints its one figure in another column) still does. Fixture, cut unaltered from the corpus
 (tests/fixtures/README.md): haixiang_2019_annual.pdfplumber.txt lines 2960-3060 (母公司资产负债表,
 p.80), where "应收股利" prints one figure that fits either column and stays unread.
 """
@@ -42,6 +43,7 @@ def test_a_section_total_is_checked_past_an_unread_figure_above_its_rows() -> No
 
 def test_an_unread_figure_among_the_rows_still_holds_the_total_back() -> None:
     # 流动负债合计 2018: 一年内到期的非流动负债 44,365,875.00 prints one figure that fits either
-    # column; the 2019 column holds without it, so it belongs to 2018, where the reading that
-    # leaves it out fails by exactly its amount. Nothing is reported.
+    # column; the 2019 column holds without it, and holds with it taken as empty too, so the
+    # reading that takes it in is not ruled out: in 2018 the reading that leaves it out fails by
+    # exactly its amount, and nothing is reported.
     assert not [message for message in _findings(FIXTURE.read_bytes()) if "流动负债合计" in message]
