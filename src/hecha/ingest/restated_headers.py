@@ -65,6 +65,8 @@ def _heads_columns(
     filled = {
         position for position, cell in enumerate(row) if position and cell.text.strip() and not cell.blank
     }
+    if len(filled) < 2:
+        return False  # before the rows below are looked at: most rows end here
     figure_columns = {
         position
         for next_row in below

@@ -10,8 +10,8 @@ from decimal import Decimal
 
 from hecha.model.diagnostic import Diagnostic, Related, Relation, RelationForm, Term
 from hecha.model.facts import Fact, FactSource
-from hecha.model.quantity import Interval, interval_sum
-from hecha.rules.base import Rule, RuleContext, compare
+from hecha.model.quantity import interval_sum
+from hecha.rules.base import Comparison, Rule, RuleContext, compare
 from hecha.rules.crossref._statements import (
     Measure,
     Statement,
@@ -71,8 +71,8 @@ class QuarterSumMismatch(Rule):
         options: QuarterSumMismatch.Options = self.options  # type: ignore[assignment]
         reader = scope_reader(ctx)
         for quarters in _quarter_rows(ctx.facts.facts):
-            year = quarters[0].period.key[:4] if quarters[0].period else ""
             first = quarters[0]
+            year = first.period.key[:4] if first.period else ""
             places = [
                 statement(fact, reader, ctx)
                 for fact in ctx.facts.lookup(first.metric, first.entity, year)
@@ -85,21 +85,19 @@ class QuarterSumMismatch(Rule):
                 continue
             if any(not agree(place, years[0]) for place in years[1:]):
                 continue  # the year itself is printed two ways: X001's
-            total = interval_sum([part.interval for part in parts])
+            # The quarters' sum in the year's printed unit, against the year with its rounding.
+            total = interval_sum([part.interval for part in parts]).scaled(Decimal(1).scaleb(-years[0].scale))
+            comparison = compare(years[0].fact.quantity, total, options.absolute_tolerance)
             cells = [part.location for part in parts]
-            held = total.overlaps(years[0].interval.widened(_slack(years[0], options)))
             ctx.stats.relation(
-                table=first.location.table, held=held, cells=[*cells, *(y.location for y in years)]
+                table=first.location.table,
+                held=comparison is None,
+                cells=[*cells, *(y.location for y in years)],
             )
-            if not held:
-                yield self._finding(parts, years[0], total, options)
+            if comparison is not None:
+                yield self._finding(parts, years[0], comparison)
 
-    def _finding(
-        self, parts: list[Statement], year: Statement, total: Interval, options: Options
-    ) -> Diagnostic:
-        factor = Decimal(1).scaleb(-year.scale)
-        comparison = compare(year.fact.quantity, total.scaled(factor), options.absolute_tolerance)
-        assert comparison is not None  # the caller found the intervals apart
+    def _finding(self, parts: list[Statement], year: Statement, comparison: Comparison) -> Diagnostic:
         unit = suffix(year)
         what = subject(year.fact)
         period = year.fact.period.text if year.fact.period else ""
@@ -138,10 +136,6 @@ class QuarterSumMismatch(Rule):
             related=related,
             relation=Relation(RelationForm.SUM, terms),
         )
-
-
-def _slack(year: Statement, options: QuarterSumMismatch.Options) -> Decimal:
-    return options.absolute_tolerance * Decimal(1).scaleb(year.scale)
 
 
 def _quarter_rows(facts: tuple[Fact, ...]) -> list[list[Fact]]:
