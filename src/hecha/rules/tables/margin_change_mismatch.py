@@ -63,6 +63,17 @@ def _find_columns(table: AnalyzedTable) -> _Columns | None:
     return columns
 
 
+def _labels_points(found: list[tuple[AnalyzedTable, _Columns]]) -> bool:
+    """True when the document prints a margin change of these tables as 个百分点: its bare
+    "毛利率比上年增减（%）" figures elsewhere (the same rows restated by 治疗领域) are points too."""
+    return any(
+        cell[1].unit is Unit.PERCENT_POINT
+        for table, columns in found
+        for row in table.rows
+        if (cell := figure(row, columns.margin_change)) is not None
+    )
+
+
 def _padded(table: AnalyzedTable, position: int) -> bool:
     """Every figure of the column ends in a 0 ("5.40%", "-10.70%"): rounded to one digit fewer
     and padded, so its rounding is ten times wider than its printed digits say."""
@@ -102,7 +113,9 @@ class MarginChangeMismatch(Rule):
         margin minus last year's, in points (or, where a document prints it so, as a relative
         change). The printed rates' rounding is carried through, and so is the rounding of the two
         margins the preparer subtracts (one unit of the stated figure's last digit) or divides (a
-        relative change of 28.63% and 29.21% as printed). Every column
+        relative change of 28.63% and 29.21% as printed). A bare figure ("-2.07" under
+        "毛利率比上年增减（%）") may be either, except in a document that prints a margin change of
+        such a table as 个百分点: one document states the change in one unit. Every column
         must be named by its header; a table that prints last year's margin is T004's.
 
     Why it matters:
@@ -133,19 +146,24 @@ class MarginChangeMismatch(Rule):
 
     def check(self, ctx: RuleContext) -> Iterator[Diagnostic]:
         options: MarginChangeMismatch.Options = self.options  # type: ignore[assignment]
-        for table in ctx.tables:
-            columns = _find_columns(table)
-            if columns is None:
-                continue
+        found = [(table, columns) for table in ctx.tables if (columns := _find_columns(table)) is not None]
+        in_points = _labels_points(found)
+        for table, columns in found:
             for row in table.rows:
                 if row.kind not in _ROWS:
                     continue
-                finding = self._row(ctx, table, row, columns, options.absolute_tolerance)
+                finding = self._row(ctx, table, row, columns, options.absolute_tolerance, in_points)
                 if finding is not None:
                     yield finding
 
     def _row(
-        self, ctx: RuleContext, table: AnalyzedTable, row: Row, columns: _Columns, tolerance: Decimal
+        self,
+        ctx: RuleContext,
+        table: AnalyzedTable,
+        row: Row,
+        columns: _Columns,
+        tolerance: Decimal,
+        in_points: bool,
     ) -> Diagnostic | None:
         cells = [
             figure(row, position)
@@ -187,8 +205,9 @@ class MarginChangeMismatch(Rule):
         printed_prior = prior_margin.widened(margin_rounding)
         change = (printed_now - printed_prior) / printed_prior.abs()
         relative = None if change is None else change.scaled(HUNDRED).widened(slack)
-        # A figure printed as 个百分点 is a difference; a bare "%" may be either.
-        if relative is not None and stated.unit is not Unit.PERCENT_POINT:
+        # A figure printed as 个百分点 is a difference; a bare "%" may be either, unless the
+        # document prints its margin changes as 个百分点 elsewhere: one document, one unit.
+        if relative is not None and stated.unit is not Unit.PERCENT_POINT and not in_points:
             readings.append(relative)
         held = any(stated.interval.overlaps(reading) for reading in readings)
         ctx.stats.relation(
@@ -228,12 +247,22 @@ class MarginChangeMismatch(Rule):
         )
         if relative is not None and stated.interval.overlaps(relative):
             rate = format_decimal(relative.mid, digits)
+            labelled = stated.unit is Unit.PERCENT_POINT
             diagnostic = replace(
                 diagnostic,
                 diagnosis=Diagnosis(
                     kind="wrong-unit",
-                    sentence=f"列示数是毛利率的相对变动（{rate}%），却标为个百分点",
-                    sentence_en=f"the figure is the margin's relative change ({rate}%), labelled as points",
+                    sentence=(
+                        f"列示数是毛利率的相对变动（{rate}%），却标为个百分点"
+                        if labelled
+                        else f"列示数是毛利率的相对变动（{rate}%），而本文件的毛利率变动以个百分点列示"
+                    ),
+                    sentence_en=(
+                        f"the figure is the margin's relative change ({rate}%), labelled as points"
+                        if labelled
+                        else f"the figure is the margin's relative change ({rate}%), while the document "
+                        "states margin changes in points"
+                    ),
                 ),
             )
         return diagnostic
