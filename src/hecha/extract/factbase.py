@@ -49,16 +49,31 @@ class FactBase:
     _index: dict[tuple[str, str, str | None], list[Fact]] = field(
         default_factory=dict, repr=False, compare=False
     )
+    _by_section_item: dict[tuple[str, str, str | None], list[Fact]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
 
     def __post_init__(self) -> None:
         index: defaultdict[tuple[str, str, str | None], list[Fact]] = defaultdict(list)
+        by_item: defaultdict[tuple[str, str, str | None], list[Fact]] = defaultdict(list)
         for fact in self.facts:
             index[fact.key].append(fact)
+            if ":" in fact.entity and not fact.entity.startswith(("表", "段")):
+                metric, _, period = fact.key
+                by_item[(metric, fact.entity.rsplit(":", 1)[1], period)].append(fact)
         self._index.update(index)
+        self._by_section_item.update(by_item)
 
     def lookup(self, metric: str, entity: str = "", period: str | None = None) -> list[Fact]:
         """Facts stating ``metric`` of ``entity`` for the period with key ``period``."""
         return list(self._index.get((metric, entity, period), ()))
+
+    def lookup_in_section(self, metric: str, entity: str, period: str | None) -> list[Fact]:
+        """Facts of ``entity`` listed under one section row of a table ("分地区" / "国内" keyed
+        "分地区:国内"), when the document lists it under exactly one section: the prose names the
+        item without its section ("国内业务收入")."""
+        found = self._by_section_item.get((metric, entity, period), [])
+        return list(found) if len({fact.entity for fact in found}) == 1 else []
 
     def groups(self) -> list[list[Fact]]:
         """Facts grouped by key: every group of two or more is one fact stated several times."""

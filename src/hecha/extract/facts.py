@@ -85,6 +85,7 @@ class _ColumnReading:
     qualifier: str  # an unknown header word that makes the column's metric its own
     suffix: str  # 变动比例 / 占比 / … for derived columns
     ratio: bool
+    compared: bool = False  # a change "比上年增减": about the report year, compared with the last
 
 
 def build_fact_base(document: Document, tables: Sequence[AnalyzedTable]) -> FactBase:
@@ -335,7 +336,7 @@ def table_facts(analyzed: AnalyzedTable, year: int | None, scope: TableScope | N
     table = analyzed.table
     context_period = _context_period(table.title, table.unit or "", table.context, year)
     readings = _with_group_periods(analyzed.columns, [_read_column(c, year) for c in analyzed.columns])
-    readings = _with_sibling_metric(readings)
+    readings = _with_sibling_metric(_with_compared_period(readings))
     row_metrics = [_known_metric(row.label) for row in analyzed.rows]
     base_metric = _table_metric(analyzed, row_metrics) or _column_metric(readings)
     parts = _part_rows(analyzed, row_metrics, scope.heading)
@@ -591,6 +592,22 @@ def _with_group_periods(columns: Sequence[Column], readings: list[_ColumnReading
     ]
 
 
+def _with_compared_period(readings: list[_ColumnReading]) -> list[_ColumnReading]:
+    """The columns of a table that prints their changes "比上年增减" but names no period of its own
+    ("营业收入 | 营业成本 | 毛利率 | 营业收入比上年增减"): the figures the changes are computed
+    from are the report year's."""
+    compared = {
+        reading.period.key: reading.period for reading in readings if reading.compared and reading.period
+    }
+    if len(compared) != 1 or any(reading.period is not None for reading in readings if not reading.suffix):
+        return readings
+    period = next(iter(compared.values()))
+    return [
+        replace(reading, period=period) if reading.period is None and not reading.suffix else reading
+        for reading in readings
+    ]
+
+
 def _with_sibling_metric(readings: list[_ColumnReading]) -> list[_ColumnReading]:
     """A change column that names no metric ("2025年度收入 | 2024年度收入 | 变动比例") is about the
     metric its table's amount columns name, not about one its heading mentions."""
@@ -759,6 +776,7 @@ def _read_column_cached(
         qualifier="·".join(qualifiers),
         suffix=suffix,
         ratio=ratio,
+        compared=compared,
     )
 
 

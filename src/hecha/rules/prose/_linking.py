@@ -210,7 +210,31 @@ def lookup(
 ) -> Operand | None:
     if not metric or period is None:
         return None
-    return resolve(facts.lookup(metric, entity, period.key), kinds, sources, exclude)
+    found = facts.lookup(metric, entity, period.key)
+    if not found and entity:
+        found = facts.lookup_in_section(metric, entity, period.key)
+        if not found and metric in _REVENUE_WORDS:
+            # "国内业务收入": the item's revenue, which its table names 营业收入 or 主营业务收入.
+            named = [
+                same
+                for named in _REVENUE_WORDS[metric]
+                if (same := _stated(facts, named, entity, period.key))
+            ]
+            found = named[0] if len(named) == 1 else []
+    return resolve(found, kinds, sources, exclude)
+
+
+# A segment's "收入" / "成本" in prose is the metric its table names for it.
+_REVENUE_WORDS = {"收入": ("营业收入", "主营业务收入"), "成本": ("营业成本", "主营业务成本")}
+
+
+def same_metric(named: str, other: str) -> bool:
+    """True when ``other`` is ``named`` or the word prose uses for it ("收入" for 营业收入)."""
+    return named == other or named in _REVENUE_WORDS.get(other, ())
+
+
+def _stated(facts: FactBase, metric: str, entity: str, period: str) -> list[Fact]:
+    return facts.lookup(metric, entity, period) or facts.lookup_in_section(metric, entity, period)
 
 
 # Words that put a sentence's figures in another scope than the tables' plain consolidated,

@@ -32,6 +32,7 @@ from hecha.rules.prose._linking import (
     related_of,
     resolve,
     restated_relation,
+    same_metric,
     shown,
     subject,
     tabulated_rate,
@@ -191,7 +192,7 @@ class ProseShareMismatch(Rule):
         """The whole a share is of: the base metric of the claim's own entity, or of the company
         when a segment's figure is a share of the same metric (占合并营业收入比重)."""
         entity = claim.entity
-        if claim.base_metric == claim.metric:
+        if same_metric(claim.base_metric, claim.metric):
             if not claim.entity:
                 return None
             entity = ""
