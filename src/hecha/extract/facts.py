@@ -434,7 +434,12 @@ def _cell_fact(
     if not metric:
         entity_part, metric_part = _split_entity(row.label)
         known = _known_metric(metric_part)
-        if known and entity_part:
+        # "主营业务" under "收入" (the revenue note's 主营业务 / 其他业务 rows): the company's
+        # 主营业务收入, not the revenue of a segment "主营".
+        line_metric = _known_metric(label + reading.vague_metric) if reading.vague_metric else ""
+        if line_metric and not reading.metric:
+            metric = line_metric
+        elif known and entity_part:
             metric, row_entity = known, entity_part
         elif row_period is not None and analyzed.transposed:
             metric = ""  # the row is a period; the column names the metric
@@ -962,6 +967,23 @@ _DEFINED_NAME = re.compile(
     r"(?P<full>[\u4e00-\u9fff（）()A-Za-z]{4,40}?(?:有限公司|股份有限公司|有限责任公司|集团|合伙企业（有限合伙）))"
     r"[（(]\s*(?:以下)?简称\s*[“\"「]?(?P<short>[\u4e00-\u9fffA-Za-z]{2,12})[”\"」]?"
 )
+# "（原名：…，以下简称“诚邦股份”或“公司”）", "以下简称“公司”“发行人”“德力股份”": the names the
+# document gives itself, listed together with 公司 / 发行人 / 上市公司.
+_SHORT_NAMES = re.compile(r"简称((?:[“\"「][^”\"」]{2,12}[”\"」][、或和及，,]?)+)")
+_QUOTED = re.compile(r"[“\"「]([^”\"」]{2,12})[”\"」]")
+_NAME_SEPARATORS = frozenset("-－—–·（(")
+
+
+def _own_names(text: str) -> set[str]:
+    """The short names ``text`` defines for the reporting company itself."""
+    found: set[str] = set()
+    for match in _SHORT_NAMES.finditer(text):
+        names = _QUOTED.findall(match.group(1))
+        if any(metrics.entity_name(name) == "" for name in names):
+            found.update(name for name in names if metrics.entity_name(name) != "")
+    return found
+
+
 _REPLY_TITLE = re.compile(r"问询函|回复|核查意见|审核问询")
 
 
@@ -1081,21 +1103,33 @@ def entity_aliases(document: Document, facts: Sequence[Fact]) -> dict[str, str]:
     and no other longer name ends the same way.
     """
     aliases: dict[str, str] = {}
+    own: set[str] = set()
     for paragraph in document.paragraphs:
         if "简称" not in paragraph.text:
             continue
-        for match in _DEFINED_NAME.finditer(_compact_text(paragraph.text)):
+        compact = _compact_text(paragraph.text)
+        for match in _DEFINED_NAME.finditer(compact):
             full = metrics.entity_name(match.group("full"))
             short = metrics.entity_name(match.group("short"))
             if full and short and full != short and short not in ("公司", "本公司"):
                 aliases.setdefault(full, short)
+        own.update(_own_names(compact))
+    for name in own:
+        aliases[name] = ""
+    for entity in {fact.entity for fact in facts}:
+        for name in own:
+            rest = entity[len(name) :] if entity.startswith(name) else ""
+            if rest[:1] in _NAME_SEPARATORS and (segment := rest[1:].strip("）)")):
+                # "诚邦股份-半导体存储业务" in a peer table: the company's own segment.
+                aliases[entity] = segment
     values: dict[str, dict[tuple[str, str], list[Interval]]] = {}
     for fact in facts:
-        if fact.source is not FactSource.TABLE or not fact.entity or fact.period is None:
+        entity = aliases.get(fact.entity, fact.entity)
+        if fact.source is not FactSource.TABLE or not entity or fact.period is None:
             continue
-        if fact.entity.startswith(("表", "段")) or "·" in fact.entity or ":" in fact.entity:
+        if entity.startswith(("表", "段")) or "·" in entity or ":" in entity:
             continue
-        values.setdefault(fact.entity, {}).setdefault((fact.metric, fact.period.key), []).append(
+        values.setdefault(entity, {}).setdefault((fact.metric, fact.period.key), []).append(
             fact.base_interval()
         )
     names = sorted(values, key=len)

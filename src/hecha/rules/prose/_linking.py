@@ -233,6 +233,11 @@ def same_metric(named: str, other: str) -> bool:
     return named == other or named in _REVENUE_WORDS.get(other, ())
 
 
+def metric_words(metric: str) -> list[str]:
+    """``metric`` and the vague words a table may print for it (营业收入 → 收入)."""
+    return [metric, *(word for word, named in _REVENUE_WORDS.items() if metric in named)]
+
+
 def _stated(facts: FactBase, metric: str, entity: str, period: str) -> list[Fact]:
     return facts.lookup(metric, entity, period) or facts.lookup_in_section(metric, entity, period)
 

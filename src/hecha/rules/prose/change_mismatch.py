@@ -30,6 +30,7 @@ from hecha.rules.prose._linking import (
     figure_kind,
     judged,
     lookup,
+    metric_words,
     previous_year_key,
     related_of,
     resolve,
@@ -206,7 +207,34 @@ class ProseChangeMismatch(Rule):
             operands = () if in_a_table else (evaluation.current, evaluation.prior)
             ctx.stats.relation(held=comparison is None, cells=cells_of(claim, *operands))
             if comparison is not None:
-                yield self._finding(claim, evaluation, comparison)
+                finding = self._finding(claim, evaluation, comparison)
+                yield finding
+                yield from self._restated_in_tables(facts, claim, finding)
+
+    @staticmethod
+    def _restated_in_tables(facts: FactBase, claim: Claim, finding: Diagnostic) -> Iterator[Diagnostic]:
+        """The same wrong rate printed in a table too (the company's own row of a peer table:
+        "诚邦股份-半导体存储业务 | 15,093.17 | 36.48% | 160.34%"): the same finding at that cell."""
+        if claim.kind is not ClaimKind.CHANGE_RATE or claim.period is None or claim.base_period is None:
+            return
+        ring = claim.base_period.key != previous_year_key(claim.period.key)
+        suffix = (metrics.RING_PREFIX if ring else "") + metrics.CHANGE_RATE_SUFFIX
+        stated = signed_interval(claim)
+        if stated is None:
+            return
+        for metric in metric_words(claim.metric):
+            for fact in facts.lookup(metric + suffix, claim.entity, claim.period.key):
+                if fact.source is not FactSource.TABLE or fact.quantity.unit is not claim.quantity.unit:
+                    continue
+                if not fact.quantity.interval.overlaps(stated):
+                    continue
+                yield replace(
+                    finding,
+                    message="表格与正文同样列示" + finding.message.removeprefix("正文所述"),
+                    message_en="A table repeats the prose: " + finding.message_en,
+                    location=fact.location,
+                    related=(Related(claim_location(claim), "正文所述"), *finding.related),
+                )
 
     @staticmethod
     def _tabulated(facts: FactBase, claim: Claim, tolerance: Decimal) -> TabulatedRate | None:
