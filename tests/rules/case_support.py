@@ -132,6 +132,10 @@ def rebuild(relation: Relation) -> list[Decimal]:
         return [sum(values, Decimal(0)) * relation.scale]
     if form is RelationForm.MEAN:
         return [sum(values, Decimal(0)) / len(values) * relation.scale]
+    if form is RelationForm.MEDIAN:
+        ordered, half = sorted(values), len(values) // 2
+        middle = ordered[half] if len(values) % 2 else (ordered[half - 1] + ordered[half]) / 2
+        return [middle * relation.scale]
     if form is RelationForm.RATIO:
         signed = list(zip(relation.terms, values, strict=True))
         numerator = sum((v for t, v in signed if t.role == "numerator"), Decimal(0))

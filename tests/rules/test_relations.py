@@ -20,7 +20,7 @@ FORMS = {
     "T002": {RelationForm.RATIO, RelationForm.SUM},
     "T003": {RelationForm.CHANGE, RelationForm.RATIO, RelationForm.DIFFERENCE},
     "T004": {RelationForm.DIFFERENCE, RelationForm.CHANGE, RelationForm.RATIO},
-    "T005": {RelationForm.MEAN},
+    "T005": {RelationForm.MEAN, RelationForm.MEDIAN},
     "T006": {RelationForm.MARGIN, RelationForm.SUM},
     "T007": {RelationForm.SUM, RelationForm.RATIO, RelationForm.PRODUCT, RelationForm.CHANGE},
 }

@@ -16,7 +16,7 @@ from functools import cached_property
 from hecha.ingest.numbers import parse_quantity
 from hecha.model.diagnostic import Diagnostic, Related, Relation, RelationForm, Term
 from hecha.model.document import Location
-from hecha.model.quantity import Interval, interval_sum
+from hecha.model.quantity import Interval, interval_median, interval_sum
 
 ONE = Decimal(1)
 
@@ -195,6 +195,8 @@ def evaluate(
         result = interval_sum(intervals)
     elif form is RelationForm.MEAN:
         result = interval_sum(list(intervals)).scaled(ONE / len(intervals)) if intervals else None
+    elif form is RelationForm.MEDIAN:
+        result = interval_median(intervals) if intervals else None
     elif form is RelationForm.RATIO:
         result = _ratio(operands, intervals)
     elif form is RelationForm.CHANGE:

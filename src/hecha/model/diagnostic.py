@@ -50,6 +50,7 @@ class RelationForm(StrEnum):
     CHANGE = "change"  # stated = (current − prior) / |prior| × scale
     DIFFERENCE = "difference"  # stated = current − prior (个百分点, 变动额)
     MEAN = "mean"  # stated = Σ terms / n
+    MEDIAN = "median"  # stated = the middle term (the mean of the two middle ones for an even n)
     MARGIN = "margin"  # stated = (revenue − cost) / revenue × scale
     PRODUCT = "product"  # stated = term × term × scale
     EQUAL = "equal"  # stated = the one term (a restatement, a quote)

@@ -106,6 +106,18 @@ def interval_sum(intervals: list[Interval] | tuple[Interval, ...]) -> Interval:
     return total
 
 
+def interval_median(intervals: list[Interval] | tuple[Interval, ...]) -> Interval:
+    """The median of figures known to their rounding (the mean of the two middle ones for an even
+    count). The median is monotone in every figure, so its bounds are the medians of the bounds."""
+
+    def middle(values: list[Decimal]) -> Decimal:
+        values.sort()
+        half = len(values) // 2
+        return values[half] if len(values) % 2 else (values[half - 1] + values[half]) / 2
+
+    return Interval(middle([i.low for i in intervals]), middle([i.high for i in intervals]))
+
+
 @dataclass(frozen=True, slots=True)
 class Quantity:
     """A number as the document states it.

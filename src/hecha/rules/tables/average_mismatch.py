@@ -1,4 +1,5 @@
-"""T005 average-mismatch: a 平均值 row (or column) that is not the mean of the figures it averages."""
+"""T005 average-mismatch: a 平均值 row (or column) that is not the mean of the figures it averages,
+or a 中位数 row that is not their median."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from hecha.extract.roles import AnalyzedTable, ColumnKind, Row, RowKind
 from hecha.ingest.numbers import normalize
 from hecha.model.diagnostic import Diagnostic, Related, Relation, RelationForm
 from hecha.model.document import Cell
-from hecha.model.quantity import Interval, Quantity, interval_sum
+from hecha.model.quantity import Interval, Quantity, interval_median, interval_sum
 from hecha.rules.base import Comparison, Rule, RuleContext, compare
 from hecha.rules.registry import register
 from hecha.rules.tables._columns import term
@@ -36,8 +37,9 @@ class _Mean:
     with_blanks: Interval | None
 
 
-def _mean(stated: Quantity, peers: Sequence[Row], position: int) -> _Mean | None:
-    """None when a peer's figure is unknown or not of the stated figure's unit."""
+def _mean(stated: Quantity, peers: Sequence[Row], position: int, median: bool = False) -> _Mean | None:
+    """None when a peer's figure is unknown or not of the stated figure's unit. With ``median``
+    the statistic is the peers' median (blank peers left out)."""
     figures: list[tuple[Row, Cell]] = []
     blanks: list[Row] = []
     for row in peers:
@@ -55,10 +57,17 @@ def _mean(stated: Quantity, peers: Sequence[Row], position: int) -> _Mean | None
     if len(figures) < 2:
         return None
     intervals = [cell.quantity.interval for _, cell in figures if cell.quantity is not None]
+    if median:
+        return _Mean(tuple(figures), tuple(blanks), interval_median(intervals), None)
     total = interval_sum(intervals)
     mean = total.scaled(Decimal(1) / Decimal(len(intervals)))
     with_blanks = total.scaled(Decimal(1) / Decimal(len(intervals) + len(blanks))) if blanks else None
     return _Mean(tuple(figures), tuple(blanks), mean, with_blanks)
+
+
+_PLAIN_LABELS = frozenset(
+    {"平均值", "平均", "均值", "平均数", "可比公司平均", "可比公司平均值", "算术平均值", "中位数", "中值"}
+)
 
 
 @register
@@ -70,7 +79,9 @@ class AverageMismatch(Rule):
         it (since the previous total, average or section heading), column by column. Peers that
         print 不适用, - or nothing are left out of the mean; when counting such a peer as zero
         would change the outcome, the message says so. A figure fails only when the rounding
-        interval of the stated average and that of the recomputed mean do not overlap.
+        interval of the stated average and that of the recomputed mean do not overlap. A 中位数
+        row is checked alike against the peers' median (the mean of the two middle figures for an
+        even count); a 平均数 row printed above it does not end its peers.
 
     Why it matters:
         Peer comparisons (可比公司毛利率、坏账计提比例) carry the argument of an inquiry reply; a wrong
@@ -111,12 +122,16 @@ class AverageMismatch(Rule):
     def check(self, ctx: RuleContext) -> Iterator[Diagnostic]:
         for table in ctx.tables:
             for end, row in enumerate(table.rows):
-                if row.kind is RowKind.AVERAGE:
+                if row.kind in (RowKind.AVERAGE, RowKind.MEDIAN):
                     yield from self._average_row(ctx, table, end)
 
     def _average_row(self, ctx: RuleContext, table: AnalyzedTable, end: int) -> Iterator[Diagnostic]:
+        median = table.rows[end].kind is RowKind.MEDIAN
         peers: list[Row] = []
-        for position in range(end - 1, -1, -1):
+        start = end - 1
+        while start >= 0 and table.rows[start].kind in (RowKind.AVERAGE, RowKind.MEDIAN):
+            start -= 1  # "平均数" then "中位数": both are of the peers above the first
+        for position in range(start, -1, -1):
             row = table.rows[position]
             if row.kind in _PEER_STOP:
                 break
@@ -129,7 +144,7 @@ class AverageMismatch(Rule):
             cell = average.cells[position]
             if column.kind not in _AVERAGED or cell is None or cell.quantity is None:
                 continue
-            mean = _mean(cell.quantity, peers, position)
+            mean = _mean(cell.quantity, peers, position, median)
             if mean is None:
                 continue
             failure = compare(cell.quantity, mean.mean, self._tolerance)
@@ -153,12 +168,12 @@ class AverageMismatch(Rule):
             # another column, or the table is a plain list of peers with one figure column.
             if held == 0 and not (len(results) == 1 and self._plain(average)):
                 continue
-            yield self._finding(table, average, position, mean, failure, holds_with_blanks)
+            yield self._finding(table, average, position, mean, failure, holds_with_blanks, median)
 
     @staticmethod
     def _plain(average: Row) -> bool:
         label = "".join(normalize(average.label).split())
-        return label in ("平均值", "平均", "均值", "平均数", "可比公司平均", "可比公司平均值", "算术平均值")
+        return label in _PLAIN_LABELS
 
     def _finding(
         self,
@@ -168,6 +183,7 @@ class AverageMismatch(Rule):
         mean: _Mean,
         failure: Comparison,
         holds_with_blanks: bool,
+        median: bool = False,
     ) -> Diagnostic:
         cell = average.cells[position]
         assert cell is not None and cell.quantity is not None
@@ -191,6 +207,24 @@ class AverageMismatch(Rule):
         related = tuple(Related(location=c.location, label=f"样本：{row.label}") for row, c in mean.peers)
         # The mean over the peers that print a figure (every one in the stated figure's unit and
         # scale, or the mean is not taken): the blanks are left out, as the recomputation does.
+        if median:
+            return self.diagnostic(
+                message=(
+                    f"{where}中位数与各项的中位数不符：列示 {stated}，"
+                    f"{len(mean.peers)}项的中位数为 {expected}（差异 {difference}）{note}"
+                ),
+                message_en=(
+                    f"{where_en}: median does not equal the median of its {len(mean.peers)} items: "
+                    f"stated {stated}, median {expected} (difference {difference}){note_en}"
+                ),
+                location=cell.location,
+                comparison=failure,
+                related=related,
+                relation=Relation(
+                    RelationForm.MEDIAN,
+                    tuple(term("item", c, c.quantity) for _, c in mean.peers if c.quantity is not None),
+                ),
+            )
         relation = Relation(
             RelationForm.MEAN,
             tuple(term("item", c, c.quantity) for _, c in mean.peers if c.quantity is not None),

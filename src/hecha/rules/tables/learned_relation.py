@@ -111,6 +111,9 @@ class _Grid:
     reportable: tuple[bool, ...]  # may the variable take part in a learned relation?
     sum_target_ok: tuple[bool, ...]  # may it be the target of an all-plus sum (not a labelled total)?
     additive_instance: tuple[bool, ...]  # do sums apply to the instance (not a rate row)?
+    # A share column may still be the target of a ratio of two other columns of its row
+    # ("更正比例" = 更正金额 / 更正前金额): T002 checks shares of a total, never such a ratio.
+    ratio_target: tuple[bool, ...] = ()
     present: tuple[int, ...] = ()  # stated figures per variable
     # Bit i set when the variable has a figure (or a printed dash) at instance i: a formula can
     # only be evaluated where the bits of all its variables are set.
@@ -399,6 +402,7 @@ def _column_grid(table: AnalyzedTable, rows: Sequence[int], matrix: _Matrix) -> 
         ),
         sum_target_ok=tuple(True for _ in table.columns),
         additive_instance=tuple(not _NON_ADDITIVE_LABEL.search(table.rows[r].label) for r in rows),
+        ratio_target=tuple(column.kind is ColumnKind.SHARE for column in table.columns),
     )
 
 
@@ -461,6 +465,14 @@ def _candidates(grid: _Grid, options: LearnedRelationBroken.Options, target: int
         near = [v for v in usable if target - options.row_window <= v < target]
     else:
         near = [v for v in usable if v != target]
+    if not _learnable(grid, target):
+        # A share column: only as the ratio of two amounts of its row (see _Grid.ratio_target).
+        for index, a in enumerate(near):
+            for b in near[index + 1 :]:
+                if b < target:
+                    yield Formula(Form.RATIO, target, (a, b))
+                    yield Formula(Form.RATIO, target, (b, a))
+        return
     all_plus_ok = grid.sum_target_ok[target]
     for index, a in enumerate(near):
         for b in near[index + 1 :]:
@@ -498,6 +510,14 @@ def _candidates(grid: _Grid, options: LearnedRelationBroken.Options, target: int
         if anchor is not None:
             for a in near:
                 yield Formula(Form.SHARE, target, (a,), anchor=anchor)
+
+
+def _ratio_target(grid: _Grid, variable: int) -> bool:
+    return (
+        bool(grid.ratio_target)
+        and grid.ratio_target[variable]
+        and not _STATES_FORMULA.search(grid.names[variable])
+    )
 
 
 def _learnable(grid: _Grid, variable: int) -> bool:
@@ -637,7 +657,10 @@ def _learn(grid: _Grid, options: LearnedRelationBroken.Options) -> Iterator[_Out
     if not grid.transposed and sum(1 for p in grid.present if p) > options.max_variables:
         return
     for target, target_values in enumerate(grid.values):
-        if not _learnable(grid, target) or grid.present[target] < options.min_support:
+        if (
+            not (_learnable(grid, target) or _ratio_target(grid, target))
+            or grid.present[target] < options.min_support
+        ):
             continue
         stated = [i for i, t in enumerate(target_values) if t is not None and t.quantity is not None]
         additive = [i for i in stated if grid.additive_instance[i]]
