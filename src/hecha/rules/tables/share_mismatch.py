@@ -246,7 +246,7 @@ def _denominators(table: AnalyzedTable, share: int, policy: str) -> dict[int, _D
         if len(totals) > 1:
             # A group's own 合计 (中国节能合计 above 其他投资人 and the 合计 of all) is a total row
             # too; the grand total is the one whose share reads 100%.
-            totals = [row for row in totals if _reads_hundred(row, share)]
+            totals = [row for row in totals if _reads_hundred(row, share, or_more=True)]
         if len(totals) != 1 or not _may_be_base(totals[0], share):
             # A 合计 printing 69.69% (前十名股东, 前五名客户) sums shares of an outside base.
             return {}
@@ -280,15 +280,20 @@ def _denominators(table: AnalyzedTable, share: int, policy: str) -> dict[int, _D
     return result
 
 
-def _reads_hundred(row: Row, share: int) -> bool:
+def _reads_hundred(row: Row, share: int, or_more: bool = False) -> bool:
+    """The row prints 100% in the share column (or, with ``or_more``, more: no share of the rows
+    above can exceed the whole, so a 合计 printing 300.00% is their base with a wrong 100%)."""
     found = figure(row, share)
-    return found is not None and found[1].value == HUNDRED
+    if found is None:
+        return False
+    return found[1].value >= HUNDRED if or_more else found[1].value == HUNDRED
 
 
 def _may_be_base(row: Row, share: int) -> bool:
-    """A row the shares above it are taken of prints 100% in the share column, or nothing: a
-    subtotal that prints its own share of something larger (47.80%) is not their base."""
-    return figure(row, share) is None or _reads_hundred(row, share)
+    """A row the shares above it are taken of prints 100% in the share column (more is a wrong
+    100%), or nothing: a subtotal that prints its own share of something larger (47.80%) is not
+    their base."""
+    return figure(row, share) is None or _reads_hundred(row, share, or_more=True)
 
 
 def _names(label: str, base_name: str) -> bool:
