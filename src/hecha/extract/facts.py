@@ -1096,8 +1096,10 @@ def _resolve_base(claim: Claim) -> Claim:
 def entity_aliases(document: Document, facts: Sequence[Fact]) -> dict[str, str]:
     """Names the document gives one entity, mapped to the name its tables use.
 
-    Two sources, both the document's own: a short name it defines ("深圳芯存科技有限公司（以下简称
-    “芯存科技”）": the full name is the short one), and a table name that is the tail of another
+    Three sources, all the document's own: a short name it defines ("深圳芯存科技有限公司（以下简称
+    “芯存科技”）": the full name is the short one); the names it gives itself beside 公司
+    ("以下简称“诚邦股份”或“公司”": 诚邦股份 is the company itself, and a peer table's row
+    "诚邦股份-半导体存储业务" its segment); and a table name that is the tail of another
     table's or the prose's longer name ("环境建设" in a segment table's header, "生态环境建设" in
     another table), taken only when every figure both names state for one metric and period agrees
     and no other longer name ends the same way.

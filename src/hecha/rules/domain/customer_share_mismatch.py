@@ -250,9 +250,12 @@ class CustomerShareMismatch(Rule):
         占年度销售总额比例") and in the list of the five customers (销售额 | 占年度销售总额比例).
         Each share must equal the sales / the report year's consolidated revenue × 100. Companies
         mean by 年度销售总额 their 营业收入, their 主营业务收入 or their 营业总收入: a share that
-        any of the three the document's tables state gives holds; one that none gives is a finding,
-        recomputed on the first of them the document states. A sentence with a period of its own
-        (a reply's "2024 年前五名客户…") is left to the prose rules.
+        any figure the document states for one of them gives (the statements, the revenue note's
+        主营业务 row, the prose's 营业收入) holds; one that none gives is a finding, recomputed on
+        the 营业收入 (else the first of the others) the tables state. A total share that is the sum
+        of the five listed shares as printed holds, and so does a listed share one unit of its last
+        digit off when the five add up to a total that holds (a rounding plug). A sentence with a
+        period of its own (a reply's "2024 年前五名客户…") is left to the prose rules.
 
     Why it matters:
         Customer concentration is read from this share and questioned by inquiry letters; a share

@@ -12,8 +12,8 @@ from decimal import Decimal
 from hecha.extract.factbase import FactBase
 from hecha.ingest.numbers import normalize, parse_quantity
 from hecha.model.diagnostic import Diagnostic, Related, Relation, RelationForm, Term
-from hecha.model.document import Location, Paragraph
-from hecha.model.quantity import Interval, Quantity
+from hecha.model.document import Document, Location, Paragraph
+from hecha.model.quantity import Interval, Quantity, Unit
 from hecha.rules.base import Comparison, Rule, RuleContext, compare, format_decimal
 from hecha.rules.prose._linking import fact_interval
 from hecha.rules.registry import register
@@ -22,11 +22,12 @@ HUNDRED = Decimal(100)
 _SCALES = {"": 0, "万": 4, "亿": 8}
 # The company's own share capital, now or before an issue: not another company's (占友诚科技总股本),
 # not the capital after an issue or at a grant (发行后, 增资后, 授予时).
-_OWN_BASE = (
-    r"(?:公司|本公司|上市公司|发行人)?(?:目前|现有)?(?:(?:本次)?发行前)?(?:公司|上市公司)?"
-    r"(?:总股本|股份总数|股本总额)"
-)
 _NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+# ... and the capital itself when the sentence prints it: "占公司当前总股本（1,618,820,253股）的".
+_OWN_BASE = (
+    r"(?:公司|本公司|上市公司|发行人)?(?:当前|目前|现有)?(?:(?:本次)?发行前)?(?:公司|上市公司)?"
+    rf"(?:总股本|股份总数|股本总额)(?:[（(](?P<base>{_NUMBER})(?P<bu>万|亿)?股[)）])?"
+)
 # "3,123,284,215 股股份，占公司总股本的 47.72%", "5,940万股（占总股本的18.31%"
 _HOLDING = re.compile(
     rf"(?P<n>{_NUMBER})(?P<u>万|亿)?股(?:股份|股票)?[，,（(]?(?:合计)?(?:约)?占{_OWN_BASE}的?(?:比例)?(?:为)?(?P<p>\d+(?:\.\d+)?)%"
@@ -44,40 +45,104 @@ class _Holding:
     stated: Quantity  # the percentage
     location: Location
     cap: bool  # "总股本的 30%（即 N 股）": N is the percentage of the capital, rounded to a share
+    capital: Quantity | None = None  # the capital the sentence prints itself
+    capital_scale: int = 0
+
+
+_YEAR = re.compile(r"((?:19|20)\d{2})年")
 
 
 def _quantity(text: str) -> Quantity | None:
     return parse_quantity(text.replace("，", ","))
 
 
-def _holdings(paragraph: Paragraph) -> list[_Holding]:
+def _holdings(paragraph: Paragraph, report_year: int | None, before: str = "") -> list[_Holding]:
+    """The holdings ``paragraph`` states; ``before`` is the text of the paragraphs before it, whose
+    last sentence this one may continue (a text twin breaks sentences at page and layout lines,
+    and may put a heading line in between)."""
     text = "".join(normalize(paragraph.text).split())
+    carried = "".join(normalize(before).split())
+    carried = carried[max(carried.rfind(mark) for mark in "。；;") + 1 :]
     found = []
     for pattern, cap in ((_HOLDING, False), (_CAP, True)):
         for match in pattern.finditer(text):
             shares, rate = _quantity(match.group("n")), _quantity(match.group("p") + "%")
             if shares is None or rate is None or rate.value == 0 or rate.value > HUNDRED:
                 continue
+            sentence = _sentence(text, match.start(), match.end())
+            if text.startswith(sentence):
+                sentence = carried + sentence
+            if _dated_before(sentence, report_year):
+                continue
             quoted = match.group("n") + (match.group("u") or "") + "股" if cap else match.group("p") + "%"
             location = replace(paragraph.location, quote=quoted)
-            found.append(_Holding(shares, _SCALES[match.group("u") or ""], rate, location, cap))
+            capital = _quantity(match.group("base")) if match.group("base") else None
+            found.append(
+                _Holding(
+                    shares,
+                    _SCALES[match.group("u") or ""],
+                    rate,
+                    location,
+                    cap,
+                    capital,
+                    _SCALES[match.group("bu") or ""],
+                )
+            )
     return found
 
 
-def _capital_figures(facts: FactBase) -> list[tuple[Interval, Location, Quantity, int | None]]:
+def _sentence(text: str, start: int, end: int) -> str:
+    begin = max(text.rfind(mark, 0, start) for mark in "。；;") + 1
+    stops = [at for mark in "。；;" if (at := text.find(mark, end)) >= 0]
+    return text[begin : min(stops) if stops else len(text)]
+
+
+def _dated_before(sentence: str, report_year: int | None) -> bool:
+    """The sentence speaks of a year before the one reported on ("2010 年 9 月，…转让其所持有的
+    3,480 万股（占总股本的 21.68%）"): the capital of that time, which the document need not state."""
+    if report_year is None:
+        return False
+    return any(int(year) < report_year - 1 for year in _YEAR.findall(sentence))
+
+
+_Capital = tuple[Interval, Location, Quantity, int | None]
+_CAPITAL_ROW = re.compile(
+    r"^(?:[一二三四五六七八九十]+[、.])?(?:股本|股份总数|总股本|实收资本（股本）|实收资本\(股本\))$"
+)
+_CAPITAL_SENTENCE = re.compile(
+    rf"(?:总股本|股份总数)(?:为|是|由|增加至|变更为)?(?P<n>{_NUMBER})(?P<u>万|亿)?股"
+)
+_UNIT_WORDS = (("亿元", 8), ("万元", 4), ("千元", 3))
+
+
+def _capital_figures(document: Document, facts: FactBase) -> list[_Capital]:
     """Every figure the document states as the company's 总股本 / 股份总数 / 股本 (a 股本 in 元 at
     a par value of one yuan is the share count), at any date: which one a sentence means is not
-    always said, so any of them may give it."""
-    found = []
+    always said, so any of them may give it. Read from the facts, and from the printed rows and
+    sentences themselves, since a text twin's statements are often read too poorly to name them."""
+    found: list[_Capital] = []
     for fact in facts.facts:
         metric = fact.metric.split("·")[0]
-        if not _BASE_METRIC.match(metric) or not _BASE_NAME.match(fact.entity):
-            continue
-        interval = fact_interval(fact)
-        if interval.low < 1_000_000:
-            continue  # not a listed company's share count (a rate, a per-share figure)
-        found.append((interval, fact.location, fact.quantity, fact.scale))
-    return found
+        if _BASE_METRIC.match(metric) and _BASE_NAME.match(fact.entity):
+            found.append((fact_interval(fact), fact.location, fact.quantity, fact.scale))
+    for table in document.tables:
+        scale = next((power for word, power in _UNIT_WORDS if word in (table.unit or "")), 0)
+        for row in table.rows:
+            label = next((cell.text for cell in row if cell.quantity is None and cell.text.strip()), "")
+            if not _CAPITAL_ROW.match("".join(normalize(label).split())):
+                continue
+            for cell in row:
+                if cell.quantity is not None and cell.quantity.unit is not Unit.PERCENT:
+                    found.append((cell.quantity.in_base_units(scale), cell.location, cell.quantity, scale))
+    for paragraph in document.paragraphs:
+        text = "".join(normalize(paragraph.text).split())
+        for match in _CAPITAL_SENTENCE.finditer(text):
+            quantity = _quantity(match.group("n"))
+            if quantity is not None:
+                power = _SCALES[match.group("u") or ""]
+                found.append((quantity.in_base_units(power), paragraph.location, quantity, power))
+    # Not a listed company's share count: a rate, a per-share figure, an amount in 万元 misread.
+    return [capital for capital in found if capital[0].low >= 1_000_000]
 
 
 @register
@@ -121,13 +186,25 @@ class ShareholdingMismatch(Rule):
 
     def check(self, ctx: RuleContext) -> Iterator[Diagnostic]:
         options: ShareholdingMismatch.Options = self.options  # type: ignore[assignment]
-        holdings = [holding for paragraph in ctx.document.paragraphs for holding in _holdings(paragraph)]
+        year = ctx.facts.report_year
+        paragraphs = ctx.document.paragraphs
+        holdings = [
+            holding
+            for at, paragraph in enumerate(paragraphs)
+            for holding in _holdings(
+                paragraph, year, "".join(p.text for p in paragraphs[max(at - 3, 0) : at])
+            )
+        ]
         if not holdings:
             return
-        capitals = _capital_figures(ctx.facts)
-        if not capitals:
-            return
+        stated_capitals = _capital_figures(ctx.document, ctx.facts)
         for holding in holdings:
+            capitals = stated_capitals
+            if holding.capital is not None:
+                printed = holding.capital.interval.scaled(Decimal(1).scaleb(holding.capital_scale))
+                capitals = [(printed, holding.location, holding.capital, holding.capital_scale)]
+            if not capitals:
+                continue
             shares = holding.shares.interval.scaled(Decimal(1).scaleb(holding.scale))
             if holding.cap:
                 shares = shares.widened(Decimal(1))  # rounded to a whole share either way
@@ -155,9 +232,7 @@ class ShareholdingMismatch(Rule):
                 yield self._finding(holding, capital, ratio, comparison)
 
     @staticmethod
-    def _nearest(
-        holding: _Holding, ratios: list[tuple[tuple[Interval, Location, Quantity, int | None], Interval]]
-    ) -> tuple[tuple[Interval, Location, Quantity, int | None], Interval]:
+    def _nearest(holding: _Holding, ratios: list[tuple[_Capital, Interval]]) -> tuple[_Capital, Interval]:
         """The capital stated last before the sentence (else the first stated after it)."""
 
         def place(location: Location) -> tuple[int, int]:
@@ -202,33 +277,28 @@ class ShareholdingMismatch(Rule):
                 f"Prose states {shares_text} as {holding.stated.text} of the share capital; "
                 f"{capital_quantity.text} shares give {format_decimal(ratio.mid, digits)}%"
             )
+        capital_term = Term(
+            "denominator", capital_location, capital_quantity.value, capital_quantity.decimals
+        )
         if holding.cap:
             # shares = 总股本 × the cap's percentage
-            capital_term = Term("factor", capital_location, capital_quantity.value, capital_quantity.decimals)
-            relation = Relation(RelationForm.PRODUCT, (capital_term,), holding.stated.value / HUNDRED)
-            return self.diagnostic(
-                message=message,
-                message_en=message_en,
-                location=holding.location,
-                comparison=comparison,
-                related=(Related(capital_location, "总股本"),),
-                relation=relation,
+            relation = Relation(
+                RelationForm.PRODUCT, (replace(capital_term, role="factor"),), holding.stated.value / HUNDRED
             )
-        shift = holding.scale - (capital_scale or 0)
-        terms = (
-            Term(
+        else:
+            shift = holding.scale - (capital_scale or 0)
+            shares_term = Term(
                 "numerator",
                 holding.location,
                 holding.shares.value.scaleb(shift),
                 holding.shares.decimals - shift,
-            ),
-            Term("denominator", capital_location, capital_quantity.value, capital_quantity.decimals),
-        )
+            )
+            relation = Relation(RelationForm.RATIO, (shares_term, capital_term), HUNDRED)
         return self.diagnostic(
             message=message,
             message_en=message_en,
             location=holding.location,
             comparison=comparison,
             related=(Related(capital_location, "总股本"),),
-            relation=Relation(RelationForm.RATIO, terms, HUNDRED),
+            relation=relation,
         )
