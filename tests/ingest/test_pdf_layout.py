@@ -9,6 +9,7 @@ from pathlib import Path
 
 from hecha.engine import check_document
 from hecha.ingest import pdf
+from hecha.ingest.pdf_page import Run, _join_glyphs
 from hecha.model.document import Document, Table
 from hecha.rules.registry import select_rules
 
@@ -345,3 +346,25 @@ def test_a_row_heading_the_columns_anew_starts_a_table_of_its_own() -> None:
     headers = [[cell.text for cell in table.rows[0][1:]] for table in maipu.tables if table.rows]
     assert ["2024年末", "2023年末", "本年末比上年末增减", "2022年末"] in headers
     assert not check_document(maipu, select_rules(None)).diagnostics
+
+
+def test_glyph_joins_a_point_whatever_glyphs_of_other_lines_pass() -> None:
+    # maipu 2024 p.26: a figure wrapped in its cell, "265,802" over ".37", every glyph a run of its
+    # own (boxes as pdfium reports them). The comma of a row further down, at x 144.49, lies to
+    # the right of the point at a gap beyond its own small reach; it once closed the point to
+    # every later glyph, so that "3" and "7" made a word of their own and the point stood alone.
+    glyphs = [
+        ("2", 121.9, 627.58, 125.38, 633.75),
+        ("6", 126.42, 627.58, 130.04, 633.82),
+        ("5", 130.97, 627.64, 134.38, 633.82),
+        (",", 135.49, 632.68, 136.72, 634.93),
+        ("8", 139.82, 627.58, 143.41, 633.82),
+        (".", 140.03, 644.79, 141.1, 645.85),
+        ("0", 144.42, 627.58, 148.04, 633.82),
+        (",", 144.49, 707.19, 145.72, 709.45),
+        ("3", 144.53, 639.58, 147.94, 645.82),
+        ("2", 148.9, 627.58, 152.38, 633.75),
+        ("7", 149.01, 639.64, 152.41, 645.82),
+    ]
+    words = _join_glyphs([Run(*glyph) for glyph in glyphs])
+    assert sorted(word.text for word in words) == [",", ".37", "265,802"]

@@ -10,7 +10,9 @@ every page of a 200-page report and the object wrappers would double its cost.
 from __future__ import annotations
 
 import ctypes
+import math
 from dataclasses import dataclass
+from typing import Any
 
 import pypdfium2.raw as pdfium_c
 
@@ -132,40 +134,69 @@ def _join_glyphs(runs: list[Run]) -> list[Run]:
     on its left when it overlaps the word's height and the gap between them is under
     _GLYPH_GAP of that height; the word keeps the height of its tallest glyphs, so that a
     comma does not move its line.
+
+    Glyphs are taken left to right. The words that may still take one are kept in bands of
+    their top edge, so that a glyph looks only at the words of its own lines (a page of such
+    glyphs holds thousands of words; scanning every open word for every glyph made this the
+    slowest step of reading such a PDF). Among the words it overlaps, a glyph joins the oldest.
     """
     singles = sorted((run for run in runs if len(run.text) == 1), key=lambda run: run.x0)
     words: list[Run] = []
-    # Words that may still take a glyph, each with whether it holds a letter or digit yet.
-    open_words: list[tuple[Run, bool]] = []
-    for glyph in singles:
-        target: tuple[Run, bool] | None = None
+    # Open words by band of their top edge: [creation order, word, holds a letter or digit yet].
+    bands: dict[int, list[list[Any]]] = {}
+    tallest = 0.0
+    for order, glyph in enumerate(singles):
         reach = 2 * _GLYPH_GAP * max(glyph.height, 1.0)
-        kept: list[tuple[Run, bool]] = []
-        for entry in open_words:
-            word, letters = entry
-            gap = glyph.x0 - word.x1
-            if gap > max(reach, 2 * _GLYPH_GAP * word.height):
-                continue  # ends far to the left: it cannot take this glyph or any later one
-            kept.append(entry)
-            if target is None and glyph.top < word.bottom and glyph.bottom > word.top:
-                height = _gap_height(word, letters, glyph)
-                if -0.5 * height <= gap <= _GLYPH_GAP * height:
-                    target = entry
-        open_words = kept
+        target: list[Any] | None = None
+        # A word overlaps the glyph only if its top is above the glyph's bottom and within the
+        # tallest word's height above the glyph's top.
+        for band in range(_band(glyph.top - tallest), _band(glyph.bottom) + 1):
+            entries = bands.get(band)
+            if not entries:
+                continue
+            kept = []
+            for entry in entries:
+                word: Run = entry[1]
+                gap = glyph.x0 - word.x1
+                if gap > max(reach, 2 * _GLYPH_GAP * word.height):
+                    continue  # ends far to the left: it cannot take this glyph or any later one
+                kept.append(entry)
+                if (
+                    (target is None or entry[0] < target[0])
+                    and glyph.top < word.bottom
+                    and glyph.bottom > word.top
+                ):
+                    height = _gap_height(word, entry[2], glyph)
+                    if -0.5 * height <= gap <= _GLYPH_GAP * height:
+                        target = entry
+            bands[band] = kept
         if target is None:
             word = Run(glyph.text, glyph.x0, glyph.top, glyph.x1, glyph.bottom)
             words.append(word)
-            open_words.append((word, glyph.text.isalnum()))
+            bands.setdefault(_band(word.top), []).append([order, word, glyph.text.isalnum()])
+            tallest = max(tallest, word.height)
             continue
-        word, letters = target
+        word = target[1]
+        before = _band(word.top)
         word.text += glyph.text
         word.x1 = max(word.x1, glyph.x1)
         if glyph.height >= 0.6 * word.height:
             word.top = min(word.top, glyph.top)
             word.bottom = max(word.bottom, glyph.bottom)
-        if not letters and glyph.text.isalnum():
-            open_words[open_words.index(target)] = (word, True)
+            tallest = max(tallest, word.height)
+        if not target[2] and glyph.text.isalnum():
+            target[2] = True
+        if _band(word.top) != before:
+            bands[before].remove(target)
+            bands.setdefault(_band(word.top), []).append(target)
     return [run for run in runs if len(run.text) != 1] + words
+
+
+_BAND = 4.0  # points
+
+
+def _band(y: float) -> int:
+    return math.floor(y / _BAND)
 
 
 _POINTS = frozenset({".", ",", "．", "，"})
