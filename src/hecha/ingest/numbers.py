@@ -91,6 +91,12 @@ def normalize(text: str) -> str:
     return text
 
 
+def squeezed(text: str) -> str:
+    """``text`` normalized, with every space and line break taken out: how labels and headers
+    are compared, whatever spacing a reader or converter left in them."""
+    return "".join(normalize(text).split())
+
+
 def _latex_to_plain(body: str) -> str:
     body = body.replace("\\%", "%").replace("\\,", "").replace("{", "").replace("}", "")
     body = body.replace("\\mathrm", "").replace("\\text", "").replace("\\", "")

@@ -16,7 +16,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import replace
 
-from hecha.ingest.numbers import is_unit_line, normalize
+from hecha.ingest.numbers import is_unit_line, normalize, squeezed
 from hecha.model.document import Cell, Table
 
 _YEAR_WORD = re.compile(r"^(?:19|20)\d{2}\s*年")
@@ -77,20 +77,16 @@ def _heads_columns(
         return False
     for cell in (row[position] for position in filled):
         text = normalize(cell.text).strip()
-        if cell.unread or len(_squeezed(text)) > _MAX_HEADER_CHARS or _SENTENCE.search(text):
+        if cell.unread or len(squeezed(text)) > _MAX_HEADER_CHARS or _SENTENCE.search(text):
             return False
         if (cell.quantity is not None and not _YEAR_WORD.match(text)) or not any(c.isalnum() for c in text):
             return False
-    texts = [_squeezed(cell.text) for cell in row[1:]]
-    return not any(texts == [_squeezed(cell.text) for cell in header_row[1:]] for header_row in header)
+    texts = [squeezed(cell.text) for cell in row[1:]]
+    return not any(texts == [squeezed(cell.text) for cell in header_row[1:]] for header_row in header)
 
 
 def _prints_figures(row: Sequence[Cell]) -> bool:
     return any(cell.quantity is not None or cell.unread for cell in row[1:])
-
-
-def _squeezed(text: str) -> str:
-    return "".join(normalize(text).split())
 
 
 def _part(table: Table, start: int, end: int, header_rows: int | None) -> Table:

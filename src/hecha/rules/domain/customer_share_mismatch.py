@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from hecha.extract.factbase import FactBase
 from hecha.extract.roles import AnalyzedTable, ColumnKind, Row, RowKind
-from hecha.ingest.numbers import normalize
+from hecha.ingest.numbers import squeezed
 from hecha.model.diagnostic import Diagnostic, Related, Relation, RelationForm, Term
 from hecha.model.document import Location
 from hecha.model.facts import ClaimKind, FactSource, Period
@@ -63,12 +63,8 @@ class _Base:
     operand: Operand
 
 
-def _squeezed(text: str) -> str:
-    return "".join(normalize(text).split())
-
-
 def _label_scale(label: str) -> int | None:
-    found = _LABEL_UNIT.search(_squeezed(label))
+    found = _LABEL_UNIT.search(squeezed(label))
     return _UNIT_SCALE[found.group(1)] if found else None
 
 
@@ -86,7 +82,7 @@ def _summary_shares(table: AnalyzedTable) -> list[_Share]:
     sales: tuple[Quantity, Location, int] | None = None
     shares = []
     for row in table.rows:
-        label = _squeezed(row.label)
+        label = squeezed(row.label)
         if _TOP_FIVE_TOTAL not in label:
             continue
         found = _first_figure(row)
@@ -109,7 +105,7 @@ def _summary_shares(table: AnalyzedTable) -> list[_Share]:
 
 def _list_shares(table: AnalyzedTable) -> list[_Share]:
     """The five customers' list: a 销售额 column and its 占年度销售总额比例 column, row by row."""
-    headers = [_squeezed(column.header) for column in table.columns]
+    headers = [squeezed(column.header) for column in table.columns]
     share_at = [p for p, header in enumerate(headers) if _OF_SALES in header]
     sales_at = [
         p
@@ -150,7 +146,7 @@ def _prose_shares(facts: FactBase) -> list[_Share]:
     shares = []
     claims = [claim for claim in facts.claims if judged(claim) and claim.period is None]
     for claim in claims:
-        if claim.kind is not ClaimKind.SHARE or _OF_SALES[1:] not in _squeezed(claim.base_metric):
+        if claim.kind is not ClaimKind.SHARE or _OF_SALES[1:] not in squeezed(claim.base_metric):
             continue
         if not claim.metric.startswith("前五名客户"):
             continue

@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from hecha.extract.roles import AnalyzedTable, ColumnKind, RowKind
-from hecha.ingest.numbers import normalize
+from hecha.ingest.numbers import squeezed
 from hecha.model.diagnostic import Diagnostic, Related, Relation, RelationForm, Term
 from hecha.model.document import Cell
 from hecha.model.quantity import Interval, Quantity, Unit
@@ -49,23 +49,19 @@ class _Layout:
     net: int | None
 
 
-def _squeezed(text: str) -> str:
-    return "".join(normalize(text).split())
-
-
 def _last_part(header: str) -> str:
     parts = [part for part in header.split(" / ") if part.strip()]
-    return _squeezed(parts[-1]) if parts else ""
+    return squeezed(parts[-1]) if parts else ""
 
 
 def _is_ratio_column(table: AnalyzedTable, position: int) -> bool:
     column = table.columns[position]
-    return column.kind is not ColumnKind.LABEL and bool(_RATIO.search(_squeezed(column.header)))
+    return column.kind is not ColumnKind.LABEL and bool(_RATIO.search(squeezed(column.header)))
 
 
 def _is_provision_amount(table: AnalyzedTable, position: int) -> bool:
     column = table.columns[position]
-    header = _squeezed(column.header)
+    header = squeezed(column.header)
     return column.kind in _AMOUNT_KINDS and bool(_PROVISION.search(header)) and not _RATIO.search(header)
 
 

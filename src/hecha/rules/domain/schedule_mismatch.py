@@ -19,7 +19,7 @@ from datetime import date
 from decimal import Decimal, localcontext
 
 from hecha.extract.roles import AnalyzedTable, ColumnKind, Row, RowKind
-from hecha.ingest.numbers import normalize
+from hecha.ingest.numbers import normalize, squeezed
 from hecha.model.diagnostic import Diagnostic, Related, Relation, RelationForm, Severity, Term
 from hecha.model.document import Cell
 from hecha.model.quantity import Interval, Unit
@@ -44,7 +44,7 @@ class ScheduleColumns:
 
 
 def _header(text: str) -> str:
-    return "".join(normalize(text).split())
+    return squeezed(text)
 
 
 def schedule_columns(table: AnalyzedTable) -> ScheduleColumns | None:

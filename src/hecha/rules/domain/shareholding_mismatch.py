@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from hecha.extract.factbase import FactBase
-from hecha.ingest.numbers import normalize, parse_quantity
+from hecha.ingest.numbers import parse_quantity, squeezed
 from hecha.model.diagnostic import Diagnostic, Related, Relation, RelationForm, Term
 from hecha.model.document import Document, Location, Paragraph
 from hecha.model.quantity import Interval, Quantity, Unit
@@ -60,8 +60,8 @@ def _holdings(paragraph: Paragraph, report_year: int | None, before: str = "") -
     """The holdings ``paragraph`` states; ``before`` is the text of the paragraphs before it, whose
     last sentence this one may continue (a text twin breaks sentences at page and layout lines,
     and may put a heading line in between)."""
-    text = "".join(normalize(paragraph.text).split())
-    carried = "".join(normalize(before).split())
+    text = squeezed(paragraph.text)
+    carried = squeezed(before)
     carried = carried[max(carried.rfind(mark) for mark in "。；;") + 1 :]
     found = []
     for pattern, cap in ((_HOLDING, False), (_CAP, True)):
@@ -129,13 +129,13 @@ def _capital_figures(document: Document, facts: FactBase) -> list[_Capital]:
         scale = next((power for word, power in _UNIT_WORDS if word in (table.unit or "")), 0)
         for row in table.rows:
             label = next((cell.text for cell in row if cell.quantity is None and cell.text.strip()), "")
-            if not _CAPITAL_ROW.match("".join(normalize(label).split())):
+            if not _CAPITAL_ROW.match(squeezed(label)):
                 continue
             for cell in row:
                 if cell.quantity is not None and cell.quantity.unit is not Unit.PERCENT:
                     found.append((cell.quantity.in_base_units(scale), cell.location, cell.quantity, scale))
     for paragraph in document.paragraphs:
-        text = "".join(normalize(paragraph.text).split())
+        text = squeezed(paragraph.text)
         for match in _CAPITAL_SENTENCE.finditer(text):
             quantity = _quantity(match.group("n"))
             if quantity is not None:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from hecha.extract.roles import AnalyzedTable, Column, ColumnKind, Row, RowKind
-from hecha.ingest.numbers import normalize
+from hecha.ingest.numbers import squeezed
 from hecha.model.diagnostic import Diagnostic, Related, Relation, RelationForm, Term
 from hecha.model.document import Cell
 from hecha.model.quantity import Interval, Quantity, Unit
@@ -45,13 +45,9 @@ _COLUMN_RELATIONS = (
 _FACTORS = tuple(Decimal(1).scaleb(k) for k in range(-8, 9))
 
 
-def _squeezed(text: str) -> str:
-    return "".join(normalize(text).split())
-
-
 def _bare(label: str) -> str:
     """A row label without units in brackets, punctuation and letter tags: what it names."""
-    return _UNIT_NOISE.sub("", _squeezed(label)).strip("：:")
+    return _UNIT_NOISE.sub("", squeezed(label)).strip("：:")
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,7 +96,7 @@ def _stated_factors(row_label: str, header: str, stated: Quantity) -> tuple[Deci
         return (HUNDRED,)
     if stated.unit is not Unit.NUMBER:
         return ()
-    label = _squeezed(row_label)
+    label = squeezed(row_label)
     if "%" in label or "％" in label or "%" in header or "％" in header:
         return (HUNDRED,)
     if _PERCENT_LABEL.search(label):
@@ -114,7 +110,7 @@ def _row_relations(table: AnalyzedTable) -> list[_Relation]:
     by_letter: dict[str, list[Row]] = {}
     for row in table.rows:
         by_bare.setdefault(_bare(row.label), []).append(row)
-        for letter in _LETTER.findall(_squeezed(row.label)):
+        for letter in _LETTER.findall(squeezed(row.label)):
             by_letter.setdefault(letter, []).append(row)
     headcount = [
         row
@@ -123,10 +119,10 @@ def _row_relations(table: AnalyzedTable) -> list[_Relation]:
     ]
     relations = []
     for row in table.rows:
-        squeezed = _squeezed(row.label)
+        compact = squeezed(row.label)
         operands: tuple[Row, Row] | None = None
         explicit = False
-        formula = _FORMULA.search(squeezed)
+        formula = _FORMULA.search(compact)
         if formula:
             numerator, denominator = by_letter.get(formula.group(2), []), by_letter.get(formula.group(3), [])
             if len(numerator) == 1 and len(denominator) == 1:
@@ -207,7 +203,7 @@ def _count_figure(table: AnalyzedTable, row: Row, position: int) -> tuple[Cell, 
 def _column_relations(table: AnalyzedTable) -> list[_Relation]:
     """Column triples down the rows: 利息收入 / 平均余额 = 平均利率, 收入 / 销量 = 单价 …"""
     relations = []
-    headers = [_squeezed(c.header) for c in table.columns]
+    headers = [squeezed(c.header) for c in table.columns]
     for numerator_words, denominator_words, stated_words in _COLUMN_RELATIONS:
         for stated in range(len(table.columns)):
             if not re.search(stated_words, headers[stated]):

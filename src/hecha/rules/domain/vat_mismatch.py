@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from hecha.extract.roles import AnalyzedTable, Column, ColumnKind, Row, RowKind
-from hecha.ingest.numbers import normalize
+from hecha.ingest.numbers import squeezed
 from hecha.model.diagnostic import Diagnostic, Related, Relation, RelationForm, Term
 from hecha.model.document import Cell
 from hecha.model.quantity import Interval, Quantity, Unit
@@ -28,22 +28,18 @@ _NOT_NET = re.compile(r"回款|收款|付款|税额|税金|比例|占比|率")
 _RATE = re.compile(r"税率")
 
 
-def _squeezed(text: str) -> str:
-    return "".join(normalize(text).split())
-
-
 def _is_gross(text: str) -> bool:
-    squeezed = _squeezed(text)
-    return "价税合计" in squeezed or ("含税" in squeezed and "不含税" not in squeezed)
+    compact = squeezed(text)
+    return "价税合计" in compact or ("含税" in compact and "不含税" not in compact)
 
 
 def _is_exclusive(text: str) -> bool:
-    return "不含税" in _squeezed(text)
+    return "不含税" in squeezed(text)
 
 
 def _is_recognised(text: str) -> bool:
-    squeezed = _squeezed(text)
-    return "含税" not in squeezed and bool(_NET_WORDS.search(squeezed)) and not _NOT_NET.search(squeezed)
+    compact = squeezed(text)
+    return "含税" not in compact and bool(_NET_WORDS.search(compact)) and not _NOT_NET.search(compact)
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,7 +87,7 @@ def _column_pairs(table: AnalyzedTable) -> list[tuple[int, int, int | None]]:
             (
                 p
                 for p, c in enumerate(columns)
-                if _RATE.search(_squeezed(c.header)) and _same_group(c, columns[gross])
+                if _RATE.search(squeezed(c.header)) and _same_group(c, columns[gross])
             ),
             None,
         )

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from hecha.extract.roles import AnalyzedTable, ColumnKind, Row, RowKind
-from hecha.ingest.numbers import normalize
+from hecha.ingest.numbers import normalize, squeezed
 from hecha.model.diagnostic import Diagnostic, Related, Relation, RelationForm
 from hecha.model.document import Cell
 from hecha.model.quantity import Interval, Quantity, interval_median, interval_sum
@@ -172,7 +172,7 @@ class AverageMismatch(Rule):
 
     @staticmethod
     def _plain(average: Row) -> bool:
-        label = "".join(normalize(average.label).split())
+        label = squeezed(average.label)
         return label in _PLAIN_LABELS
 
     def _finding(

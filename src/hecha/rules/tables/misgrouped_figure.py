@@ -9,7 +9,7 @@ from dataclasses import replace
 from decimal import Decimal
 
 from hecha.extract.roles import ColumnKind
-from hecha.ingest.numbers import normalize
+from hecha.ingest.numbers import squeezed
 from hecha.model.diagnostic import Diagnostic, Severity
 from hecha.rules.base import Rule, RuleContext
 from hecha.rules.registry import register
@@ -61,7 +61,7 @@ class MisgroupedFigure(Rule):
                     cell = row.cells[position] if position < len(row.cells) else None
                     if column.kind not in _FIGURE_COLUMNS or cell is None or cell.quantity is not None:
                         continue
-                    text = "".join(normalize(cell.text).split())
+                    text = squeezed(cell.text)
                     match = _MISGROUPED.match(text)
                     if match is None:
                         continue
