@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from hecha.extract.factbase import FactBase
 from hecha.extract.roles import AnalyzedTable, ColumnKind, Row, RowKind
-from hecha.ingest.numbers import squeezed
+from hecha.ingest.numbers import squeezed, unit_scale
 from hecha.model.diagnostic import Diagnostic, Related, Relation, RelationForm, Term
 from hecha.model.document import Location
 from hecha.model.facts import ClaimKind, FactSource, Period
@@ -37,8 +37,6 @@ HUNDRED = Decimal(100)
 _OF_SALES = "占年度销售总额"
 _SALES = re.compile(r"销售额|销售金额")
 _TOP_FIVE_TOTAL = "前五名客户合计销售金额"
-_LABEL_UNIT = re.compile(r"[(（](亿元|万元|千元|元)[)）]")
-_UNIT_SCALE = {"元": 0, "千元": 3, "万元": 4, "亿元": 8}
 # The bases a company may mean by 年度销售总额, most common first: the template's 营业收入, the
 # 主营业务收入 many companies use, and 营业总收入 where a group also earns interest or premiums.
 _BASES = ("营业收入", "主营业务收入", "营业总收入")
@@ -61,11 +59,6 @@ class _Share:
 class _Base:
     metric: str
     operand: Operand
-
-
-def _label_scale(label: str) -> int | None:
-    found = _LABEL_UNIT.search(squeezed(label))
-    return _UNIT_SCALE[found.group(1)] if found else None
 
 
 def _first_figure(row: Row) -> tuple[int, Quantity, Location] | None:
@@ -97,7 +90,7 @@ def _summary_shares(table: AnalyzedTable) -> list[_Share]:
                 )
         elif quantity.unit is not Unit.PERCENT:
             column = table.columns[position]
-            own = _label_scale(row.label)
+            own = unit_scale(row.label)
             scale = own if own is not None else scale_of(table, column)
             sales = (quantity, location, scale if scale is not None else 0)
     return shares
@@ -115,7 +108,7 @@ def _list_shares(table: AnalyzedTable) -> list[_Share]:
     if len(share_at) != 1 or len(sales_at) != 1:
         return []
     column = table.columns[sales_at[0]]
-    own = _label_scale(column.header)
+    own = unit_scale(column.header)
     scale = own if own is not None else scale_of(table, column)
     shares = []
     for row in table.rows:
@@ -192,7 +185,7 @@ def _bases(facts: FactBase) -> list[_Base]:
     return found
 
 
-_UNIT_NAMES = {scale: name for name, scale in _UNIT_SCALE.items()}
+_UNIT_NAMES = {0: "元", 3: "千元", 4: "万元", 8: "亿元"}
 _SCOPED = re.compile(r"^表\d+行\d+列\d+:?")
 
 
@@ -288,15 +281,22 @@ class CustomerShareMismatch(Rule):
         if not bases:
             return
         revenues = _revenue_figures(facts)
-        ratios = {
-            id(share): [value for base in bases if (value := _ratio(share, base.operand.value)) is not None]
-            + [value for revenue in revenues if (value := _ratio(share, revenue)) is not None]
+        # Per share: its ratio to each base a finding may name, and to every other revenue figure.
+        on_bases = {
+            id(share): [
+                (base, value) for base in bases if (value := _ratio(share, base.operand.value)) is not None
+            ]
+            for share in shares
+        }
+        on_revenues = {
+            id(share): [value for revenue in revenues if (value := _ratio(share, revenue)) is not None]
             for share in shares
         }
 
         def fits(share: _Share, slack: Decimal = Decimal(0)) -> bool:
             stated = share.stated.interval.widened(options.absolute_tolerance + slack)
-            return any(stated.overlaps(value) for value in ratios[id(share)])
+            ratios = [value for _, value in on_bases[id(share)]] + on_revenues[id(share)]
+            return any(stated.overlaps(value) for value in ratios)
 
         listed = _listed_sum(shares)
         totals = [share for share in shares if share.what in _TOTALS]
@@ -304,9 +304,7 @@ class CustomerShareMismatch(Rule):
         # one unit of its last digit (2.22% for 2.21%), a rounding plug (百诚 2023, 神州高铁 2018).
         plugged = listed is not None and any(total.stated.value == listed and fits(total) for total in totals)
         for share in shares:
-            computed = [
-                (base, value) for base in bases if (value := _ratio(share, base.operand.value)) is not None
-            ]
+            computed = on_bases[id(share)]
             if not computed:
                 continue
             held = fits(share)

@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from hecha.extract.factbase import FactBase
-from hecha.ingest.numbers import parse_quantity, squeezed
+from hecha.ingest.numbers import parse_quantity, squeezed, unit_scale
 from hecha.model.diagnostic import Diagnostic, Related, Relation, RelationForm, Term
 from hecha.model.document import Document, Location, Paragraph
 from hecha.model.quantity import Interval, Quantity, Unit
@@ -112,7 +112,6 @@ _CAPITAL_ROW = re.compile(
 _CAPITAL_SENTENCE = re.compile(
     rf"(?:总股本|股份总数)(?:为|是|由|增加至|变更为)?(?P<n>{_NUMBER})(?P<u>万|亿)?股"
 )
-_UNIT_WORDS = (("亿元", 8), ("万元", 4), ("千元", 3))
 
 
 def _capital_figures(document: Document, facts: FactBase) -> list[_Capital]:
@@ -126,7 +125,7 @@ def _capital_figures(document: Document, facts: FactBase) -> list[_Capital]:
         if _BASE_METRIC.match(metric) and _BASE_NAME.match(fact.entity):
             found.append((fact_interval(fact), fact.location, fact.quantity, fact.scale))
     for table in document.tables:
-        scale = next((power for word, power in _UNIT_WORDS if word in (table.unit or "")), 0)
+        scale = unit_scale(table.unit or "") or 0
         for row in table.rows:
             label = next((cell.text for cell in row if cell.quantity is None and cell.text.strip()), "")
             if not _CAPITAL_ROW.match(squeezed(label)):
