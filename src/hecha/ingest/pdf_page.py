@@ -12,7 +12,6 @@ from __future__ import annotations
 import ctypes
 import math
 from dataclasses import dataclass
-from typing import Any
 
 import pypdfium2.raw as pdfium_c
 
@@ -125,6 +124,15 @@ def _gap_height(word: Run, word_letters: bool, glyph: Run) -> float:
     return max(glyph.height, 1.0)
 
 
+@dataclass(slots=True)
+class _OpenWord:
+    """A word being joined from glyphs: when it was begun, and whether it holds a letter or digit."""
+
+    order: int
+    word: Run
+    letters: bool
+
+
 def _join_glyphs(runs: list[Run]) -> list[Run]:
     """Join a page's one-glyph runs back into words.
 
@@ -142,12 +150,11 @@ def _join_glyphs(runs: list[Run]) -> list[Run]:
     """
     singles = sorted((run for run in runs if len(run.text) == 1), key=lambda run: run.x0)
     words: list[Run] = []
-    # Open words by band of their top edge: [creation order, word, holds a letter or digit yet].
-    bands: dict[int, list[list[Any]]] = {}
+    bands: dict[int, list[_OpenWord]] = {}  # open words by band of their top edge
     tallest = 0.0
     for order, glyph in enumerate(singles):
         reach = 2 * _GLYPH_GAP * max(glyph.height, 1.0)
-        target: list[Any] | None = None
+        target: _OpenWord | None = None
         # A word overlaps the glyph only if its top is above the glyph's bottom and within the
         # tallest word's height above the glyph's top.
         for band in range(_band(glyph.top - tallest), _band(glyph.bottom) + 1):
@@ -156,27 +163,27 @@ def _join_glyphs(runs: list[Run]) -> list[Run]:
                 continue
             kept = []
             for entry in entries:
-                word: Run = entry[1]
+                word = entry.word
                 gap = glyph.x0 - word.x1
                 if gap > max(reach, 2 * _GLYPH_GAP * word.height):
                     continue  # ends far to the left: it cannot take this glyph or any later one
                 kept.append(entry)
                 if (
-                    (target is None or entry[0] < target[0])
+                    (target is None or entry.order < target.order)
                     and glyph.top < word.bottom
                     and glyph.bottom > word.top
                 ):
-                    height = _gap_height(word, entry[2], glyph)
+                    height = _gap_height(word, entry.letters, glyph)
                     if -0.5 * height <= gap <= _GLYPH_GAP * height:
                         target = entry
             bands[band] = kept
         if target is None:
             word = Run(glyph.text, glyph.x0, glyph.top, glyph.x1, glyph.bottom)
             words.append(word)
-            bands.setdefault(_band(word.top), []).append([order, word, glyph.text.isalnum()])
+            bands.setdefault(_band(word.top), []).append(_OpenWord(order, word, glyph.text.isalnum()))
             tallest = max(tallest, word.height)
             continue
-        word = target[1]
+        word = target.word
         before = _band(word.top)
         word.text += glyph.text
         word.x1 = max(word.x1, glyph.x1)
@@ -184,8 +191,8 @@ def _join_glyphs(runs: list[Run]) -> list[Run]:
             word.top = min(word.top, glyph.top)
             word.bottom = max(word.bottom, glyph.bottom)
             tallest = max(tallest, word.height)
-        if not target[2] and glyph.text.isalnum():
-            target[2] = True
+        if not target.letters and glyph.text.isalnum():
+            target.letters = True
         if _band(word.top) != before:
             bands[before].remove(target)
             bands.setdefault(_band(word.top), []).append(target)
