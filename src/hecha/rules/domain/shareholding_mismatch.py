@@ -5,7 +5,7 @@ company's 总股本 ("持有公司 3,123,284,215 股股份，占公司总股本�
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
@@ -56,13 +56,12 @@ def _quantity(text: str) -> Quantity | None:
     return parse_quantity(text.replace("，", ","))
 
 
-def _holdings(paragraph: Paragraph, report_year: int | None, before: str = "") -> list[_Holding]:
-    """The holdings ``paragraph`` states; ``before`` is the text of the paragraphs before it, whose
-    last sentence this one may continue (a text twin breaks sentences at page and layout lines,
-    and may put a heading line in between)."""
+def _holdings(paragraphs: Sequence[Paragraph], at: int, report_year: int | None) -> list[_Holding]:
+    """The holdings paragraph ``at`` states. Its first sentence may begin in the paragraphs
+    before it (a text twin breaks sentences at page and layout lines, and may put a heading line
+    in between): up to three of them are read back for its date, only when a holding is found."""
+    paragraph = paragraphs[at]
     text = squeezed(paragraph.text)
-    carried = squeezed(before)
-    carried = carried[max(carried.rfind(mark) for mark in "。；;") + 1 :]
     found = []
     for pattern, cap in ((_HOLDING, False), (_CAP, True)):
         for match in pattern.finditer(text):
@@ -71,7 +70,8 @@ def _holdings(paragraph: Paragraph, report_year: int | None, before: str = "") -
                 continue
             sentence = _sentence(text, match.start(), match.end())
             if text.startswith(sentence):
-                sentence = carried + sentence
+                before = squeezed("".join(p.text for p in paragraphs[max(at - 3, 0) : at]))
+                sentence = before[max(before.rfind(mark) for mark in "。；;") + 1 :] + sentence
             if _dated_before(sentence, report_year):
                 continue
             quoted = match.group("n") + (match.group("u") or "") + "股" if cap else match.group("p") + "%"
@@ -187,13 +187,7 @@ class ShareholdingMismatch(Rule):
         options: ShareholdingMismatch.Options = self.options  # type: ignore[assignment]
         year = ctx.facts.report_year
         paragraphs = ctx.document.paragraphs
-        holdings = [
-            holding
-            for at, paragraph in enumerate(paragraphs)
-            for holding in _holdings(
-                paragraph, year, "".join(p.text for p in paragraphs[max(at - 3, 0) : at])
-            )
-        ]
+        holdings = [holding for at in range(len(paragraphs)) for holding in _holdings(paragraphs, at, year)]
         if not holdings:
             return
         stated_capitals = _capital_figures(ctx.document, ctx.facts)
