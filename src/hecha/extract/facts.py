@@ -70,8 +70,6 @@ _GENERIC_LABELS = frozenset(
     ]
 )
 _TOTAL_SUFFIX = re.compile(r"(?<=..)(?:小计|合计|总计)$")
-# Vague metric words a column group may carry ("一季度收入") that the table's metric refines.
-_VAGUE_METRICS = {"收入": ("营业收入", "主营业务收入", "收入"), "成本": ("营业成本", "主营业务成本", "成本")}
 
 
 @dataclass(frozen=True, slots=True)
@@ -314,7 +312,7 @@ def _comparable_metric(metric: str) -> bool:
         if metric.endswith(suffix) and metric != suffix:
             metric = metric[: -len(suffix)]
             break
-    return metrics.is_known_metric(metric) or metric in _VAGUE_METRICS
+    return metrics.is_known_metric(metric) or metric in metrics.VAGUE_METRICS
 
 
 # --- tables -----------------------------------------------------------------------------------
@@ -658,7 +656,7 @@ def _refine(vague: str, base: str) -> str:
     """The table's metric when a header says only "收入"; else the vague word itself."""
     if not vague:
         return base
-    if base in _VAGUE_METRICS.get(vague, ()):
+    if base in metrics.VAGUE_METRICS.get(vague, ()):
         return base
     return vague
 
@@ -756,7 +754,7 @@ def _read_column_cached(
         if known:
             metric = known
             continue
-        if residue in _VAGUE_METRICS:
+        if residue in metrics.VAGUE_METRICS:
             vague = residue
             continue
         entity_part, metric_part = metrics.split_entity(residue)

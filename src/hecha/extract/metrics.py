@@ -268,6 +268,9 @@ CHANGE_RATE_SUFFIX = "变动比例"
 SHARE_SUFFIX = "占比"
 PP_CHANGE_SUFFIX = "变动百分点"
 DIFFERENCE_SUFFIX = "变动额"
+# The vague words a table header or a sentence uses for a metric ("一季度收入" over a column group,
+# "国内业务收入"), and the metrics each may stand for: the table's own metric refines them.
+VAGUE_METRICS = {"收入": ("营业收入", "主营业务收入"), "成本": ("营业成本", "主营业务成本")}
 RING_PREFIX = "环比"  # quarter-on-quarter, not year-on-year
 
 # Short names are only found as whole labels: "毛利" inside "毛利率" or "存货" inside a sentence

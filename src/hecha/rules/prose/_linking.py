@@ -16,6 +16,7 @@ from decimal import Decimal
 from enum import StrEnum
 
 from hecha.extract.factbase import FactBase
+from hecha.extract.metrics import VAGUE_METRICS
 from hecha.model.diagnostic import Related, Relation, RelationForm, Term
 from hecha.model.document import Location
 from hecha.model.facts import Claim, Fact, FactSource, Period
@@ -213,29 +214,23 @@ def lookup(
     found = facts.lookup(metric, entity, period.key)
     if not found and entity:
         found = facts.lookup_in_section(metric, entity, period.key)
-        if not found and metric in _REVENUE_WORDS:
+        if not found and metric in VAGUE_METRICS:
             # "国内业务收入": the item's revenue, which its table names 营业收入 or 主营业务收入.
             named = [
-                same
-                for named in _REVENUE_WORDS[metric]
-                if (same := _stated(facts, named, entity, period.key))
+                same for named in VAGUE_METRICS[metric] if (same := _stated(facts, named, entity, period.key))
             ]
             found = named[0] if len(named) == 1 else []
     return resolve(found, kinds, sources, exclude)
 
 
-# A segment's "收入" / "成本" in prose is the metric its table names for it.
-_REVENUE_WORDS = {"收入": ("营业收入", "主营业务收入"), "成本": ("营业成本", "主营业务成本")}
-
-
 def same_metric(named: str, other: str) -> bool:
     """True when ``other`` is ``named`` or the word prose uses for it ("收入" for 营业收入)."""
-    return named == other or named in _REVENUE_WORDS.get(other, ())
+    return named == other or named in VAGUE_METRICS.get(other, ())
 
 
 def metric_words(metric: str) -> list[str]:
     """``metric`` and the vague words a table may print for it (营业收入 → 收入)."""
-    return [metric, *(word for word, named in _REVENUE_WORDS.items() if metric in named)]
+    return [metric, *(word for word, named in VAGUE_METRICS.items() if metric in named)]
 
 
 def _stated(facts: FactBase, metric: str, entity: str, period: str) -> list[Fact]:
