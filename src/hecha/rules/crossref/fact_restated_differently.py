@@ -79,9 +79,11 @@ class FactRestatedDifferently(Rule):
                 held = judgement.verdict is Verdict.AGREE
                 if not held and (stated_in_table_of(item, anchor) or stated_in_table_of(anchor, item)):
                     continue  # one place is a part of the other's table: labels, not values, differ
-                # Places in two tables: a one-table re-check (the mutation benchmark) cannot see
-                # the pair, so the cells are not recorded as verified.
-                ctx.stats.relation(table=item.location.table, held=held)
+                # Both places are verified: a misprint in either would break the pair. (The
+                # mutation benchmark re-checks one table alone; it skips cells verified only so.)
+                ctx.stats.relation(
+                    table=item.location.table, held=held, cells=[item.location, anchor.location]
+                )
                 if not held:
                     finding = self._finding(
                         item, anchor, group, judgement.verdict, options.absolute_tolerance

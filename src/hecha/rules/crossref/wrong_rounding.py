@@ -82,11 +82,10 @@ class WrongRounding(Rule):
                 if judgement.verdict is Verdict.SIGN and item.source is not FactSource.TABLE:
                     continue  # a prose figure with another sign differs by more than a rounding (C003)
                 held = judgement.verdict is Verdict.AGREE
-                same_table = item.location.table is not None and item.location.table == anchor.location.table
                 ctx.stats.relation(
                     table=item.location.table if item.location.table is not None else anchor.location.table,
                     held=held,
-                    cells=[item.location, anchor.location] if same_table else [],
+                    cells=[item.location, anchor.location],
                 )
                 if not held:
                     yield self._finding(item, anchor, group, judgement)
