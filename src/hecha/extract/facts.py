@@ -716,16 +716,12 @@ def _context_period(title: str, unit: str, context: str, year: int | None) -> Pe
 # A change column's header names the period it compares with, not its own: "营业收入比上年同期增减
 # （%）" is this year's change over 上年同期. Such a column is about the report year.
 _COMPARED_WITH = re.compile(r"(?:比|较|与|对比)(?:上年同期|上年度|上年|上期|去年同期|去年)")
-# A column a reader took for a share whose header says it is a change ("增减比例（%）").
-_CHANGE_HEADER = re.compile(r"增减比例|变动比例|增减幅度|变动幅度|增长率|变动率|同比增减|同比变动")
 
 
 @lru_cache(maxsize=8192)
 def _read_column_cached(
     header: str, group: str, period_text: str | None, kind: ColumnKind, year: int | None
 ) -> _ColumnReading:
-    if kind is ColumnKind.SHARE and _CHANGE_HEADER.search(_compact_text(header)):
-        kind = ColumnKind.CHANGE_RATE
     compared = kind in (ColumnKind.CHANGE_RATE, ColumnKind.PP_CHANGE, ColumnKind.DIFFERENCE) and bool(
         _COMPARED_WITH.search(_compact_text(header))
     )
