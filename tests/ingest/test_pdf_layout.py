@@ -368,3 +368,16 @@ def test_glyph_joins_a_point_whatever_glyphs_of_other_lines_pass() -> None:
     ]
     words = _join_glyphs([Run(*glyph) for glyph in glyphs])
     assert sorted(word.text for word in words) == [",", ".37", "265,802"]
+
+
+def test_quantities_with_one_decimal_are_no_broken_figures() -> None:
+    # haixiang 2019 p.16-17 产销量: "1,495,834.8 千克" beside "1,352,154.98" drops a trailing zero;
+    # no digit stands alone in the table, so no figure lost its last digit and every one is read.
+    document = _read("haixiang_2019_p16-17.pdf")
+    table = next(t for t in document.tables if any(c.text == "1,495,834.8" for row in t.rows for c in row))
+    figures = [cell for row in table.rows[1:] for cell in row[3:] if cell.text.strip()]
+    assert len(figures) == 18
+    assert all(cell.quantity is not None and not cell.unread for cell in figures)
+    verified = check_document(document, select_rules()).verified_cells
+    one_decimal = next(c for row in table.rows for c in row if c.text == "1,495,834.8").location
+    assert (one_decimal.table, one_decimal.row, one_decimal.col) in verified

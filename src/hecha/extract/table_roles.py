@@ -366,6 +366,20 @@ def _is_artifact(cell: Cell, column_decimals: int) -> bool:
     return cell.quantity.decimals != column_decimals or normalize(cell.text).strip().endswith(".")
 
 
+_UNIT_HEADER = re.compile(r"^(?:计量)?单位$")
+
+
+def _counts_quantities(header_rows: Sequence[Sequence[Cell]], label_columns: Sequence[int]) -> bool:
+    """A label column headed 单位 (千克, 吨, 万支 …): the figures are physical quantities, printed
+    with as many decimals as each needs ("1,495,834.8" above "1,578,601.92"), not amounts whose
+    every cell prints the column's decimals."""
+    return any(
+        col < len(row) and _UNIT_HEADER.match(_squeeze(row[col].text))
+        for row in header_rows
+        for col in label_columns
+    )
+
+
 def _dominant_decimals(cells: Sequence[Cell], fallback: int = 0) -> int:
     """The decimals most figures are printed with (60% or more), else ``fallback``."""
     counts = Counter(c.quantity.decimals for c in cells if c.quantity is not None)
@@ -532,6 +546,8 @@ def analyze_table(table: Table) -> AnalyzedTable:
         [c for found in by_column for c in found if c.quantity is None or not c.quantity.is_percent]
     )
     decimals = [_dominant_decimals(found, table_decimals) for found in by_column]
+    if _counts_quantities(header_rows, label_cols):
+        decimals = [0] * len(columns)  # no figure was cut: quantities print the decimals they need
     body_rows: list[Row] = []
     previous_raw: tuple[Cell, ...] | None = None
     in_of_which_block = False

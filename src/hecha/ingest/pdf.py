@@ -1037,7 +1037,11 @@ def _unread_rows(rows: list[list[GridCell]]) -> range | set[int]:
         if any(is_figure_head_piece(text) or is_figure_tail_piece(text) for text in row)
     }
     one_decimal = {position for position, row in enumerate(texts) if any(map(is_grouped_one_decimal, row))}
-    if one_decimal and any(is_grouped_two_decimals(text) for row in texts for text in row):
+    # A one-decimal amount beside two-decimal ones lost its last digit only when that digit
+    # stands somewhere on its own; quantities print as many decimals as they need
+    # ("1,495,834.8 千克" beside "1,352,154.98", haixiang 2019 p.16 产销量).
+    lone_digit = any(len(text) == 1 and text.isdigit() for row in texts for text in row)
+    if one_decimal and lone_digit and any(is_grouped_two_decimals(text) for row in texts for text in row):
         pieces |= one_decimal
     if not pieces:
         return set()
