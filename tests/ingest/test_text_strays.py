@@ -35,7 +35,13 @@ def _prose(document: Document) -> str:
 
 
 def _table_texts(document: Document) -> list[str]:
-    return [_compact("".join(cell.text for cell in row)) for table in document.tables for row in table.rows]
+    """Each table row's text; a row whose figures could not be placed prints them once, not in
+    every column its unread cell spans."""
+    return [
+        _compact("".join(cell.text for cell in row if not cell.spanned))
+        for table in document.tables
+        for row in table.rows
+    ]
 
 
 @pytest.mark.parametrize(
@@ -54,7 +60,9 @@ def _table_texts(document: Document) -> list[str]:
 def test_a_table_row_is_in_a_table_and_not_in_prose(name: str, row: str) -> None:
     document = _load(name)
     assert _compact(row) not in _prose(document)
-    assert _compact(row) in _table_texts(document)
+    # One table row holds the line's words and figures in order (its label may be longer: a
+    # wrapped label's other lines join it).
+    assert any(_compact(row) in text for text in _table_texts(document))
 
 
 def test_rows_that_cannot_be_placed_in_columns_are_words_only_and_uncertain() -> None:

@@ -366,6 +366,7 @@ def _is_artifact(cell: Cell, column_decimals: int) -> bool:
     return cell.quantity.decimals != column_decimals or normalize(cell.text).strip().endswith(".")
 
 
+_CJK = re.compile(r"[\u4e00-\u9fff]")
 _UNIT_HEADER = re.compile(r"^(?:计量)?单位$")
 
 
@@ -497,8 +498,9 @@ def analyze_table(table: Table) -> AnalyzedTable:
 
     aligned: list[tuple[int, tuple[Cell | None, ...], tuple[Cell, ...]]] = []
     misaligned = 0
+    words_tail = _words_tail(body, width)
     for row in body:
-        cells = _align(row, width, label_cols, len(figure_cols))
+        cells = _align(row, width, label_cols, len(figure_cols), words_tail)
         if cells is None:
             misaligned += 1
             cells = tuple(None for _ in figure_cols)
@@ -663,10 +665,24 @@ def _mark_aging_breakdowns(rows: list[Row]) -> None:
             following += 1
 
 
+def _words_tail(body: Sequence[Sequence[Cell]], width: int) -> int:
+    """How many last columns hold only words in the rows printed full width: a 说明 column that
+    plain text prints only where a row has a note ("销售费用 … 36.18% 主要系佣金增加所致")."""
+    full = [row for row in body if len(row) == width]
+    count = 0
+    while count < width - 1 and full:
+        cells = [row[width - 1 - count] for row in full]
+        if any(c.quantity is not None or c.unread or c.blank or not _CJK.search(c.text) for c in cells):
+            break
+        count += 1
+    return count
+
+
 def _align(
-    row: Sequence[Cell], width: int, label_cols: Sequence[int], figure_count: int
+    row: Sequence[Cell], width: int, label_cols: Sequence[int], figure_count: int, words_tail: int = 0
 ) -> tuple[Cell | None, ...] | None:
-    """The row's figure cells, one per figure column; None when a ragged row cannot be aligned."""
+    """The row's figure cells, one per figure column; None when a ragged row cannot be aligned.
+    A ragged row may leave out the ``words_tail`` last columns (notes it does not have)."""
     first = max(label_cols) + 1
     if len(row) == width:
         return tuple(row[first:])
@@ -678,6 +694,10 @@ def _align(
     figures = list(row[start:])
     if len(figures) == figure_count:
         return tuple(figures)
+    if figure_count - words_tail <= len(figures) < figure_count and all(
+        c.quantity is not None or c.blank for c in figures
+    ):
+        return (*figures, *(None for _ in range(figure_count - len(figures))))
     if not any(c.quantity is not None for c in figures):
         return tuple(None for _ in range(figure_count))  # a heading row: nothing to place
     return None

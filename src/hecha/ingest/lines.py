@@ -46,6 +46,8 @@ class SplitLine:
     figures: tuple[str, ...]
     # The last figure is a bare direction word whose number wrapped onto the next line.
     dangling: bool = False
+    # Words after the figures: the row's cell of a 说明 column ("主要系佣金增加所致").
+    note: str = ""
 
 
 def is_year(quantity: Quantity) -> bool:
@@ -100,6 +102,9 @@ def split_figure_line(line: str) -> SplitLine | None:
     years is a header, and a line that reads like prose or a table of contents is not a row.
     """
     tokens = tokens_of(line)
+    noted = _note_length(tokens)
+    note = " ".join(tokens[len(tokens) - noted :]) if noted else ""
+    tokens = tokens[: len(tokens) - noted]
     if not tokens:
         return None
     dangling = tokens[-1] in DIRECTION_WORDS
@@ -116,6 +121,8 @@ def split_figure_line(line: str) -> SplitLine | None:
         return SplitLine(label=_original_label(line, label), figures=tuple(figures), dangling=False)
     if not quantities or all(is_year(q) for q in quantities):
         return None
+    if noted and (dangling or sum(1 for q in quantities if not is_year(q)) < 2):
+        return None  # one figure before words is prose ("… 12.30 主要系"), not a row with a note
     if _LEADER.search(label) or any(mark in label for mark in _PROSE_MARKS):
         return None
     if len(label) > 40 or ("，" in label and len(label) > 20):
@@ -125,7 +132,35 @@ def split_figure_line(line: str) -> SplitLine | None:
         return None
     if dangling:
         figures = [*figures, tokens[-1]]
-    return SplitLine(label=_original_label(line, label), figures=tuple(figures), dangling=dangling)
+    return SplitLine(label=_original_label(line, label), figures=tuple(figures), dangling=dangling, note=note)
+
+
+# Where a note cell cannot start: a unit word after the figure it belongs to ("1,234 万元").
+_UNIT_START = re.compile(r"^[元万亿千百%％股人个家吨台项次倍年月日]")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _note_length(tokens: list[str]) -> int:
+    """How many last tokens are a note cell after the row's figures ("销售费用 59,623,024.88
+    43,781,054.42 36.18% 主要系佣金增加所致": a 重大变动说明 / 情况说明 column): words with no digit,
+    no sentence mark and no unit word, at most two (a note wrapped in its cell goes on below)."""
+    count = 0
+    while count < min(2, len(tokens) - 1):
+        token = tokens[len(tokens) - 1 - count]
+        if (
+            token in DIRECTION_WORDS
+            or is_blank(token)
+            or is_figure_text(token)
+            or not _CJK.search(token)
+            or any(char.isdigit() for char in token)
+            or any(mark in token for mark in (*_PROSE_MARKS, "，", ","))
+            or _UNIT_START.match(token)
+        ):
+            break
+        count += 1
+    if count and not is_figure_text(tokens[len(tokens) - 1 - count]):
+        return 0  # the words do not follow a figure: a label or prose, not a note
+    return count
 
 
 def _nil_row(label: str, figures: list[str]) -> bool:

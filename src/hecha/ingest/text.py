@@ -1598,8 +1598,9 @@ def _to_table(block: _Block, path: str, index: int) -> Table:
             )
             sources.append(_unplaced_row(label, label_line, row, width, short=short))
             continue
-        texts = (label, *figures)
-        lines = (label_line, *(row.line.number for _ in figures))
+        notes = (row.split.note,) if row.split.note else ()  # a 说明 cell, kept after the figures
+        texts = (label, *figures, *notes)
+        lines = (label_line, *(row.line.number for _ in (*figures, *notes)))
         unparsed = frozenset(index + 1 for index in row.unparsed)
         sources.append(RowSource(texts=texts, lines=lines, page=row.line.page, unparsed=unparsed))
     return build_table(
@@ -1685,9 +1686,10 @@ def _unplaced_row(label: str, label_line: int, row: _Row, width: int, *, short: 
     for empty (a total read past it is unknown, never a false alarm). A ``short`` row (fewer
     figures than columns, each whole) is marked for extract to place if its table allows."""
     joined = " ".join(row.split.figures)
+    notes = (row.split.note,) if row.split.note else ()  # a 说明 cell, kept after the figures
     return RowSource(
-        texts=(label, *(joined for _ in range(width))),
-        lines=(label_line, *(row.line.number for _ in range(width))),
+        texts=(label, *(joined for _ in range(width)), *notes),
+        lines=(label_line, *(row.line.number for _ in range(width + len(notes)))),
         page=row.line.page,
         unparsed=frozenset(range(1, width + 1)),
         spanned=frozenset(range(2, width + 1)),
