@@ -218,3 +218,23 @@ def test_section_word_under_a_header_opens_the_body() -> None:
     assert len(keys) == 2 and len(set(keys.values())) == 2
     result = check_document(document, select_rules(None))
     assert not [d for d in result.diagnostics if d.code == "X001"]
+
+
+def test_a_table_titled_with_an_earlier_year_counts_its_year_end_from_it() -> None:
+    # shenzhen_energy_2016_annual.pdfplumber.txt pp.203-204 (递延收益: the report's title lines, then
+    # "于2016年12月31日，涉及政府补助的项目如下" and "于2015年12月31日，…", both headed 年初余额 …
+    # 年末余额 and ending each row in the note 资产). The 2015 table's 年末 is 2015-12-31: it
+    # restates the 2016 table's 年初 figures, never its 年末 ones.
+    name = "text/shenzhen_energy_2016_p203-204.pdfplumber.txt"
+    base = _fact_base(name)
+    grant = "环保公司污泥、垃圾焚烧等设备补助"
+    ends = {
+        fact.period.key: fact.quantity.value
+        for fact in base.facts
+        if fact.source is FactSource.TABLE
+        and grant in fact.metric_text
+        and "年末" in (fact.period.text if fact.period else "")
+    }
+    assert ends == {"2016-12-31": Decimal("157898909.61"), "2015-12-31": Decimal("57527573.65")}
+    document = load(str(FIXTURES / name))
+    assert not [d for d in check_document(document, select_rules()).diagnostics if d.code == "X001"]

@@ -66,3 +66,22 @@ def test_a_blank_after_the_figures_is_a_cell_not_a_note() -> None:
     assert split is not None and split.note == ""
     assert split.figures[-1] == "不适用"
     assert Decimal(split.figures[0].replace(",", "")) < 0
+
+
+def test_the_header_names_the_note_column_without_shifting_the_others() -> None:
+    # shenzhen_energy_2016_annual.pdfplumber.txt p.203: "年初余额 本年新增 本年计入营业外收入 其他变动
+    # 年末余额 与资产/收益相关" over rows of five figures and the note 资产.
+    document = load(str(FIXTURES / "shenzhen_energy_2016_p203-204.pdfplumber.txt"))
+    table = next(t for t in document.tables if any(c.text == "157,898,909.61" for row in t.rows for c in row))
+    header = [cell.text for cell in table.rows[0]]
+    assert header == [
+        "",
+        "年初余额",
+        "本年新增",
+        "本年计入营业外收入",
+        "其他变动",
+        "年末余额",
+        "与资产/收益相关",
+    ]
+    row = next(row for row in table.rows if any(c.text == "157,898,909.61" for c in row))
+    assert [cell.text for cell in row][5:] == ["157,898,909.61", "资产"]

@@ -333,7 +333,8 @@ def table_facts(analyzed: AnalyzedTable, year: int | None, scope: TableScope | N
     row_scope = start.entity
     table = analyzed.table
     context_period = _context_period(table.title, table.unit or "", table.context, year)
-    readings = _with_group_periods(analyzed.columns, [_read_column(c, year) for c in analyzed.columns])
+    column_year = _titled_year(context_period, year)
+    readings = _with_group_periods(analyzed.columns, [_read_column(c, column_year) for c in analyzed.columns])
     readings = _with_sibling_metric(_with_compared_period(readings))
     row_metrics = [_known_metric(row.label) for row in analyzed.rows]
     base_metric = _table_metric(analyzed, row_metrics) or _column_metric(readings)
@@ -700,6 +701,20 @@ def _metric_in_text(text: str) -> str:
     it names none or several."""
     found = metrics.find_metrics(text)
     return found[0] if len(set(found)) == 1 else ""
+
+
+_YEAR_OR_YEAR_END = re.compile(r"^((?:19|20)\d{2})(?:-12-31)?$")
+
+
+def _titled_year(context_period: Period | None, year: int | None) -> int | None:
+    """The year a table's 年初/年末/本年/上年 columns count from: the report year, or the one
+    earlier year its title names ("于2015年12月31日，涉及政府补助的项目如下" in a 2016 report,
+    whose 年末余额 is that of 2015)."""
+    match = _YEAR_OR_YEAR_END.match(context_period.key) if context_period is not None else None
+    if match is None or year is None:
+        return year
+    titled = int(match.group(1))
+    return titled if titled < year else year
 
 
 @lru_cache(maxsize=4096)

@@ -1556,6 +1556,9 @@ def _to_table(block: _Block, path: str, index: int) -> Table:
         header = []
     else:
         header = header[: len(header) - len(sections)]
+    # Rows that print a note after their figures ("… 157,898,909.61 资产") fill a last column
+    # of words: the header names it too ("与资产/收益相关").
+    named = width + (1 if any(row.split.note for row in block.rows) else 0)
     for line in header:
         cells = tokens_of(line.text)
         if numbered_names and line is block.header[-1]:
@@ -1564,9 +1567,9 @@ def _to_table(block: _Block, path: str, index: int) -> Table:
         # 说明", "项目 期初余额 … 期末余额 形成原因") does not shift the others. The label column's
         # header cell may be empty (the first cell then names a figure column).
         label_cell = 0 if cells and _FIGURE_HEADER.search(cells[0]) else 1
-        while len(cells) > width + label_cell and _DESCRIPTION_CELL.match(cells[-1]):
+        while len(cells) > named + label_cell and _DESCRIPTION_CELL.match(cells[-1]):
             cells.pop()
-        if len(cells) == width:
+        if len(cells) == named or (named > width and len(cells) == width):
             cells = ["", *cells]  # the label column's header cell was empty
         sources.append(RowSource(texts=tuple(cells), lines=(line.number,), page=line.page))
     # Section words under the header ("分行业", "累计折旧") open the body: a row of their own,
