@@ -85,3 +85,19 @@ def test_the_header_names_the_note_column_without_shifting_the_others() -> None:
     ]
     row = next(row for row in table.rows if any(c.text == "157,898,909.61" for c in row))
     assert [cell.text for cell in row][5:] == ["157,898,909.61", "资产"]
+
+
+def test_words_after_the_figures_without_a_note_column_are_the_next_rows_label() -> None:
+    # maipu_medical_2024_annual.pdf pp.99-101 as pypdfium2 text (合并资产负债表): "盈余公积
+    # 21,322,714.94 12,939,995.52 一般风险准备" sets the empty 一般风险准备 row beside 盈余公积's
+    # figures, and the header (项目 期末余额 期初余额) names no note column. 一年内到期的非流动资产
+    # prints one figure of two: it stays unread, and 流动资产合计 is not judged without it.
+    document = load(str(FIXTURES / "maipu_2024_p99-101.pdfium.txt"))
+    table = next(t for t in document.tables if any(c.text == "21,322,714.94" for row in t.rows for c in row))
+    labels = [row[0].text for row in table.rows]
+    reserve = labels.index("一般风险准备")
+    assert labels[reserve - 1] == "盈余公积"
+    assert not any(cell.text.strip() for cell in table.rows[reserve][1:])
+    assert len(table.rows[reserve - 1]) == len(table.rows[reserve])
+    findings = check_document(document, select_rules()).diagnostics
+    assert not [d for d in findings if d.code == "T001"]

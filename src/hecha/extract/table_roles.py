@@ -698,7 +698,7 @@ def _align(
         c.quantity is not None or c.blank for c in figures
     ):
         return (*figures, *(None for _ in range(figure_count - len(figures))))
-    if not any(c.quantity is not None for c in figures):
+    if not any(c.quantity is not None or c.unread for c in figures):
         return tuple(None for _ in range(figure_count))  # a heading row: nothing to place
     return None
 

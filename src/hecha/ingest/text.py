@@ -1557,8 +1557,15 @@ def _to_table(block: _Block, path: str, index: int) -> Table:
     else:
         header = header[: len(header) - len(sections)]
     # Rows that print a note after their figures ("… 157,898,909.61 资产") fill a last column
-    # of words: the header names it too ("与资产/收益相关").
-    named = width + (1 if any(row.split.note for row in block.rows) else 0)
+    # of words that the header names ("与资产/收益相关", "重大变动说明") or that many rows fill.
+    # Otherwise the words are the label of the next, empty row that the extractor set on the
+    # same line ("盈余公积 21,322,714.94 12,939,995.52 一般风险准备"): a row of their own.
+    with_notes = sum(1 for row in block.rows if row.split.note)
+    noted = with_notes > 0 and (
+        any(_NOTE_HEADER.search(line.text) for line in block.header)
+        or (with_notes >= 2 and with_notes * 3 >= sum(1 for row in block.rows if row.split.figures))
+    )
+    named = width + (1 if noted else 0)
     for line in header:
         cells = tokens_of(line.text)
         if numbered_names and line is block.header[-1]:
@@ -1599,13 +1606,15 @@ def _to_table(block: _Block, path: str, index: int) -> Table:
                 and not (two_decimals and _holds_broken_amount(row))
                 and not (not label and _opens_total(block.rows, position + 1))
             )
-            sources.append(_unplaced_row(label, label_line, row, width, short=short))
+            sources.append(_unplaced_row(label, label_line, row, width, short=short, noted=noted))
+            sources.extend(_label_after(row, width, noted))
             continue
-        notes = (row.split.note,) if row.split.note else ()  # a 说明 cell, kept after the figures
+        notes = (row.split.note,) if row.split.note and noted else ()
         texts = (label, *figures, *notes)
         lines = (label_line, *(row.line.number for _ in (*figures, *notes)))
         unparsed = frozenset(index + 1 for index in row.unparsed)
         sources.append(RowSource(texts=texts, lines=lines, page=row.line.page, unparsed=unparsed))
+        sources.extend(_label_after(row, width, noted))
     return build_table(
         sources,
         source=path,
@@ -1683,13 +1692,22 @@ def _holds_broken_amount(row: _Row) -> bool:
     return any(is_grouped_one_decimal(figure) for figure in row.split.figures)
 
 
-def _unplaced_row(label: str, label_line: int, row: _Row, width: int, *, short: bool = False) -> RowSource:
+def _label_after(row: _Row, width: int, noted: bool) -> list[RowSource]:
+    """The words after a row's figures as the next row's label, when the table has no note column."""
+    if not row.split.note or noted:
+        return []
+    return [RowSource(texts=(row.split.note, *("",) * width), lines=(row.line.number,), page=row.line.page)]
+
+
+def _unplaced_row(
+    label: str, label_line: int, row: _Row, width: int, *, short: bool = False, noted: bool = True
+) -> RowSource:
     """A row whose figures cannot be placed in columns: they are kept together as one unread cell
     over every figure column, so that no column takes them for its own and none takes the row
     for empty (a total read past it is unknown, never a false alarm). A ``short`` row (fewer
     figures than columns, each whole) is marked for extract to place if its table allows."""
     joined = " ".join(row.split.figures)
-    notes = (row.split.note,) if row.split.note else ()  # a 说明 cell, kept after the figures
+    notes = (row.split.note,) if row.split.note and noted else ()  # a 说明 cell after the figures
     return RowSource(
         texts=(label, *(joined for _ in range(width)), *notes),
         lines=(label_line, *(row.line.number for _ in range(width + len(notes)))),
@@ -2005,6 +2023,8 @@ _FIGURE_HEADER = re.compile(r"\d{4}|本期|上期|本年|上年|期末|期初|�
 # Words a header cell ends with (and a wrapped piece practically never does).
 _CELL_CLOSE_WORD = re.compile(r"(?:金额|余额|项目|说明|行业|产品|地区)$")
 # A trailing description column ("情况说明") that no body row fills: plain text drops it.
+# A header naming a column of words after the figures: 重大变动说明, 变动原因, 备注, 与资产/收益相关.
+_NOTE_HEADER = re.compile(r"说明|原因|备注|相关|理由|用途|依据|性质|内容")
 _DESCRIPTION_CELL = re.compile(r"^(?:[\u4e00-\u9fff]{0,6}(?:说明|原因)|备注)$")
 
 
