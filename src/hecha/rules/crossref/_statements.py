@@ -59,6 +59,21 @@ _SCOPE_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
 _STATEMENT_HEADING = re.compile(
     r"(母公司|合并)\s*(资产负债表|利润表|现金流量表|所有者权益变动表|股东权益变动表|财务报表)|补充资料"
 )
+# The indirect method's reconciliation (现金流量表补充资料, or the 经营情况讨论's "净利润与经营活动产生的
+# 现金流量金额差异调整"): a table printing 净利润, depreciation or amortization and the operating
+# cash flow. Its two ends are the statements' figures; the rows between are adjustments.
+_ADJUSTED_ITEM = re.compile(r"净利润|经营活动产生的现金流量净额")
+
+
+def _reconciles_cash_flow(table: Table) -> bool:
+    labels = [_compact(row[0].text) for row in table.rows if row]
+    return (
+        any(label.endswith("净利润") for label in labels)
+        and any("经营活动产生的现金流量净额" in label for label in labels)
+        and any("折旧" in label or "摊销" in label for label in labels)
+    )
+
+
 _HEADER_WORDS = (
     "收入",
     "成本",
@@ -196,6 +211,7 @@ class ScopeReader:
             else:
                 self._statement_scope[index] = heading
         self._tables = {table.index: table for table in document.tables}
+        self._reconciliations = frozenset(t.index for t in document.tables if _reconciles_cash_flow(t))
         sources = paragraph_sources(document.paragraphs)
         self._inquiry = {i for i, source in enumerate(sources) if source is FactSource.INQUIRY}
         self._by_line: dict[int, list[int]] = {}
@@ -265,6 +281,10 @@ class ScopeReader:
         location = fact.location
         if location.table is not None:
             markers = scope_markers(self.table_text(location, fact.metric_text))
+            if location.table in self._reconciliations and _ADJUSTED_ITEM.search(fact.metric_text) is None:
+                # An adjustment from 净利润 to operating cash flow: 财务费用 there is the financing
+                # part of the expense only, not the income statement's line.
+                markers |= {"现金流量调节项"}
             return markers | self._statement_in_table(location)
         return scope_markers(self.sentence(location))
 
