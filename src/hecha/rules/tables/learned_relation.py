@@ -301,6 +301,13 @@ class LearnedRelationBroken(Rule):
         )
         if comparison is None:
             return None
+        if _over_negative_base(grid, formula, instance) and (
+            compare(
+                stated, (-recomputed).scaled(Decimal(1).scaleb(-own_scale)), self.options.absolute_tolerance
+            )
+            is None
+        ):
+            return None  # (a − b) / b over a negative b: a convention T003 accepts too
         text = _formula_text(grid, formula)
         support = len(outcome.held)
         unit_word = "行" if not grid.transposed else "列"
@@ -988,6 +995,13 @@ def _relation(grid: _Grid, formula: Formula, instance: int, stated_scale: int) -
     # RATIO, and SHARE: the figure over the same variable's figure at the anchor instance.
     terms = (term("numerator", a.cell, a.quantity), term("denominator", b.cell, b.quantity))
     return Relation(RelationForm.RATIO, terms, formula.factor.scaleb(scale_a - scale_b - stated_scale))
+
+
+def _over_negative_base(grid: _Grid, formula: Formula, instance: int) -> bool:
+    if formula.form is not Form.CHANGE:
+        return False
+    base = _at(grid, formula.operands[1], instance)
+    return base is not None and base.quantity is not None and base.quantity.value < 0
 
 
 def _breaks(grid: _Grid, formula: Formula, instance: int, tolerance: Decimal) -> bool:
