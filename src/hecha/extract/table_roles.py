@@ -367,6 +367,9 @@ def _is_artifact(cell: Cell, column_decimals: int) -> bool:
 
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+_COUNT_LABEL = re.compile(
+    r"[（(](?:人|个|家|项|名|次|台|套|件|户|篇)[)）]|人数|个数|家数|次数|项数|数量[（(]?人"
+)
 _UNIT_HEADER = re.compile(r"^(?:计量)?单位$")
 
 
@@ -554,8 +557,11 @@ def analyze_table(table: Table) -> AnalyzedTable:
     previous_raw: tuple[Cell, ...] | None = None
     in_of_which_block = False
     for grid_index, cells, raw in aligned:
+        # A row of counts prints whole numbers among amounts with decimals ("研发人员数量（人）
+        # 443 405 9.38%" over "研发投入金额（元） 122,548,224.53 …"): none of them is an artifact.
+        counted = bool(_COUNT_LABEL.search(_squeeze(_row_label(raw, label_cols)[0])))
         cleaned = tuple(
-            None if cell is not None and _is_artifact(cell, decimals[p]) else cell
+            None if cell is not None and _is_artifact(cell, 0 if counted else decimals[p]) else cell
             for p, cell in enumerate(cells)
         )
         printed_figures = any(
