@@ -198,29 +198,32 @@ def _choose(analyzed: AnalyzedTable, options: Options) -> dict[int, Placement]:
     return chosen
 
 
-def _sum_relations(rows: Sequence[Row]) -> list[tuple[int, list[tuple[int, int]]]]:
-    """(closing row, (addend row, sign) …) of the plainest sums: a 小计 over the items since the
-    last 小计, 合计 or heading, a 合计 over the items and 小计 since the last 合计. 其中 rows are no
-    addends; a 减： row is subtracted, as the table's totals print it (非经常性损益's 减：所得税影响额)."""
-    relations: list[tuple[int, list[tuple[int, int]]]] = []
-    since_total: list[tuple[int, int]] = []
-    since_subtotal: list[tuple[int, int]] = []
+def _sum_relations(rows: Sequence[Row]) -> list[tuple[int, list[int]]]:
+    """(closing row, addend rows) of the plainest sums: a 小计 over the items since the last
+    小计, 合计 or heading, a 合计 over the items and 小计 since the last 合计. 其中 rows are no
+    addends, and a reading with a 减/加 row is left out (only plain sums place figures)."""
+    relations: list[tuple[int, list[int]]] = []
+    since_total: list[int] = []
+    since_subtotal: list[int] = []
+    signed_total = signed_subtotal = False
     for position, row in enumerate(rows):
         if row.kind is RowKind.ITEM:
-            sign = -1 if row.sign_word == "减" else 1
-            since_total.append((position, sign))
-            since_subtotal.append((position, sign))
+            since_total.append(position)
+            since_subtotal.append(position)
+            if row.sign_word:
+                signed_total = signed_subtotal = True
         elif row.kind is RowKind.SUBTOTAL:
-            if since_subtotal:
+            if since_subtotal and not signed_subtotal:
                 relations.append((position, since_subtotal))
-            since_total = [p for p in since_total if p not in since_subtotal] + [(position, 1)]
-            since_subtotal = []
+            since_total = [p for p in since_total if p not in since_subtotal] + [position]
+            since_subtotal, signed_subtotal = [], False
         elif row.kind is RowKind.TOTAL:
-            if since_total:
+            if since_total and not signed_total:
                 relations.append((position, since_total))
             since_total, since_subtotal = [], []
+            signed_total = signed_subtotal = False
         elif row.kind is RowKind.SECTION:
-            since_subtotal = []
+            since_subtotal, signed_subtotal = [], False
     return relations
 
 
@@ -228,7 +231,7 @@ def _holding_relations(
     analyzed: AnalyzedTable,
     options: Options,
     placed: dict[int, Placement],
-    relations: list[tuple[int, list[tuple[int, int]]]],
+    relations: list[tuple[int, list[int]]],
     columns: list[int],
 ) -> int:
     """How many (sum, column) pairs hold with the short rows placed as ``placed``."""
@@ -244,10 +247,7 @@ def _holding_relations(
             text = figures[placement.index(column)]
             quantity = parse_quantity(text)
             return quantity.interval if quantity is not None else Interval.exact(_ZERO)
-        cells = analyzed.rows[position].cells
-        if all(cell is None for cell in cells):
-            return Interval.exact(_ZERO)  # an item printed with every cell empty
-        cell = cells[column]
+        cell = analyzed.rows[position].cells[column]
         if cell is None:
             return None
         if cell.blank:
@@ -256,14 +256,14 @@ def _holding_relations(
 
     holding = 0
     for closing, addends in relations:
-        if closing not in options and not any(position in options for position, _ in addends):
+        if closing not in options and not any(position in options for position in addends):
             continue
         for column in columns:
             total = value(closing, column)
-            parts = [(value(position, column), sign) for position, sign in addends]
-            if total is None or any(part is None for part, _ in parts):
+            parts = [value(position, column) for position in addends]
+            if total is None or any(part is None for part in parts):
                 continue
-            known = [part if sign > 0 else -part for part, sign in parts if part is not None]
+            known = [part for part in parts if part is not None]
             if interval_sum(known).overlaps(total):
                 holding += 1
     return holding

@@ -672,14 +672,13 @@ def _mark_aging_breakdowns(rows: list[Row]) -> None:
 
 
 def _words_tail(body: Sequence[Sequence[Cell]], width: int) -> int:
-    """How many last columns hold only words or blanks in the rows printed full width: a 说明
-    column that plain text prints only where a row has a note ("销售费用 … 36.18% 主要系佣金增加所致",
-    "合计 … 40,906,839.47 --")."""
+    """How many last columns hold only words in the rows printed full width: a 说明 column that
+    plain text prints only where a row has a note ("销售费用 … 36.18% 主要系佣金增加所致")."""
     full = [row for row in body if len(row) == width]
     count = 0
     while count < width - 1 and full:
         cells = [row[width - 1 - count] for row in full]
-        if any(c.quantity is not None or c.unread or not (c.blank or _CJK.search(c.text)) for c in cells):
+        if any(c.quantity is not None or c.unread or c.blank or not _CJK.search(c.text) for c in cells):
             break
         count += 1
     return count
@@ -695,14 +694,14 @@ def _align(
         return tuple(row[first:])
     # A ragged row (plain text): its figure cells are the cells after its leading words.
     start = 0
-    while start < len(row) and row[start].quantity is None and not row[start].blank and not row[start].unread:
+    while start < len(row) and row[start].quantity is None and not row[start].blank:
         start += 1
     start = max(start, min(1, len(row)))
     figures = list(row[start:])
     if len(figures) == figure_count:
         return tuple(figures)
     if figure_count - words_tail <= len(figures) < figure_count and all(
-        c.quantity is not None or c.blank or c.unread for c in figures
+        c.quantity is not None or c.blank for c in figures
     ):
         return (*figures, *(None for _ in range(figure_count - len(figures))))
     if not any(c.quantity is not None or c.unread for c in figures):

@@ -456,35 +456,6 @@ def _leading_label(above: list[_Line]) -> list[_Line]:
     return above[len(above) - taken :]
 
 
-_WIDE_PIECE_MAX_CHARS = 24  # a wrapped piece of a wide label column (非经常性损益 items)
-
-
-def _is_wide_piece(text: str) -> bool:
-    """One run of words (no spaces) that may be a piece of a long label: no sentence end, no
-    figure, no unit line or heading, at most a wide label column's width."""
-    stripped = text.strip()
-    return (
-        bool(stripped)
-        and " " not in stripped
-        and _display_width(stripped) <= 2 * _WIDE_PIECE_MAX_CHARS
-        and not any(mark in stripped for mark in _HARD_MARKS)
-        and not ends_sentence(stripped)
-        and not counted_figures(stripped)
-        and not is_unit_text(stripped)
-        and not _HEADING.match(stripped)
-    )
-
-
-def _pieces_lead_to_row(lines: list[_Line], start: int, room: int) -> bool:
-    """Lines from ``start`` are label pieces, at most ``room`` of them, up to a figure row."""
-    for line in lines[start : start + room + 1]:
-        if split_figure_line(line.text) is not None:
-            return line is not lines[start]
-        if not _is_wide_piece(line.text):
-            return False
-    return False
-
-
 def _next_row_labelled(lines: list[_Line], start: int) -> bool | None:
     """Whether the next figure row after label-only lines prints its own label; None when a
     unit line, a choice mark, a sentence or a line of several words comes first."""
@@ -701,17 +672,6 @@ def _collect_rows(
         if _is_fragment(text) and len(pending) < _MAX_FRAGMENTS + sum(map(len, _label_groups(pending)[1:-1])):
             # Whole item names printed with empty cells (a statement's 汇兑收益, 净敞口套期收益,
             # each wrapped over two lines) between wrapped label pieces do not count as pieces.
-            pending.append(line)
-            i += 1
-            continue
-        if (
-            rows
-            and len(pending) < _MAX_FRAGMENTS
-            and _pieces_lead_to_row(lines, i, _MAX_FRAGMENTS - len(pending))
-        ):
-            # A long item name wrapped in a wide label column ("越权审批或无正式批准文件的税收返还、" /
-            # "1,828,299.60 …" / "减免", the 非经常性损益 table): pieces too wide for a fragment,
-            # but only pieces stand between it and the row they label.
             pending.append(line)
             i += 1
             continue
@@ -1132,7 +1092,7 @@ def _carried_labels(between: list[_Line]) -> list[_Line]:
     before its first row of figures. Empty when any line between is something else."""
     lines = [line for line in between if line.text.strip()]
     if len(lines) > 2 * _MAX_FRAGMENTS or not all(
-        _is_fragment(line.text) or is_item_label(line.text) or _is_wide_piece(line.text) for line in lines
+        _is_fragment(line.text) or is_item_label(line.text) for line in lines
     ):
         return []
     return lines
@@ -1160,9 +1120,7 @@ def _continues_previous(previous: _Block, block: _Block, between: list[_Line]) -
         return False
     last_page = previous.rows[-1].line.page
     first_page = block.rows[0].line.page
-    # The first row may print fewer figures (a blank cell); the row after it shows the shape.
-    widths = _widths(previous)
-    if not any(len(row.split.figures) in widths for row in block.rows[:2]):
+    if len(block.rows[0].split.figures) not in _widths(previous):
         return False
     if (last_page is not None or first_page is not None) and (
         last_page is None or first_page is None or first_page != last_page + 1
