@@ -101,14 +101,3 @@ def test_words_after_the_figures_without_a_note_column_are_the_next_rows_label()
     assert len(table.rows[reserve - 1]) == len(table.rows[reserve])
     findings = check_document(document, select_rules()).diagnostics
     assert not [d for d in findings if d.code == "T001"]
-
-
-def test_a_lone_dash_after_a_total_is_its_note_not_a_column() -> None:
-    # haixiang_2019_annual.pdfplumber.txt pages 8-9 (非经常性损益, 项目 | 2019年金额 | 2018年金额 |
-    # 2017年金额 | 说明): on page 9 the rows print three figures and "合计 … 40,906,839.47 --" prints
-    # the 说明 column's dash. The dash is no fourth figure column: the rows are placed.
-    document = load(str(FIXTURES / "haixiang_p8-9.pdfplumber.txt"))
-    table = next(t for t in document.tables if any(c.text == "40,906,839.47" for row in t.rows for c in row))
-    total = next(row for row in table.rows if row[0].text == "合计")
-    assert [cell.text for cell in total[1:4]] == ["19,572,324.86", "59,350.69", "40,906,839.47"]
-    assert all(cell.quantity is not None and not cell.unread for row in table.rows for cell in row[1:4])

@@ -14,7 +14,7 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from enum import Enum
 from functools import lru_cache
 from itertools import combinations, pairwise
@@ -1542,7 +1542,7 @@ def _stray_table(block: _Block, path: str, index: int) -> Table:
 
 
 def _to_table(block: _Block, path: str, index: int) -> Table:
-    block.rows = _blank_note_apart(_merge_amount_lines(block.rows))
+    block.rows = _merge_amount_lines(block.rows)
     numbered_names = _numbered_names(block)
     width, placed = _column_count(block.rows)
     two_decimals = any(is_grouped_two_decimals(figure) for row in block.rows for figure in row.split.figures)
@@ -1692,27 +1692,9 @@ def _holds_broken_amount(row: _Row) -> bool:
     return any(is_grouped_one_decimal(figure) for figure in row.split.figures)
 
 
-def _blank_note_apart(rows: list[_Row]) -> list[_Row]:
-    """The one row printing a blank after as many figures as the other rows print is a 说明
-    column's dash ("合计 19,572,324.86 59,350.69 40,906,839.47 --" under rows of three figures):
-    the blank is that row's note, not a fourth figure column that would leave every row unplaced."""
-    widths = Counter(len(row.split.figures) for row in rows if row.split.figures)
-    if len(widths) < 2:
-        return rows
-    widest, commonest = max(widths), widths.most_common(1)[0][0]
-    if widths[widest] != 1 or widest != commonest + 1:
-        return rows
-    for row in rows:
-        figures = row.split.figures
-        if len(figures) == widest and is_blank(figures[-1]) and not row.split.note:
-            row.split = replace(row.split, figures=figures[:-1], note=figures[-1])
-    return rows
-
-
 def _label_after(row: _Row, width: int, noted: bool) -> list[RowSource]:
-    """The words after a row's figures as the next row's label, when the table has no note column
-    (a blank is no label: it is dropped)."""
-    if not row.split.note or noted or is_blank(row.split.note):
+    """The words after a row's figures as the next row's label, when the table has no note column."""
+    if not row.split.note or noted:
         return []
     return [RowSource(texts=(row.split.note, *("",) * width), lines=(row.line.number,), page=row.line.page)]
 
