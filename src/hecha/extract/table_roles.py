@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 from hecha.extract.placement import place_short_rows
 from hecha.extract.roles import AnalyzedTable, Column, ColumnKind, Row, RowKind
 from hecha.extract.script import simplified
-from hecha.ingest.numbers import is_blank, is_unit_line, normalize, unit_scale
+from hecha.ingest.numbers import has_cjk, is_blank, is_unit_line, normalize, unit_scale
 from hecha.model.document import Cell, Table
 
 _MAX_HEADER_ROWS = 4
@@ -366,7 +366,6 @@ def _is_artifact(cell: Cell, column_decimals: int) -> bool:
     return cell.quantity.decimals != column_decimals or normalize(cell.text).strip().endswith(".")
 
 
-_CJK = re.compile(r"[\u4e00-\u9fff]")
 _COUNT_LABEL = re.compile(
     r"[（(](?:人|个|家|项|名|次|台|套|件|户|篇)[)）]|人数|个数|家数|次数|项数|数量[（(]?人"
 )
@@ -678,7 +677,7 @@ def _words_tail(body: Sequence[Sequence[Cell]], width: int) -> int:
     count = 0
     while count < width - 1 and full:
         cells = [row[width - 1 - count] for row in full]
-        if any(c.quantity is not None or c.unread or c.blank or not _CJK.search(c.text) for c in cells):
+        if any(c.quantity is not None or c.unread or c.blank or not has_cjk(c.text) for c in cells):
             break
         count += 1
     return count

@@ -16,6 +16,7 @@ from functools import lru_cache
 
 from hecha.ingest.numbers import (
     find_quantities,
+    has_cjk,
     is_blank,
     is_unit_line,
     normalize,
@@ -135,9 +136,9 @@ def split_figure_line(line: str) -> SplitLine | None:
     return SplitLine(label=_original_label(line, label), figures=tuple(figures), dangling=dangling, note=note)
 
 
-# Where a note cell cannot start: a unit word after the figure it belongs to ("1,234 万元").
-_UNIT_START = re.compile(r"^[元万亿千百%％股人个家吨台项次倍年月日]")
-_CJK = re.compile(r"[\u4e00-\u9fff]")
+# What follows a figure in prose: its unit ("158,191 万元", "3,480 万股"). A note cell never
+# starts so.
+UNIT_START = re.compile(r"^[元万亿千百%％股人个家吨台项次倍年月日]")
 
 
 def _note_length(tokens: list[str]) -> int:
@@ -151,10 +152,10 @@ def _note_length(tokens: list[str]) -> int:
             token in DIRECTION_WORDS
             or is_blank(token)
             or is_figure_text(token)
-            or not _CJK.search(token)
+            or not has_cjk(token)
             or any(char.isdigit() for char in token)
             or any(mark in token for mark in (*_PROSE_MARKS, "，", ","))
-            or _UNIT_START.match(token)
+            or UNIT_START.match(token)
         ):
             break
         count += 1

@@ -228,3 +228,11 @@ def is_unit_line(text: str) -> bool:
     """True for a line that only states a table's unit ("单位：元 币种：人民币")."""
     normalized = normalize(text).strip()
     return bool(_UNIT_LINE_RE.match(normalized)) and len(normalized) <= 40
+
+
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def has_cjk(text: str) -> bool:
+    """Whether ``text`` holds a Chinese character (a word, not a dash or a Latin code)."""
+    return _CJK.search(text) is not None

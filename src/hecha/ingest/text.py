@@ -24,6 +24,7 @@ from hecha.ingest.finish import finished
 from hecha.ingest.lines import (
     DIRECTION_WORDS,
     PROSE_VERBS,
+    UNIT_START,
     RowSource,
     SplitLine,
     build_table,
@@ -1337,8 +1338,6 @@ _NUMBERED_TITLE = re.compile(r"^\d{1,2}\s*[^\s\d]+$")
 _HARD_MARKS = ("。", "；", ";", "！", "？")
 _THRESHOLD = re.compile(r"[≥≤<>＜＞]")
 _BRACKETED = re.compile(r"[（(][^（()）]*[)）]")
-# What follows a figure in prose: its unit ("158,191 万元", "3,480 万股").
-_UNIT_START = re.compile(r"^[元万亿千百%％股人个家吨台项次倍年月日]")
 
 
 def _bare_amount_cells(cells: list[str]) -> int:
@@ -1352,7 +1351,7 @@ def _bare_amount_cells(cells: list[str]) -> int:
         if quantity is None or quantity.unit is not Unit.NUMBER or not (quantity.decimals or "," in cell):
             continue
         after = cells[position + 1] if position + 1 < len(cells) else ""
-        if not _UNIT_START.match(after):
+        if not UNIT_START.match(after):
             count += 1
     return count
 
@@ -2022,9 +2021,9 @@ def _closes_cell(piece: str, following: str | None = None) -> bool:
 _FIGURE_HEADER = re.compile(r"\d{4}|本期|上期|本年|上年|期末|期初|年末|年初|金额|余额|%|％")
 # Words a header cell ends with (and a wrapped piece practically never does).
 _CELL_CLOSE_WORD = re.compile(r"(?:金额|余额|项目|说明|行业|产品|地区)$")
-# A trailing description column ("情况说明") that no body row fills: plain text drops it.
 # A header naming a column of words after the figures: 重大变动说明, 变动原因, 备注, 与资产/收益相关.
 _NOTE_HEADER = re.compile(r"说明|原因|备注|相关|理由|用途|依据|性质|内容")
+# A trailing description column ("情况说明") that no body row fills: plain text drops it.
 _DESCRIPTION_CELL = re.compile(r"^(?:[\u4e00-\u9fff]{0,6}(?:说明|原因)|备注)$")
 
 
