@@ -15,7 +15,7 @@ from hecha.model.diagnostic import Diagnostic, Related, Relation, RelationForm, 
 from hecha.model.document import Cell
 from hecha.model.facts import Fact, FactSource, Period
 from hecha.model.quantity import Interval
-from hecha.rules.base import Rule, RuleContext, compare, format_decimal
+from hecha.rules.base import Comparison, Rule, RuleContext, compare, format_decimal
 from hecha.rules.prose._linking import FigureKind, Operand, fact_scale, in_base_units, lookup, shown
 from hecha.rules.registry import register
 from hecha.rules.tables._columns import figure, scale_of
@@ -113,9 +113,14 @@ class StatementShareMismatch(Rule):
         for table, position in columns:
             shares = _shares(table, position, facts, by_place)
             holding = [s for s in shares if _holds(s, options.absolute_tolerance)]
+            if not _supported(len(holding), len(shares)):
+                continue  # the column is a share of another base
+            # A held row counts as checked only where a misprint in it would still be reported:
+            # the column must stay supported without it.
+            reportable = _supported(len(holding) - 1, len(shares))
             for share in shares:
                 held = share in holding
-                if not held and not _supported(len(holding), len(shares)):
+                if held and not reportable:
                     continue
                 ctx.stats.relation(
                     table.table.index, held=held, cells=[share.cell.location, share.amount.location]
@@ -127,7 +132,7 @@ class StatementShareMismatch(Rule):
                 if comparison is not None:
                     yield self._finding(table, share, comparison)
 
-    def _finding(self, table: AnalyzedTable, share: _Share, comparison: object) -> Diagnostic:
+    def _finding(self, table: AnalyzedTable, share: _Share, comparison: Comparison) -> Diagnostic:
         assert share.cell.quantity is not None and share.amount.quantity is not None
         stated = share.cell.quantity
         digits = max(stated.decimals, 2)
@@ -146,7 +151,7 @@ class StatementShareMismatch(Rule):
             message=message,
             message_en=message_en,
             location=share.cell.location,
-            comparison=comparison,  # type: ignore[arg-type]
+            comparison=comparison,
             related=(
                 Related(share.amount.location, "金额"),
                 Related(share.base.best.location, share.base_metric),
